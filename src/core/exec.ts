@@ -1,0 +1,108 @@
+/**
+ * The one module through which tacd runs external programs (xz, systemd-notify,
+ * gpg, dpkg tools in verify, ...). Everything else calls these functions, so
+ * side effects on the host stay in one visible place and tests can see them.
+ */
+import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
+import { TacError } from './errors.js';
+import { ExitCode } from './exit-codes.js';
+
+export interface RunResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  readonly input?: string | Uint8Array;
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Replace the environment instead of extending it. */
+  readonly extendEnv?: boolean;
+  readonly timeoutMs?: number;
+  /** Resolve even when the program exits non-zero (the caller inspects exitCode). */
+  readonly allowFailure?: boolean;
+}
+
+/** True when `name` can be found on PATH (or is an executable path). */
+export async function haveProgram(name: string): Promise<boolean> {
+  const r = await execa('sh', ['-c', 'command -v "$1" >/dev/null 2>&1', 'sh', name], { reject: false });
+  return r.exitCode === 0;
+}
+
+/**
+ * Runs `file args` and collects its text output. A missing program becomes a
+ * TacError (EX_UNAVAILABLE) that names it; a non-zero exit becomes a TacError
+ * carrying the program's stderr, unless `allowFailure` is set.
+ */
+export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const r = await execa(file, args, {
+    reject: false,
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.env !== undefined ? { env: options.env as Record<string, string> } : {}),
+    extendEnv: options.extendEnv ?? true,
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+    stripFinalNewline: false,
+  });
+  if (r.failed && r.exitCode === undefined) {
+    const code = (r as { code?: string }).code;
+    if (code === 'ENOENT') {
+      throw new TacError('tacd.exec.missing', `required program '${file}' was not found on PATH`, {
+        exitCode: ExitCode.UNAVAILABLE,
+        cause: r,
+      });
+    }
+    throw new TacError('tacd.exec.failed', `'${file}' could not run: ${r.shortMessage}`, { cause: r });
+  }
+  const result = { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  if (result.exitCode !== 0 && !options.allowFailure) {
+    const detail = result.stderr.trim().split('\n').slice(-3).join(' / ');
+    throw new TacError('tacd.exec.status', `'${file} ${args.join(' ')}' exited ${result.exitCode}: ${detail}`, {
+      cause: r,
+    });
+  }
+  return result;
+}
+
+/**
+ * Runs `file args` with binary stdin/stdout, for filters such as `xz -c`.
+ * Returns the child's stdout bytes.
+ */
+export async function filter(file: string, args: readonly string[], input: Uint8Array | AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const child = execa(file, args, {
+    input: input instanceof Uint8Array ? input : undefined,
+    encoding: 'buffer',
+    stripFinalNewline: false,
+    maxBuffer: Number.MAX_SAFE_INTEGER,
+    reject: false,
+    ...(input instanceof Uint8Array ? {} : { stdin: 'pipe' as const }),
+  });
+  if (!(input instanceof Uint8Array)) {
+    void pump(input, child);
+  }
+  const r = await child;
+  if (r.failed) {
+    throw new TacError('tacd.exec.filter', `'${file} ${args.join(' ')}' failed: ${r.shortMessage}`, { cause: r });
+  }
+  return Buffer.from(r.stdout as Uint8Array);
+}
+
+async function pump(input: AsyncIterable<Uint8Array>, child: ResultPromise): Promise<void> {
+  const stdin = child.stdin!;
+  try {
+    for await (const chunk of input) {
+      if (!stdin.write(chunk)) await new Promise<void>((res) => stdin.once('drain', () => res()));
+    }
+  } finally {
+    stdin.end();
+  }
+}
+
+/**
+ * Starts a long-running program (a daemon under test, systemd-nspawn) and
+ * returns execa's handle. Callers own its lifetime.
+ */
+export function spawnProgram(file: string, args: readonly string[], options: ExecaOptions = {}): ResultPromise {
+  return execa(file, args, { reject: false, ...options });
+}
