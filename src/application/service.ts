@@ -1,0 +1,214 @@
+/**
+ * The service tree, after twisted.application.service. A Service is anything
+ * that can be started and stopped; a MultiService is a Service that holds
+ * other services, starts them in insertion order and stops them in reverse
+ * order. Lifecycle methods may return a Promise: Node binds asynchronously,
+ * so the runner awaits `privilegedStartService` (bind) before it drops
+ * privileges, and awaits `stopService` before it exits.
+ *
+ * Deviations from Twisted, deliberately:
+ * - `addService` on a running parent returns the start Promise (Twisted
+ *   returns nothing and hopes for the best).
+ * - When `addService` throws (duplicate name), `setServiceParent` resets
+ *   `parent` to null (Twisted leaves `parent` set on a child its parent
+ *   does not hold).
+ * - Stopping a service that was never started resolves at once.
+ */
+import { TacError } from '../core/errors.js';
+import { Logger } from './logger/logger.js';
+
+/** A result that may be synchronous or a Promise. */
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface IService {
+  /** The name under which the parent knows this service, or null. */
+  readonly name: string | null;
+  /** True between startService and the end of stopService. */
+  readonly running: boolean;
+  /** The collection holding this service, or null. */
+  readonly parent: IServiceCollection | null;
+  /** Sets the name. @throws ServiceError ('tacd.service.nameAfterParent') if the service already has a parent. */
+  setName(name: string): void;
+  /**
+   * Adds this service to `parent`, leaving its current parent first if it has one.
+   * @throws ServiceError ('tacd.service.duplicateName') if `parent` already has a child of the same name.
+   * @returns the start Promise when `parent` is running (the child is started at once).
+   */
+  setServiceParent(parent: IServiceCollection): MaybePromise<void>;
+  /** Leaves the parent. @returns the child's stop result when the parent was running. */
+  disownServiceParent(): MaybePromise<void>;
+  /** Runs before privileges are dropped (bind port 80, open root-only files). */
+  privilegedStartService(): MaybePromise<void>;
+  startService(): MaybePromise<void>;
+  /** Resolves when the service has completely stopped. */
+  stopService(): MaybePromise<void>;
+  /** Optional SIGHUP hook: re-read configuration, reopen files. */
+  reload?(): MaybePromise<void>;
+}
+
+export interface IServiceCollection extends Iterable<IService> {
+  /** @throws ServiceError ('tacd.service.notFound') when no child has that name. */
+  getServiceNamed(name: string): IService;
+  /** Adds a child (normally called by `child.setServiceParent`); starts it if the collection is running. */
+  addService(service: IService): MaybePromise<void>;
+  /** Removes a child; stops it if the collection is running and returns that stop result. */
+  removeService(service: IService): MaybePromise<void>;
+  /** The collection is itself a service (MultiService) when it can be started. */
+  readonly running: boolean;
+}
+
+/** Errors raised by the service tree, with stable codes. */
+export class ServiceError extends TacError {}
+ServiceError.prototype.name = 'ServiceError';
+
+/** Anything with a `then` method. */
+export function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/**
+ * The base service: keeps the `name`, `running` and `parent` bookkeeping.
+ * Subclasses override the lifecycle methods and call `super`.
+ */
+export class Service implements IService {
+  name: string | null = null;
+  running = false;
+  parent: IServiceCollection | null = null;
+  /** A logger named after the class; usable without any global setup. */
+  protected readonly log: Logger = new Logger(this.constructor.name);
+
+  setName(name: string): void {
+    if (this.parent !== null) {
+      throw new ServiceError('tacd.service.nameAfterParent', `cannot change name when parent exists (service '${this.name ?? name}')`);
+    }
+    this.name = name;
+  }
+
+  setServiceParent(parent: IServiceCollection): MaybePromise<void> {
+    if (this.parent !== null) void this.disownServiceParent();
+    this.parent = parent;
+    try {
+      return parent.addService(this);
+    } catch (e) {
+      this.parent = null;
+      throw e;
+    }
+  }
+
+  disownServiceParent(): MaybePromise<void> {
+    const parent = this.parent;
+    if (parent === null) return undefined;
+    const stopped = parent.removeService(this);
+    this.parent = null;
+    return stopped;
+  }
+
+  privilegedStartService(): MaybePromise<void> {
+    return undefined;
+  }
+
+  startService(): MaybePromise<void> {
+    this.running = true;
+    return undefined;
+  }
+
+  stopService(): MaybePromise<void> {
+    this.running = false;
+    return undefined;
+  }
+
+  /**
+   * The persistable state of the service (Twisted's __getstate__): a copy is
+   * never running and never holds a parent. Subclasses add their own fields
+   * and leave runtime handles (ports, connections, timers) out.
+   */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name };
+  }
+}
+
+/**
+ * A service that holds other services: the branch of the tree.
+ * Children start in insertion order and stop in reverse order.
+ */
+export class MultiService extends Service implements IServiceCollection {
+  private readonly services: IService[] = [];
+  private readonly namedServices = new Map<string, IService>();
+
+  /** Calls every child's privilegedStartService in insertion order, awaiting each. */
+  override async privilegedStartService(): Promise<void> {
+    await super.privilegedStartService();
+    for (const s of [...this.services]) await s.privilegedStartService();
+  }
+
+  /**
+   * Sets running, then starts the children in insertion order, awaiting each.
+   * A child that throws stops the start (later children are not started) and
+   * the error propagates, as in Twisted.
+   */
+  override async startService(): Promise<void> {
+    await super.startService();
+    for (const s of [...this.services]) await s.startService();
+  }
+
+  /**
+   * Clears running, then calls every child's stopService in reverse order
+   * without waiting between them, and resolves when all have settled. A
+   * failing child is logged; it neither rejects the result nor keeps its
+   * siblings from stopping (Twisted's DeferredList).
+   */
+  override async stopService(): Promise<void> {
+    await super.stopService();
+    const children = [...this.services].reverse();
+    const results = await Promise.allSettled(children.map((s) => Promise.resolve().then(() => s.stopService())));
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') {
+        this.log.failure('Error stopping service {service}', r.reason, { service: children[i]?.name ?? children[i]?.constructor.name });
+      }
+    });
+  }
+
+  getServiceNamed(name: string): IService {
+    const s = this.namedServices.get(name);
+    if (s === undefined) throw new ServiceError('tacd.service.notFound', `no service named '${name}'`);
+    return s;
+  }
+
+  [Symbol.iterator](): Iterator<IService> {
+    return [...this.services][Symbol.iterator]();
+  }
+
+  /** The number of children. */
+  get size(): number {
+    return this.services.length;
+  }
+
+  addService(service: IService): MaybePromise<void> {
+    if (service.name !== null) {
+      if (this.namedServices.has(service.name)) {
+        throw new ServiceError('tacd.service.duplicateName', `cannot have two services with same name '${service.name}'`);
+      }
+      this.namedServices.set(service.name, service);
+    }
+    this.services.push(service);
+    if (this.running) {
+      // "It may be too late for that, but we will do our best" (Twisted).
+      const p = service.privilegedStartService();
+      return isPromiseLike(p) ? Promise.resolve(p).then(() => service.startService()) : service.startService();
+    }
+    return undefined;
+  }
+
+  removeService(service: IService): MaybePromise<void> {
+    const i = this.services.indexOf(service);
+    if (i < 0) throw new ServiceError('tacd.service.notChild', `service '${service.name ?? service.constructor.name}' is not a child of this collection`);
+    if (service.name) this.namedServices.delete(service.name);
+    this.services.splice(i, 1);
+    return this.running ? service.stopService() : undefined;
+  }
+
+  /** Calls `reload` on every child that has one, in insertion order. */
+  async reload(): Promise<void> {
+    for (const s of [...this.services]) if (s.reload) await s.reload();
+  }
+}
