@@ -1,0 +1,66 @@
+/**
+ * The one place where a tacd command ends the process. Each CLI entry runs
+ * its body through `runMain`, which maps thrown errors to one readable line
+ * on stderr and a sysexits status. Stack traces appear only with --debug
+ * (or TACD_DEBUG=1).
+ */
+import { describeError, exitCodeOf, isTacError } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+
+export interface MainIO {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** Formats a failure for a person: "prog: message" (+ stack and causes with debug). */
+export function formatFailure(prog: string, e: unknown, debug: boolean): string {
+  const lines = [`${prog}: ${describeError(e)}`];
+  if (debug) {
+    let cur: unknown = e;
+    while (cur instanceof Error) {
+      if (cur.stack) lines.push(cur.stack);
+      cur = cur.cause;
+      if (cur !== undefined) lines.push('caused by:');
+    }
+  } else if (!isTacError(e)) {
+    lines.push(`${prog}: this is a bug; run again with --debug for the stack trace`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** True when argv or the environment asks for debug output. */
+export function wantsDebug(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  return argv.includes('--debug') || env['TACD_DEBUG'] === '1';
+}
+
+/**
+ * Runs `body` and exits with its status (a number) or with the status of the
+ * error it throws. A body that returns `undefined` keeps the process alive
+ * (a daemon in the foreground) and exits later by itself.
+ */
+export function runMain(prog: string, argv: readonly string[], body: () => Promise<number | undefined>): void {
+  const debug = wantsDebug(argv);
+  body().then(
+    (status) => {
+      if (status !== undefined) exitAfterFlush(status);
+    },
+    (e: unknown) => {
+      process.stderr.write(formatFailure(prog, e, debug));
+      exitAfterFlush(exitCodeOf(e));
+    },
+  );
+}
+
+/** Exits once stdout and stderr have drained (process.exit can truncate piped output). */
+export function exitAfterFlush(status: number): void {
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(status);
+  };
+  for (const s of [process.stdout, process.stderr]) {
+    if (s.writableNeedDrain) s.once('drain', done);
+    else done();
+  }
+}
+
+export { ExitCode };
