@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import { DataError } from '../../../src/core/errors.js';
+import { gzipCompressor } from '../../../src/formats/archive/gzip.js';
+import { have } from './tar-walk.js';
+
+async function* chunks(n: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < n; i++) yield new TextEncoder().encode(`line ${i} of the input\n`);
+}
+
+test('gzip output has the `gzip -n` header (no name, mtime 0, OS Unix) and round-trips', async () => {
+  const gz = Buffer.from(await gzipCompressor().compress(chunks(5000)));
+  assert.deepEqual([...gz.subarray(0, 10)], [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3], 'magic, deflate, FLG 0, MTIME 0, XFL 2 (level 9), OS 3');
+  const expected = Array.from({ length: 5000 }, (_, i) => `line ${i} of the input\n`).join('');
+  assert.equal(gunzipSync(gz).toString(), expected);
+  assert.equal(gzipCompressor().name, 'gzip');
+});
+
+test('gzip output is deterministic and readable by the system gzip', async (t) => {
+  const a = Buffer.from(await gzipCompressor().compress(chunks(300)));
+  const b = Buffer.from(await gzipCompressor().compress(chunks(300)));
+  assert.ok(a.equals(b), 'two runs differ');
+  const fast = Buffer.from(await gzipCompressor(1).compress(chunks(300)));
+  assert.equal(fast[8], 4, 'XFL 4 at level 1');
+  if (!have('gzip')) return t.skip('gzip not installed: cannot cross-check with the system gzip');
+  const r = spawnSync('gzip', ['-dc'], { input: a });
+  assert.equal(r.status, 0, r.stderr.toString());
+  assert.equal(r.stdout.length, gunzipSync(a).length);
+});
+
+test('an input error rejects the compression', async () => {
+  async function* failing(): AsyncGenerator<Uint8Array> {
+    yield new Uint8Array(10);
+    throw new Error('source broke');
+  }
+  await assert.rejects(gzipCompressor().compress(failing()), /source broke/);
+});
+
+test('gzip levels outside 1-9 are DataErrors', () => {
+  assert.throws(() => gzipCompressor(0), DataError);
+  assert.throws(() => gzipCompressor(10), /compression level|1 to 9/);
+});
