@@ -4,8 +4,8 @@
  * Process; here it *is* the MultiService and carries the process settings
  * and an optional log observer as plain properties.
  */
-import { MultiService } from './service.js';
-import type { LogObserver } from './logger/logger.js';
+import { MultiService, type IService, type MaybePromise } from './service.js';
+import { Logger, type LogObserver } from './logger/logger.js';
 
 /** Process settings the runner applies (Twisted's IProcess). */
 export class Process {
@@ -33,12 +33,68 @@ export class Application extends MultiService {
   readonly process: Process;
   logObserver: LogObserver | null;
 
-  constructor(name: string, options: ApplicationOptions = {}) {
+  /**
+   * `new Application(name, { uid, gid, logObserver })`, or Twisted's
+   * positional form `new Application(name, uid, gid)`.
+   */
+  constructor(name: string, options?: ApplicationOptions | number | string | null, gid?: number | string | null) {
     super();
     this.setName(name);
-    this.process = new Process(options.uid ?? null, options.gid ?? null);
-    this.logObserver = options.logObserver ?? null;
+    const opts: ApplicationOptions =
+      typeof options === 'object' && options !== null ? options : { uid: options ?? null, gid: gid ?? null };
+    this.process = new Process(opts.uid ?? null, opts.gid ?? null);
+    this.logObserver = opts.logObserver ?? null;
   }
+}
+
+/** The phases of the shutdown event (Twisted's system event triggers). */
+export type ShutdownPhase = 'before' | 'during' | 'after';
+
+/** Where shutdown work is registered (the part of Twisted's IReactorCore the runner offers). */
+export interface ShutdownTriggers {
+  /** Registers `fn` to run in `phase` of the 'shutdown' event; a returned Promise is awaited before the next phase. */
+  addSystemEventTrigger(phase: ShutdownPhase, event: 'shutdown', fn: () => MaybePromise<void>): void;
+}
+
+/**
+ * A plain ShutdownTriggers: `fireShutdown()` runs every 'before' trigger
+ * (all at once, awaiting all), then the 'during' ones, then the 'after' ones.
+ * A trigger that throws or rejects is logged and does not stop the others.
+ */
+export class SystemEventTriggers implements ShutdownTriggers {
+  private readonly triggers: Record<ShutdownPhase, Array<() => MaybePromise<void>>> = { before: [], during: [], after: [] };
+  private readonly log = new Logger('tacd.shutdown');
+
+  addSystemEventTrigger(phase: ShutdownPhase, _event: 'shutdown', fn: () => MaybePromise<void>): void {
+    this.triggers[phase].push(fn);
+  }
+
+  /** Runs the three phases in order; resolves when the 'after' phase has settled. Never rejects. */
+  async fireShutdown(): Promise<void> {
+    for (const phase of ['before', 'during', 'after'] as const) {
+      const fns = this.triggers[phase].splice(0);
+      const results = await Promise.allSettled(fns.map((fn) => Promise.resolve().then(fn)));
+      for (const r of results) {
+        if (r.status === 'rejected') this.log.failure('Error in {phase}-shutdown trigger', r.reason, { phase });
+      }
+    }
+  }
+}
+
+/**
+ * Starts the tree and registers its stop for shutdown (Twisted's
+ * app.startApplication): calls `startService()`, then registers
+ * `stopService` as a 'before' shutdown trigger, then awaits the start.
+ * `privilegedStartService` is not called here: the runner calls it before
+ * dropping privileges.
+ * Rejects when `startService` throws synchronously (nothing is registered
+ * then, as in Twisted) or when its Promise rejects (the stop stays
+ * registered, so the runner's shutdown still stops what did start).
+ */
+export async function startApplication(application: IService, triggers: ShutdownTriggers): Promise<void> {
+  const started = application.startService();
+  triggers.addSystemEventTrigger('before', 'shutdown', () => application.stopService());
+  await started;
 }
 
 /** True for an object that looks like an Application (also across module copies, e.g. an app bundled with its own tacd). */

@@ -13,6 +13,9 @@
  *   `parent` to null (Twisted leaves `parent` set on a child its parent
  *   does not hold).
  * - Stopping a service that was never started resolves at once.
+ * - `running` is an accessor whose state lives outside the instance, so any
+ *   copy (spread, Object.assign, structuredClone, JSON) is not running; in
+ *   Twisted only pickling/copy.copy drop it (__getstate__).
  */
 import { TacError } from '../core/errors.js';
 import { Logger } from './logger/logger.js';
@@ -66,16 +69,53 @@ export function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
+// The running flag of every service, off the instance so that copies do not inherit it.
+const runningState = new WeakMap<Service, boolean>();
+
+// Runs `fn` now and returns its outcome as a Promise (a synchronous throw becomes a rejection).
+function settle(fn: () => MaybePromise<void>): Promise<void> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+// Calls `fn` on each item in order; synchronously while results are synchronous, awaiting a Promise before going on.
+function inOrder<T>(items: readonly T[], fn: (item: T) => MaybePromise<void>): MaybePromise<void> {
+  for (let i = 0; i < items.length; i++) {
+    const r = fn(items[i]!);
+    if (isPromiseLike(r)) return Promise.resolve(r).then(() => inOrder(items.slice(i + 1), fn));
+  }
+  return undefined;
+}
+
 /**
  * The base service: keeps the `name`, `running` and `parent` bookkeeping.
  * Subclasses override the lifecycle methods and call `super`.
  */
 export class Service implements IService {
   name: string | null = null;
-  running = false;
   parent: IServiceCollection | null = null;
+
+  /**
+   * True between startService and the end of stopService. Kept outside the
+   * instance (Twisted's __getstate__ drops it), so a copy of a running
+   * service (spread, Object.assign, structuredClone, JSON) is not running.
+   */
+  get running(): boolean {
+    return runningState.get(this) ?? false;
+  }
+  set running(value: boolean) {
+    runningState.set(this, value);
+  }
   /** A logger named after the class; usable without any global setup. */
   protected readonly log: Logger = new Logger(this.constructor.name);
+
+  constructor() {
+    // Not part of the service's state: keep it out of copies (spread, structuredClone, JSON).
+    Object.defineProperty(this, 'log', { enumerable: false });
+  }
 
   setName(name: string): void {
     if (this.parent !== null) {
@@ -135,36 +175,48 @@ export class MultiService extends Service implements IServiceCollection {
   private readonly services: IService[] = [];
   private readonly namedServices = new Map<string, IService>();
 
-  /** Calls every child's privilegedStartService in insertion order, awaiting each. */
-  override async privilegedStartService(): Promise<void> {
-    await super.privilegedStartService();
-    for (const s of [...this.services]) await s.privilegedStartService();
+  /**
+   * Calls every child's privilegedStartService in insertion order. A child
+   * returning a Promise is awaited before the next is called; synchronous
+   * children are all called before this returns.
+   */
+  override privilegedStartService(): Promise<void> {
+    return settle(() => {
+      super.privilegedStartService();
+      return inOrder([...this.services], (s) => s.privilegedStartService());
+    });
   }
 
   /**
-   * Sets running, then starts the children in insertion order, awaiting each.
-   * A child that throws stops the start (later children are not started) and
-   * the error propagates, as in Twisted.
+   * Sets running, then starts the children in insertion order (synchronous
+   * children at once, a Promise awaited before the next child). A child that
+   * throws or rejects stops the start (later children are not started) and
+   * the returned Promise rejects with its error, as in Twisted.
    */
-  override async startService(): Promise<void> {
-    await super.startService();
-    for (const s of [...this.services]) await s.startService();
+  override startService(): Promise<void> {
+    return settle(() => {
+      super.startService();
+      return inOrder([...this.services], (s) => s.startService());
+    });
   }
 
   /**
-   * Clears running, then calls every child's stopService in reverse order
-   * without waiting between them, and resolves when all have settled. A
-   * failing child is logged; it neither rejects the result nor keeps its
-   * siblings from stopping (Twisted's DeferredList).
+   * Clears running, then calls every child's stopService in reverse order,
+   * all before this returns (without waiting between them), and resolves
+   * when all have settled. A failing child is logged; it neither rejects the
+   * result nor keeps its siblings from stopping (Twisted's DeferredList).
    */
-  override async stopService(): Promise<void> {
-    await super.stopService();
+  override stopService(): Promise<void> {
+    super.stopService();
     const children = [...this.services].reverse();
-    const results = await Promise.allSettled(children.map((s) => Promise.resolve().then(() => s.stopService())));
-    results.forEach((r, i) => {
-      if (r.status === 'rejected') {
-        this.log.failure('Error stopping service {service}', r.reason, { service: children[i]?.name ?? children[i]?.constructor.name });
-      }
+    const stops = children.map((s) => settle(() => s.stopService()));
+    return Promise.allSettled(stops).then((results) => {
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') {
+          const child = children[i];
+          this.log.failure('Error stopping service {service}', r.reason, { service: child?.name ?? child?.constructor.name });
+        }
+      });
     });
   }
 
