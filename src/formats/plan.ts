@@ -141,6 +141,8 @@ export type CompressionName = 'gzip' | 'xz';
 /** A compressor supplied by the host (gzip: node:zlib; xz: the system `xz` through src/core/exec.ts). */
 export interface Compressor {
   readonly name: CompressionName;
+  /** Compression level used (gzip 1-9, xz 0-9), recorded by RPM as PAYLOADFLAGS; writers assume gzip 9 / xz 6 when absent. */
+  readonly level?: number;
   compress(input: AsyncIterable<Uint8Array>): Promise<Uint8Array>;
 }
 
