@@ -1,0 +1,33 @@
+/**
+ * A detached OpenPGP signer backed by the system `gpg` (through src/core/exec.ts),
+ * for RPM (RSAHEADER/PGP signature tags) and other formats that take a Signer.
+ */
+import { filter } from './exec.js';
+import { TacError } from './errors.js';
+import type { Signer } from '../formats/plan.js';
+
+export interface GpgSignerOptions {
+  /** Key to sign with (fingerprint, id or user id); gpg's default key when absent. */
+  readonly keyId?: string;
+  /** GNUPGHOME; gpg's default when absent. */
+  readonly homedir?: string;
+  /** Digest algorithm; rpm 4.18 accepts SHA256 and stronger. */
+  readonly digestAlgo?: 'SHA256' | 'SHA384' | 'SHA512';
+}
+
+/** Returns a Signer that runs `gpg --detach-sign` and yields the binary signature. */
+export function gpgSigner(options: GpgSignerOptions = {}): Signer {
+  return async (data: Uint8Array): Promise<Uint8Array> => {
+    const args = [
+      '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '',
+      ...(options.homedir ? ['--homedir', options.homedir] : []),
+      ...(options.keyId ? ['--local-user', options.keyId] : []),
+      '--digest-algo', options.digestAlgo ?? 'SHA256',
+      '--no-armor', '--detach-sign', '--output', '-', '-',
+    ];
+    // filter() keeps stdout binary (run() decodes text).
+    const sig = await filter('gpg', args, data);
+    if (sig.length === 0) throw new TacError('tacd.gpg.empty', 'gpg --detach-sign produced no signature');
+    return new Uint8Array(sig);
+  };
+}
