@@ -1,0 +1,106 @@
+/**
+ * `tacd`: the daemon runner's command line (bin/tacd.js calls `main`).
+ *
+ *   tacd [runner options] -y app.tac.ts
+ *   tacd [runner options] PLUGIN [plugin options]
+ *   tacd | tacd --help         options and the plugins, sorted
+ *   tacd PLUGIN --help         the plugin's options
+ *
+ * Exit statuses: 0 after a normal run or help; a daemon stopped by
+ * SIGTERM/SIGINT dies by that same signal (shell 143/130, systemd
+ * "status=15/TERM", a clean stop); 1 when the daemon failed to start or
+ * the stop had to be forced; sysexits for bad input (64 usage, 65 bad tac
+ * file or pidfile content, 66 missing tac, 67 unknown user/group, 71 cannot
+ * bind, 73 cannot create pidfile/log file, 75 already running).
+ */
+import { runMain, exitAfterFlush } from './report.js';
+import { Application } from '../application/application.js';
+import { formatPluginHelp, parsePluginOptions } from '../application/service-maker.js';
+import { parseRunnerArgs, runnerHelp, type RunnerOptions } from '../runner/options.js';
+import { loadApplication } from '../runner/tac-loader.js';
+import { runApplication, tacdVersion, type RunDeps } from '../runner/run.js';
+import type { Outcome } from '../runner/signals.js';
+import { discoverPlugins, findPlugin, formatPluginList } from '../plugins/registry.js';
+
+/** What the body needs from the process, so tests can run it in-process. */
+export interface TacdIO {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function deps(io: TacdIO, argv: readonly string[]): RunDeps {
+  return {
+    env: io.env,
+    cwd: io.cwd,
+    reexecCommand: [...process.execArgv, process.argv[1]!, ...argv],
+    stdout: io.stdout,
+    stderr: io.stderr,
+    proc: process as unknown as RunDeps['proc'],
+  };
+}
+
+/** The application builder for the options: a tac file, or a plugin under Application(tapname). Null when help was printed. */
+async function applicationBuilder(opts: RunnerOptions, io: TacdIO): Promise<(() => Promise<Application>) | null> {
+  if (opts.tacFile !== null) {
+    const file = opts.tacFile;
+    return () => loadApplication(file);
+  }
+  const maker = await findPlugin(discoverPlugins(io.cwd, io.env), opts.plugin!).load();
+  const parsed = parsePluginOptions(maker, opts.pluginArgs);
+  if (parsed.help) {
+    io.stdout.write(formatPluginHelp(maker));
+    return null;
+  }
+  return async () => {
+    const app = new Application(maker.tapname);
+    const service = await maker.makeService(parsed.values);
+    await service.setServiceParent(app);
+    return app;
+  };
+}
+
+/** Runs tacd; resolves with an exit status, or the stop signal to die by. */
+export async function tacd(argv: readonly string[], io: TacdIO): Promise<number | Outcome> {
+  const opts = parseRunnerArgs(argv, io.cwd);
+  if (opts.version) {
+    io.stdout.write(`tacd (the tacd daemon) ${tacdVersion()}\nnode ${process.version}\n`);
+    return 0;
+  }
+  if (opts.help || (opts.tacFile === null && opts.plugin === null)) {
+    io.stdout.write(runnerHelp() + '\n' + formatPluginList(discoverPlugins(io.cwd, io.env)));
+    return 0;
+  }
+  const build = await applicationBuilder(opts, io);
+  if (build === null) return 0;
+  return runApplication(opts, build, deps(io, argv));
+}
+
+// twistd's _exitWithSignal: restore the default action and send the signal to ourselves.
+function dieBySignal(signal: NodeJS.Signals): void {
+  let pending = 2;
+  const kill = (): void => {
+    if (--pending > 0) return;
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+    // Should the signal be ignored (SIG_IGN inherited), still end with the shell's convention.
+    setTimeout(() => exitAfterFlush(128 + (signal === 'SIGINT' ? 2 : 15)), 1000);
+  };
+  for (const s of [process.stdout, process.stderr]) {
+    if (s.writableNeedDrain) s.once('drain', kill);
+    else kill();
+  }
+}
+
+/** The entry point of bin/tacd.js. */
+export function main(argv: readonly string[]): void {
+  const io: TacdIO = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  runMain('tacd', argv, async () => {
+    const r = await tacd(argv, io);
+    if (typeof r === 'number') return r;
+    if ('status' in r) return r.status;
+    dieBySignal(r.signal);
+    return undefined;
+  });
+}

@@ -1,0 +1,232 @@
+/**
+ * The `web` plugin: a static file server on node:http.
+ *
+ *   tacd web [--port 8080] [--interface ADDR] [--path DIR]
+ *
+ * GET and HEAD only (405 otherwise); a Content-Type from the extension;
+ * single byte ranges (206, 416 when unsatisfiable); index.html or a listing
+ * for directories. Nothing outside --path is ever served: a path segment
+ * '..' (also when percent-encoded), a NUL or a backslash is refused with
+ * 403, and the realpath of the target must stay under the realpath of
+ * --path, so symlinks pointing outside are refused too.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { defineServiceMaker, parsePort } from '../application/service-maker.js';
+import { Service } from '../application/service.js';
+import type { IService } from '../application/service.js';
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.xml': 'application/xml',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.pdf': 'application/pdf',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+  '.mp4': 'video/mp4',
+  '.gz': 'application/gzip',
+  '.tar': 'application/x-tar',
+  '.zip': 'application/zip',
+};
+
+/** The Content-Type for a file name (application/octet-stream when unknown). */
+export function contentTypeOf(file: string): string {
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** A byte range from a Range header: {start, end} inclusive, 'unsatisfiable', or null (serve everything). */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null; // several ranges or garbage: RFC 9110 allows ignoring Range
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || end < start) return 'unsatisfiable';
+  return { start, end };
+}
+
+/**
+ * Maps a request path to a file under `root` (a realpath), or a status when
+ * it must not be served. Checks the decoded segments and the realpath.
+ */
+export function resolveRequestPath(root: string, urlPath: string): { file: string } | { status: number } {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return { status: 400 };
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return { status: 403 };
+  if (decoded.split('/').some((s) => s === '..')) return { status: 403 };
+  const candidate = path.join(root, decoded);
+  let real: string;
+  try {
+    real = fs.realpathSync(candidate);
+  } catch {
+    return { status: 404 };
+  }
+  if (real !== root && !real.startsWith(root + path.sep)) return { status: 403 };
+  return { file: real };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function send(res: http.ServerResponse, status: number, body: string, head: boolean, headers: http.OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.end(head ? undefined : body);
+}
+
+function serveDirectory(res: http.ServerResponse, dir: string, urlPath: string, head: boolean): void {
+  const names = fs.readdirSync(dir).sort();
+  const items = names.map((n) => `<li><a href="${escapeHtml(encodeURIComponent(n))}">${escapeHtml(n)}</a></li>`).join('\n');
+  const body = `<!DOCTYPE html>\n<title>Index of ${escapeHtml(urlPath)}</title>\n<h1>Index of ${escapeHtml(urlPath)}</h1>\n<ul>\n${items}\n</ul>\n`;
+  send(res, 200, body, head, { 'Content-Type': 'text/html; charset=utf-8' });
+}
+
+function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: string, st: fs.Stats, head: boolean): void {
+  const range = parseRange(req.headers.range, st.size);
+  const base: http.OutgoingHttpHeaders = { 'Content-Type': contentTypeOf(file), 'Accept-Ranges': 'bytes', 'Last-Modified': st.mtime.toUTCString() };
+  if (range === 'unsatisfiable') {
+    send(res, 416, 'Range Not Satisfiable\n', head, { 'Content-Range': `bytes */${st.size}` });
+    return;
+  }
+  const { start, end } = range ?? { start: 0, end: st.size - 1 };
+  const length = st.size === 0 ? 0 : end - start + 1;
+  res.writeHead(range ? 206 : 200, { ...base, 'Content-Length': length, ...(range ? { 'Content-Range': `bytes ${start}-${end}/${st.size}` } : {}) });
+  if (head || length === 0) {
+    res.end();
+    return;
+  }
+  fs.createReadStream(file, { start, end })
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
+/** The request handler for a root directory (a realpath). */
+export function staticHandler(root: string): http.RequestListener {
+  return (req, res) => {
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && !head) {
+      send(res, 405, 'Method Not Allowed\n', false, { Allow: 'GET, HEAD' });
+      return;
+    }
+    const urlPath = (req.url ?? '/').split('?')[0]!;
+    const r = resolveRequestPath(root, urlPath);
+    if ('status' in r) {
+      send(res, r.status, `${http.STATUS_CODES[r.status]}\n`, head);
+      return;
+    }
+    let st = fs.statSync(r.file);
+    let file = r.file;
+    if (st.isDirectory()) {
+      if (!urlPath.endsWith('/')) {
+        send(res, 301, 'Moved Permanently\n', head, { Location: `${urlPath}/` });
+        return;
+      }
+      const index = path.join(file, 'index.html');
+      if (!fs.existsSync(index)) return serveDirectory(res, file, urlPath, head);
+      file = index;
+      st = fs.statSync(index);
+    }
+    if (!st.isFile()) return send(res, 403, 'Forbidden\n', head);
+    serveFile(req, res, file, st, head);
+  };
+}
+
+/** An http.Server for `root`, bound in privilegedStartService (before the privilege drop). */
+export class StaticWebServer extends Service {
+  readonly root: string;
+  readonly port: number;
+  readonly iface: string;
+  private server: http.Server | null = null;
+
+  constructor(root: string, port: number, iface = '') {
+    super();
+    this.root = root;
+    this.port = port;
+    this.iface = iface;
+  }
+
+  /** The bound port (useful with port 0), or null. */
+  get boundPort(): number | null {
+    const a = this.server?.address();
+    return a && typeof a === 'object' ? a.port : null;
+  }
+
+  override async privilegedStartService(): Promise<void> {
+    await super.privilegedStartService();
+    if (this.server) return;
+    const root = fs.realpathSync(this.root);
+    const server = http.createServer(staticHandler(root));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: this.port, ...(this.iface ? { host: this.iface } : {}) }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.log.info('serving {root} on http://{host}:{port}/', { root, host: this.iface || '0.0.0.0', port: this.boundPort });
+  }
+
+  override async startService(): Promise<void> {
+    await super.startService();
+    await this.privilegedStartService();
+  }
+
+  override async stopService(): Promise<void> {
+    await super.stopService();
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  }
+
+  /** Aborts keep-alive and in-flight connections (the runner's last step before exit). */
+  closeAllConnections(): void {
+    this.server?.closeAllConnections();
+  }
+}
+
+export const webServiceMaker = defineServiceMaker({
+  tapname: 'web',
+  description: 'A static file web server.',
+  options: [
+    { long: 'port', short: 'p', description: 'TCP port to listen on.', default: 8080, parse: parsePort },
+    { long: 'interface', description: "Address to bind ('' for every address).", default: '' },
+    { long: 'path', description: 'Directory to serve.', default: '.', metavar: 'DIR' },
+  ] as const,
+  makeService(o): IService {
+    const root = path.resolve(o.path);
+    if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+      throw new UsageError(`--path: not a directory: ${root}`, { code: 'tacd.web.path' });
+    }
+    return new StaticWebServer(root, o.port, o.interface);
+  },
+});
+
+export default webServiceMaker;

@@ -1,0 +1,99 @@
+/**
+ * Daemonizing without fork: the runner re-executes itself detached (a new
+ * session, stdio on /dev/null) with a status pipe on fd 3, and keeps
+ * twistd's protocol: the daemon writes "0" once every service has started,
+ * or "1 <Class>: <message>" (ASCII, escaped, at most 100 bytes) when
+ * startup failed. The parent waits for that and exits 0, or prints
+ * "An error has occurred: <message>" and exits 1 (also when the daemon dies
+ * without a word). A native fork() is never used: libuv's threads would not
+ * survive it.
+ */
+import fs from 'node:fs';
+import { spawnProgram } from '../core/exec.js';
+
+/** The environment variable that tells the re-executed runner it is the daemon and where its status pipe is. */
+export const DAEMON_ENV = 'TACD_DAEMON_STATUS_FD';
+
+/** twistd's status line for an error: "1 <Class>: <msg>", non-ASCII escaped, cut to 100 bytes. */
+export function statusLineFor(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+  const ascii = text.replace(/[^\x20-\x7e]/g, (c) => {
+    const code = c.codePointAt(0)!;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return `1 ${ascii}`.slice(0, 100);
+}
+
+/** What the parent prints for a status line other than "0". */
+export function parentMessageFor(status: string): string {
+  const msg = status.startsWith('1 ') ? status.slice(2) : status === '' ? 'the daemon exited before reporting its startup' : status;
+  return `An error has occurred: ${msg}\nPlease look at log file for more information.\n`;
+}
+
+export interface DaemonParentOptions {
+  /** node's own arguments (execArgv) and the script path, then the runner's argv. */
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stderr: NodeJS.WritableStream;
+  /** Give up waiting after this many ms (0: wait forever). */
+  readonly startTimeoutMs?: number;
+}
+
+/** Parent side: starts the daemon and returns the exit status (0 or 1) once it has reported. */
+export async function spawnDaemon(o: DaemonParentOptions): Promise<number> {
+  const child = spawnProgram(process.execPath, o.command, {
+    cwd: o.cwd,
+    env: { ...o.env, [DAEMON_ENV]: '3' },
+    extendEnv: false,
+    detached: true,
+    cleanup: false,
+    buffer: false,
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+  });
+  child.catch(() => undefined);
+  const pipe = child.stdio[3] as NodeJS.ReadableStream;
+  const status = await new Promise<string>((resolve) => {
+    const chunks: Buffer[] = [];
+    let timer: NodeJS.Timeout | null = null;
+    const done = (): void => {
+      if (timer) clearTimeout(timer);
+      resolve(Buffer.concat(chunks).subarray(0, 100).toString('latin1'));
+    };
+    pipe.on('data', (c: Buffer) => chunks.push(c));
+    pipe.on('end', done);
+    pipe.on('error', done);
+    if (o.startTimeoutMs) timer = setTimeout(() => resolve('1 TimeoutError: the daemon did not report its startup in time'), o.startTimeoutMs);
+  });
+  (pipe as unknown as { destroy(): void }).destroy();
+  child.unref();
+  if (status === '0') return 0;
+  o.stderr.write(parentMessageFor(status));
+  return 1;
+}
+
+/** Daemon side: the status pipe, if this process is the re-executed daemon. */
+export interface StatusPipe {
+  success(): void;
+  failure(error: unknown): void;
+}
+
+/** Reads (and removes from `env`) the daemon marker; null when this process is not a daemon child. */
+export function openStatusPipe(env: NodeJS.ProcessEnv): StatusPipe | null {
+  const fdText = env[DAEMON_ENV];
+  if (fdText === undefined) return null;
+  delete env[DAEMON_ENV];
+  const fd = Number(fdText);
+  let open = true;
+  const send = (text: string): void => {
+    if (!open) return;
+    open = false;
+    try {
+      fs.writeSync(fd, text);
+      fs.closeSync(fd);
+    } catch {
+      // The parent is gone (killed while waiting): nobody to tell.
+    }
+  };
+  return { success: () => send('0'), failure: (e) => send(statusLineFor(e)) };
+}

@@ -1,0 +1,165 @@
+/**
+ * Chooses where the daemon's log goes, after twistd's UnixAppLogger, in this
+ * order: the application's own `logObserver` › `--syslog` or journald
+ * (JOURNAL_STREAM names our stdout) › `--logfile PATH` › stdout.
+ *
+ * - journald: one line per event line on stdout with a "<N>" priority
+ *   prefix and no timestamp (journald stamps lines itself). Chosen
+ *   automatically when $JOURNAL_STREAM equals "dev:ino" of fd 1, unless a
+ *   log file is given.
+ * - `--syslog` outside the journal: RFC 3164 datagrams to 127.0.0.1:514.
+ * - file: a rotating LogFile (default tacd.log in --rundir when daemonizing).
+ * - stdout: only in the foreground; a daemon asking for '-' is refused
+ *   ("Daemons cannot log to stdout, exiting!", 64).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import dgram from 'node:dgram';
+import { CantCreateError, UsageError } from '../core/errors.js';
+import { filteringObserver, globalLogPublisher, type LogEvent, type LogLevel, type LogObserver } from '../application/logger/logger.js';
+import { formatEventAsJSON, formatEventAsText, formatEventForJournal, syslogPriority } from '../application/logger/format.js';
+import { LogFile } from './logfile.js';
+import type { LogFormat } from './options.js';
+
+export type LogTarget = 'app' | 'journald' | 'syslog' | 'file' | 'stdout';
+
+export interface LogChoiceInput {
+  readonly appObserver: LogObserver | null;
+  readonly syslog: boolean;
+  /** '-' (stdout), an absolute path, or null. */
+  readonly logfile: string | null;
+  readonly daemon: boolean;
+  readonly rundir: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** dev:ino of fd 1, or null when it cannot be stat'ed. */
+  readonly stdoutId: string | null;
+}
+
+/** Which target (and file) the rules pick. Pure. @throws UsageError for '-' when daemonizing. */
+export function chooseLogTarget(i: LogChoiceInput): { target: LogTarget; file: string | null } {
+  if (i.appObserver) return { target: 'app', file: null };
+  const journal = i.env['JOURNAL_STREAM'] !== undefined && i.env['JOURNAL_STREAM'] === i.stdoutId;
+  if (i.syslog) return { target: journal ? 'journald' : 'syslog', file: null };
+  if (i.logfile === '-') {
+    if (i.daemon) throw new UsageError('Daemons cannot log to stdout, exiting!', { code: 'tacd.log.daemonStdout' });
+    return { target: journal ? 'journald' : 'stdout', file: null };
+  }
+  if (i.logfile !== null) return { target: 'file', file: i.logfile };
+  if (!i.daemon) return { target: journal ? 'journald' : 'stdout', file: null };
+  return { target: 'file', file: path.join(i.rundir, 'tacd.log') };
+}
+
+/** "dev:ino" of a file descriptor, the form of $JOURNAL_STREAM. */
+export function streamId(fd: number): string | null {
+  try {
+    const st = fs.fstatSync(fd);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks, without creating anything, that `file` could be opened for
+ * appending (the daemonizing parent's check: the daemon creates the file
+ * itself, under its own umask). @throws CantCreateError (73).
+ */
+export function assertWritable(file: string, what: string): void {
+  const target = fs.existsSync(file) ? file : path.dirname(file);
+  try {
+    fs.accessSync(target, fs.constants.W_OK);
+  } catch (e) {
+    throw new CantCreateError(file, `cannot write ${what} ${file}: ${(e as Error).message}`, { code: 'tacd.log.cantCreate', cause: e });
+  }
+}
+
+export interface LogSetupOptions extends LogChoiceInput {
+  readonly format: LogFormat;
+  readonly level: LogLevel;
+  readonly debug: boolean;
+  readonly rotateLength: number;
+  readonly maxRotatedFiles: number | null;
+  readonly prefix: string;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** The running log destination: SIGHUP reopens, SIGUSR2 rotates, stop closes. */
+export interface LogSetup {
+  readonly target: LogTarget;
+  readonly logFile: LogFile | null;
+  reopen(): void;
+  rotate(): void;
+  stop(): void;
+}
+
+function render(format: LogFormat, e: LogEvent, debug: boolean): string {
+  return format === 'json' ? formatEventAsJSON(e) : formatEventAsText(e, { stacks: debug });
+}
+
+function syslogObserver(prefix: string, debug: boolean): { observer: LogObserver; close(): void } {
+  const sock = dgram.createSocket('udp4');
+  sock.unref();
+  sock.on('error', () => undefined);
+  const observer: LogObserver = (e) => {
+    // RFC 3164: <facility*8+severity>TAG[pid]: message (facility LOG_USER = 1).
+    for (const line of formatEventAsText(e, { timestamps: false, stacks: debug }).split('\n')) {
+      sock.send(`<${8 + syslogPriority(e.level)}>${prefix}[${process.pid}]: ${line}`, 514, '127.0.0.1');
+    }
+  };
+  return { observer, close: () => sock.close() };
+}
+
+/**
+ * Opens the chosen destination and starts delivering the global log
+ * (including the events buffered so far) to it, filtered by level.
+ * @throws CantCreateError (73) when the log file cannot be opened.
+ */
+export function startLogging(o: LogSetupOptions): LogSetup {
+  const { target, file } = chooseLogTarget(o);
+  let logFile: LogFile | null = null;
+  let close = (): void => undefined;
+  let observer: LogObserver;
+  switch (target) {
+    case 'app':
+      observer = o.appObserver!;
+      break;
+    case 'journald':
+      observer = (e) => o.stdout.write(formatEventForJournal(e, { stacks: o.debug }) + '\n');
+      break;
+    case 'syslog': {
+      const s = syslogObserver(o.prefix, o.debug);
+      observer = s.observer;
+      close = s.close;
+      break;
+    }
+    case 'file':
+      try {
+        logFile = new LogFile(file!, {
+          rotateLength: o.rotateLength,
+          maxRotatedFiles: o.maxRotatedFiles,
+          onError: (err) => o.stderr.write(`tacd: cannot write log file ${file}: ${err.message}; dropping lines until it works again\n`),
+        });
+      } catch (e) {
+        throw new CantCreateError(file!, `cannot open log file ${file}: ${(e as Error).message}`, { code: 'tacd.log.cantCreate', cause: e });
+      }
+      observer = (e) => logFile!.write(render(o.format, e, o.debug) + '\n');
+      close = () => logFile!.close();
+      break;
+    case 'stdout':
+      observer = (e) => o.stdout.write(render(o.format, e, o.debug) + '\n');
+      break;
+  }
+  const filtered = filteringObserver(o.level, observer);
+  globalLogPublisher.beginLoggingTo([filtered]);
+  return {
+    target,
+    logFile,
+    reopen: () => logFile?.reopen(),
+    rotate: () => logFile?.rotate(),
+    stop: () => {
+      globalLogPublisher.removeObserver(filtered);
+      close();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The startup sequence, after twistd's UnixApplicationRunner (reference
+ * §1.6, checklist items 50–60):
+ *
+ *   check pidfile → build the application → resolve --uid/--gid →
+ *   [daemonizing parent: check the pidfile and log file can be written,
+ *    re-exec detached, wait for "0"/"1 …", exit 0/1] →
+ *   umask → start logging → chdir rundir → write pidfile →
+ *   privilegedStartService (bind) → initgroups/setgid/setuid →
+ *   startService → "0" on the status pipe, READY=1 → wait for a signal →
+ *   stop the tree → remove pidfile → "Server Shut Down."
+ *
+ * Deliberate deviations: the umask is applied before the log file is
+ * opened (twistd opens it first, so its log ignores --umask and only
+ * rotated files get 0600), and the default log file is tacd.log in
+ * --rundir (twistd: twistd.log in the starting directory).
+ *
+ * Under a supervisor (INVOCATION_ID, NOTIFY_SOCKET, JOURNAL_STREAM or
+ * LISTEN_PID in the environment) the runner never daemonizes and never
+ * applies the 0077 default umask.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { isTacError, TacError } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { PROJECT_ROOT } from '../core/paths.js';
+import { Logger } from '../application/logger/logger.js';
+import type { Application } from '../application/application.js';
+import type { RunnerOptions } from './options.js';
+import { checkPid, removePid, writePid, type PidProcess } from './pidfile.js';
+import { dropPrivileges, resolveIdentity, systemAccountFiles, type AccountFiles, type PrivilegedProcess } from './privileges.js';
+import { assertWritable, chooseLogTarget, startLogging, streamId, type LogSetup } from './log-setup.js';
+import { openStatusPipe, spawnDaemon } from './daemonize.js';
+import { createNotifier, systemdNotifyBinary, type NotifySender } from './sd-notify.js';
+import { installSignalHandlers, type Outcome, type SignalProcess } from './signals.js';
+
+/** The environment variables that reveal a supervisor (systemd and friends). */
+export const SUPERVISOR_VARS = ['INVOCATION_ID', 'NOTIFY_SOCKET', 'JOURNAL_STREAM', 'LISTEN_PID'] as const;
+
+/** The first supervisor variable set in `env`, or null. */
+export function detectSupervisor(env: NodeJS.ProcessEnv): string | null {
+  return SUPERVISOR_VARS.find((v) => env[v] !== undefined && env[v] !== '') ?? null;
+}
+
+export type RunnerProcess = PidProcess &
+  PrivilegedProcess &
+  SignalProcess & {
+    umask(mask: number): number;
+    chdir(dir: string): void;
+    title: string;
+  };
+
+/** Everything the runner touches, injected (defaults: the real process). */
+export interface RunDeps {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** What the daemon re-exec runs after node: execArgv, the script, the runner's argv. */
+  readonly reexecCommand: readonly string[];
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly proc: RunnerProcess;
+  readonly accounts?: AccountFiles;
+  readonly notifySender?: NotifySender;
+}
+
+/** tacd's version, from its package.json. */
+export function tacdVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Turns what a service threw while starting into a one-line TacError with a status. */
+export function startupError(e: unknown): TacError {
+  if (isTacError(e)) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err instanceof Error && typeof err.code === 'string' && typeof err.syscall === 'string') {
+    // EADDRINUSE, EACCES on bind, …: the operating system said no (EX_OSERR).
+    return new TacError(`tacd.start.${err.code}`, err.message, { exitCode: ExitCode.OSERR, cause: e });
+  }
+  const text = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(e);
+  return new TacError('tacd.start.failed', `the application failed to start: ${text}`, { exitCode: ExitCode.FAILURE, cause: e });
+}
+
+/**
+ * Runs the application until it is stopped. Returns the Outcome (a status
+ * to exit with, or the stop signal to re-raise); throws a TacError when
+ * startup fails.
+ */
+export async function runApplication(opts: RunnerOptions, buildApp: () => Promise<Application>, deps: RunDeps): Promise<Outcome> {
+  const log = new Logger('tacd');
+  const { env, proc } = deps;
+  const statusPipe = openStatusPipe(env);
+  const supervisor = detectSupervisor(env);
+  const daemon = statusPipe !== null || (!opts.nodaemon && supervisor === null);
+
+  checkPid(opts.pidfile, proc, log);
+  const app = await buildApp();
+  const identity = resolveIdentity(opts.uid ?? app.process.uid, opts.gid ?? app.process.gid, deps.accounts ?? systemAccountFiles);
+  const logChoice = {
+    appObserver: app.logObserver,
+    syslog: opts.syslog,
+    logfile: opts.logfile,
+    daemon,
+    rundir: opts.rundir,
+    env,
+    stdoutId: streamId(1),
+  };
+
+  if (daemon && statusPipe === null) {
+    const { file } = chooseLogTarget(logChoice);
+    if (file) assertWritable(file, 'log file');
+    if (opts.pidfile) assertWritable(opts.pidfile, 'pidfile');
+    return { status: await spawnDaemon({ command: deps.reexecCommand, cwd: deps.cwd, env, stderr: deps.stderr }) };
+  }
+
+  const notifier = createNotifier(env, log, deps.notifySender ?? systemdNotifyBinary, proc.pid);
+  let logSetup: LogSetup | null = null;
+  let pidWritten = false;
+  try {
+    const mask = opts.umask ?? (daemon ? 0o077 : null);
+    if (mask !== null) proc.umask(mask);
+    logSetup = startLogging({ ...logChoice, format: opts.logFormat, level: opts.logLevel, debug: opts.debug, rotateLength: opts.logRotateLength, maxRotatedFiles: opts.logMaxFiles, prefix: opts.prefix, stdout: deps.stdout, stderr: deps.stderr });
+    log.info('tacd {version} (node {node}) starting up.', { version: tacdVersion(), node: process.version });
+    if (supervisor && !opts.nodaemon) log.info('{var} is set: running under a supervisor, not daemonizing', { var: supervisor });
+    if (app.process.processName) proc.title = app.process.processName;
+    proc.chdir(opts.rundir);
+    writePid(opts.pidfile, proc, log);
+    pidWritten = true;
+    await app.privilegedStartService();
+    dropPrivileges(identity, proc, log);
+    await app.startService();
+  } catch (e) {
+    const err = startupError(e);
+    statusPipe?.failure(e);
+    if (pidWritten) removePid(opts.pidfile, log);
+    if (logSetup && logSetup.target !== 'stdout') log.critical('{app} failed to start: {error}', { app: app.name ?? 'application', error: err.message });
+    await notifier.status(`Failed to start: ${err.message}`);
+    logSetup?.stop();
+    throw err;
+  }
+
+  const handlers = installSignalHandlers({ root: app, log, notifier, logSetup, timeoutMs: opts.shutdownTimeoutMs, proc });
+  statusPipe?.success();
+  log.info('{app} started (pid {pid}).', { app: app.name ?? 'application', pid: proc.pid });
+  await notifier.ready(`Running (pid ${proc.pid})`);
+  notifier.startWatchdog();
+
+  const outcome = await handlers.done;
+  handlers.dispose();
+  notifier.stopWatchdog();
+  removePid(opts.pidfile, log);
+  log.info('Server Shut Down.');
+  logSetup.stop();
+  return outcome;
+}

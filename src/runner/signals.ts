@@ -1,0 +1,186 @@
+/**
+ * Signals and shutdown.
+ *
+ * - SIGTERM / SIGINT: log "Received SIGTERM, shutting down.", STOPPING=1,
+ *   stop the tree (awaited), close leftover connections, then the runner
+ *   re-raises the same signal with the default action, as twistd does: the
+ *   process dies *by* SIGTERM (shell status 143; systemd shows
+ *   "status=15/TERM" and counts it as a clean stop, SuccessExitStatus
+ *   includes SIGTERM/SIGINT/SIGHUP/SIGPIPE by default).
+ * - A second SIGTERM/SIGINT while stopping, or the stop taking longer than
+ *   --shutdown-timeout (default 30 s), forces the exit with status 1 (a
+ *   failure for systemd) after logging which services never finished.
+ * - SIGHUP: reopen the log file, send RELOADING=1 (+ MONOTONIC_USEC), call
+ *   the tree's `reload()` hooks, then READY=1. (twistd has no SIGHUP
+ *   handler; Node's default would kill the process without stopping.)
+ * - SIGUSR2: rotate the log file (twistd uses SIGUSR1, which Node reserves
+ *   for its inspector).
+ */
+import type { IService } from '../application/service.js';
+import type { Logger } from '../application/logger/logger.js';
+import type { LogSetup } from './log-setup.js';
+import type { Notifier } from './sd-notify.js';
+
+export type StopSignal = 'SIGTERM' | 'SIGINT';
+
+/** How the daemon ended: by a signal to re-raise, or with a status. */
+export type Outcome = { readonly signal: StopSignal } | { readonly status: number };
+
+/** The process calls the handlers need (injected for tests). */
+export interface SignalProcess {
+  on(signal: NodeJS.Signals, handler: (signal: NodeJS.Signals) => void): unknown;
+  off(signal: NodeJS.Signals, handler: (signal: NodeJS.Signals) => void): unknown;
+}
+
+function children(s: IService): IService[] {
+  return Symbol.iterator in s ? [...(s as unknown as Iterable<IService>)] : [];
+}
+
+/** Visits every service of the tree, parents first. */
+export function walkTree(root: IService, visit: (s: IService) => void): void {
+  visit(root);
+  for (const c of children(root)) walkTree(c, visit);
+}
+
+/** "application/web (TCPServer)": where a service sits in the tree. */
+export function describeService(s: IService): string {
+  const names: string[] = [];
+  for (let cur: IService | null = s; cur; cur = (cur.parent as unknown as IService | null) ?? null) {
+    names.unshift(cur.name ?? `<${cur.constructor.name}>`);
+  }
+  return `${names.join('/')} (${s.constructor.name})`;
+}
+
+/**
+ * Wraps each service's stopService so the set of stops still in flight is
+ * known; on a timeout, the innermost pending ones are the ones that hung.
+ */
+export function trackStops(root: IService): { pending(): IService[] } {
+  const inFlight = new Set<IService>();
+  walkTree(root, (s) => {
+    const original = s.stopService.bind(s);
+    (s as { stopService: () => Promise<void> }).stopService = () => {
+      inFlight.add(s);
+      return Promise.resolve()
+        .then(original)
+        .finally(() => inFlight.delete(s));
+    };
+  });
+  return {
+    // A parent is pending while any child is; report only services with no pending child.
+    pending: () => [...inFlight].filter((s) => !children(s).some((c) => inFlight.has(c))),
+  };
+}
+
+/** Closes connections still open after the tree stopped (Twisted's "during shutdown" disconnectAll). */
+export function closeLeftoverConnections(root: IService): void {
+  walkTree(root, (s) => {
+    const o = s as unknown as Record<string, unknown>;
+    for (const holder of [o, o['port'], o['_port'], o['listeningPort']]) {
+      const h = holder as { closeAllConnections?: () => void } | null | undefined;
+      if (h && typeof h.closeAllConnections === 'function') {
+        try {
+          h.closeAllConnections();
+        } catch {
+          // Best effort: the process is about to end anyway.
+        }
+      }
+    }
+  });
+}
+
+export interface ShutdownOptions {
+  readonly root: IService;
+  readonly log: Logger;
+  readonly notifier: Notifier;
+  readonly logSetup: LogSetup | null;
+  readonly timeoutMs: number;
+  readonly proc: SignalProcess;
+}
+
+/**
+ * Installs the handlers; `done` resolves with the Outcome once the tree has
+ * stopped (or the stop was forced). `dispose` removes the handlers.
+ */
+export function installSignalHandlers(o: ShutdownOptions): { done: Promise<Outcome>; dispose(): void } {
+  const tracker = trackStops(o.root);
+  let resolve!: (v: Outcome) => void;
+  const done = new Promise<Outcome>((r) => (resolve = r));
+  let stopping = false;
+  let timer: NodeJS.Timeout | null = null;
+  const finish = (v: Outcome): void => {
+    if (timer) clearTimeout(timer);
+    resolve(v);
+  };
+
+  const onStop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      o.log.error('Received second {signal} while stopping, forcing exit.', { signal });
+      finish({ status: 1 });
+      return;
+    }
+    stopping = true;
+    o.log.info('Received {signal}, shutting down.', { signal });
+    void o.notifier.stopping();
+    if (o.timeoutMs > 0) {
+      timer = setTimeout(() => {
+        const hung = tracker.pending().map(describeService);
+        o.log.critical('Shutdown timed out after {seconds} s; still stopping: {services}. Forcing exit.', {
+          seconds: o.timeoutMs / 1000,
+          services: hung.length ? hung.join(', ') : '(none)',
+        });
+        finish({ status: 1 });
+      }, o.timeoutMs);
+    }
+    Promise.resolve()
+      .then(() => o.root.stopService())
+      .then(
+        () => {
+          closeLeftoverConnections(o.root);
+          finish({ signal: signal as StopSignal });
+        },
+        (e: unknown) => {
+          o.log.failure('Error while stopping the service tree', e);
+          closeLeftoverConnections(o.root);
+          finish({ status: 1 });
+        },
+      );
+  };
+
+  const onHup = (): void => {
+    o.log.info('Received SIGHUP, reopening log files and reloading.');
+    o.logSetup?.reopen();
+    void (async () => {
+      await o.notifier.reloading();
+      try {
+        if (o.root.reload) await o.root.reload();
+      } catch (e) {
+        o.log.failure('Error while reloading', e);
+      }
+      await o.notifier.ready('Running');
+    })();
+  };
+
+  const onUsr2 = (): void => {
+    try {
+      o.logSetup?.rotate();
+      o.log.info('Log rotated on SIGUSR2.');
+    } catch (e) {
+      o.log.failure('Log rotation failed', e);
+    }
+  };
+
+  o.proc.on('SIGTERM', onStop);
+  o.proc.on('SIGINT', onStop);
+  o.proc.on('SIGHUP', onHup);
+  o.proc.on('SIGUSR2', onUsr2);
+  return {
+    done,
+    dispose() {
+      o.proc.off('SIGTERM', onStop);
+      o.proc.off('SIGINT', onStop);
+      o.proc.off('SIGHUP', onHup);
+      o.proc.off('SIGUSR2', onUsr2);
+    },
+  };
+}

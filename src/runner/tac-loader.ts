@@ -1,0 +1,142 @@
+/**
+ * Loads `-y FILE`: a module that exports `application`.
+ *
+ * - `.tac.js`/`.mjs`/`.js` are imported as they are.
+ * - `.tac.ts`/`.ts`/`.mts`/`.cts` are bundled by esbuild (Node 20 cannot
+ *   strip types) into one ESM file in a private temp directory (mode 0700,
+ *   removed right after the import), with an inline source map, and
+ *   `process.setSourceMapsEnabled(true)` makes stack traces name the
+ *   user's own .ts lines. Relative imports are bundled; package imports stay
+ *   external and are rewritten to absolute paths resolved from the tac's
+ *   folder; `tacd` (and `tacd/…`) resolve to *this* tacd, so the tac and the
+ *   runner share one module instance (instanceof Application holds).
+ *
+ * Errors (one line, sysexits): missing file → 66; syntax error → 65 with
+ * file:line:col; a throw while evaluating → 65; no `application` export →
+ * 65 with Twisted's message.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { builtinModules } from 'node:module';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { build, type Message, type Plugin } from 'esbuild';
+import { DataError, NoInputError } from '../core/errors.js';
+import { Application, isApplication } from '../application/application.js';
+import type { IService } from '../application/service.js';
+
+/** The entry module of this tacd (dist/src/index.js), which `import 'tacd'` in a tac file maps to. */
+const TACD_ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
+
+export const NO_APPLICATION_MESSAGE =
+  "Could not find 'application' in the file. To use 'tacd -y', your .tac file must create a suitable object (e.g., by calling new Application()) and export it as 'application'";
+
+const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
+
+function isTypeScript(file: string): boolean {
+  return TS_EXTENSIONS.includes(path.extname(file));
+}
+
+function where(file: string, line: number, column: number): string {
+  return `${file}:${line}:${column}`;
+}
+
+function syntaxError(m: Message, file: string): DataError {
+  const loc = m.location ? where(m.location.file ? path.resolve(m.location.file) : file, m.location.line, m.location.column + 1) : file;
+  return new DataError('tacd.tac.syntax', `${loc}: ${m.text}`, { field: file });
+}
+
+// Package imports stay external but are pinned to absolute paths, since the bundle lives in a temp directory.
+function externalsPlugin(): Plugin {
+  const builtins = new Set(builtinModules);
+  return {
+    name: 'tacd-externals',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === 'tacd-skip') return undefined;
+        if (args.path.startsWith('node:') || builtins.has(args.path.split('/')[0]!)) return { path: args.path, external: true };
+        if (args.path === 'tacd') return { path: TACD_ENTRY, external: true };
+        if (args.path.startsWith('tacd/')) return { path: path.join(path.dirname(TACD_ENTRY), args.path.slice(5)), external: true };
+        const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'tacd-skip' });
+        if (r.errors.length > 0) return { errors: r.errors };
+        return { path: r.path, external: true };
+      });
+    },
+  };
+}
+
+/** Bundles a TypeScript tac into a temp .mjs; returns its path and a cleanup. @throws DataError on a syntax error. */
+async function compile(file: string): Promise<{ out: string; cleanup(): void }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tacd-tac-'));
+  const out = path.join(dir, path.basename(file).replace(/\.[cm]?tsx?$/, '') + '.mjs');
+  const cleanup = (): void => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    const result = await build({
+      entryPoints: [file],
+      outfile: out,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'inline',
+      sourcesContent: false,
+      logLevel: 'silent',
+      write: true,
+      plugins: [externalsPlugin()],
+    });
+    void result;
+  } catch (e) {
+    cleanup();
+    const errors = (e as { errors?: Message[] }).errors;
+    if (errors && errors[0]) throw syntaxError(errors[0], file);
+    throw e;
+  }
+  return { out, cleanup };
+}
+
+// "file:///x/app.mjs:3" at the top of an ESM SyntaxError's stack gives the place.
+function locateJsSyntaxError(e: Error, file: string): string {
+  const m = /^(file:\/\/\S+?|\/\S+?):(\d+)/.exec(e.stack ?? '');
+  if (!m) return file;
+  const p = m[1]!.startsWith('file:') ? fileURLToPath(m[1]!) : m[1]!;
+  return `${p}:${m[2]}`;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0]!;
+}
+
+/** Imports `file` and returns its module namespace. @throws NoInputError / DataError as described above. */
+export async function importTac(file: string): Promise<Record<string, unknown>> {
+  if (!fs.existsSync(file)) throw new NoInputError(file, `tac file not found: ${file}`, { code: 'tacd.tac.missing' });
+  if (!fs.statSync(file).isFile()) throw new NoInputError(file, `tac file is not a regular file: ${file}`, { code: 'tacd.tac.missing' });
+  process.setSourceMapsEnabled(true);
+  const compiled = isTypeScript(file) ? await compile(file) : null;
+  try {
+    return (await import(pathToFileURL(compiled?.out ?? file).href)) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof SyntaxError && !compiled) {
+      throw new DataError('tacd.tac.syntax', `${locateJsSyntaxError(e, file)}: ${e.message}`, { field: file, cause: e });
+    }
+    throw new DataError('tacd.tac.load', `${file}: failed to load: ${firstLine(e)}`, { field: file, cause: e });
+  } finally {
+    compiled?.cleanup();
+  }
+}
+
+/**
+ * Loads the tac's `application`. A bare IService is accepted too and put
+ * under an Application named after the file.
+ * @throws DataError (65) with Twisted's message when there is none.
+ */
+export async function loadApplication(file: string): Promise<Application> {
+  const mod = await importTac(file);
+  const app = mod['application'];
+  if (isApplication(app)) return app;
+  if (app && typeof (app as IService).startService === 'function' && typeof (app as IService).setServiceParent === 'function') {
+    const root = new Application(path.basename(file).replace(/\..*$/, ''));
+    await (app as IService).setServiceParent(root);
+    return root;
+  }
+  throw new DataError('tacd.tac.noApplication', `${file}: ${NO_APPLICATION_MESSAGE}`, { field: file });
+}
