@@ -1,0 +1,210 @@
+// Round-trips the fixture .deb through the real tools: dpkg-deb --info,
+// --contents, --extract, --control, --fsys-tarfile, dpkg-gencontrol (for
+// Installed-Size), md5sum -c, binutils ar and lintian.
+import { before, after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { xzCompressor } from '../../../src/core/xz.js';
+import { gzipCompressor } from '../../../src/formats/archive/gzip.js';
+import { debFileName, writeDeb } from '../../../src/formats/deb/deb.js';
+import type { FileData, PackagePlan } from '../../../src/formats/plan.js';
+import { assertGolden } from '../../helpers/golden.js';
+import { walkTar } from '../archive/tar-walk.js';
+import { LONG_PATH, LONG_TARGET, MTIME, NAME, POSTINST, PRERM, fixturePlan, have, sh } from './fixture.js';
+
+const HAVE_DPKG = have('dpkg-deb');
+const NO_DPKG = 'dpkg-deb not installed: the .deb cannot be checked against the real tools';
+
+async function bytesOf(d: FileData): Promise<Buffer> {
+  if (d instanceof Uint8Array) return Buffer.from(d);
+  const parts: Buffer[] = [];
+  for await (const c of d.open()) parts.push(Buffer.from(c));
+  return Buffer.concat(parts);
+}
+
+/** Every path under `root`, relative with a leading '/'. */
+function walk(root: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(path.join(root, rel)).sort()) {
+    const r = `${rel}/${name}`;
+    out.push(r);
+    if (lstatSync(path.join(root, r)).isDirectory()) out.push(...walk(root, r));
+  }
+  return out;
+}
+
+describe('the fixture .deb', () => {
+  let dir = '';
+  let plan: PackagePlan;
+  let gzDeb = '';
+  let xzDeb = '';
+  let gzBytes: Buffer;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'tacd-deb-'));
+    plan = await fixturePlan();
+    gzBytes = Buffer.concat(await writeDeb(plan, { compression: gzipCompressor() }));
+    gzDeb = path.join(dir, 'gz', debFileName(plan.meta));
+    mkdirSync(path.dirname(gzDeb));
+    writeFileSync(gzDeb, gzBytes);
+    if (have('xz')) {
+      xzDeb = path.join(dir, 'xz', debFileName(plan.meta));
+      mkdirSync(path.dirname(xzDeb));
+      writeFileSync(xzDeb, Buffer.concat(await writeDeb(plan, { compression: xzCompressor() })));
+    }
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('file name drops the epoch, as dpkg does', () => {
+    assert.equal(debFileName(plan.meta), 'tacd-fixture_1.2.3~rc1-1_all.deb');
+  });
+
+  test('ar members: debian-binary "2.0\\n", control.tar.gz, data.tar.gz, in that order', (t) => {
+    assert.equal(gzBytes.subarray(0, 8).toString(), '!<arch>\n');
+    assert.equal(gzBytes.subarray(8, 68).toString(), `debian-binary   ${MTIME}  0     0     100644  4         \`\n`);
+    assert.equal(gzBytes.subarray(68, 72).toString(), '2.0\n');
+    if (!have('ar')) return t.skip('binutils ar not installed: member order checked by bytes only');
+    assert.equal(sh('ar', ['t', gzDeb]), 'debian-binary\ncontrol.tar.gz\ndata.tar.gz\n');
+    if (xzDeb) assert.equal(sh('ar', ['t', xzDeb]), 'debian-binary\ncontrol.tar.xz\ndata.tar.xz\n');
+  });
+
+  test('dpkg-deb --info accepts it and shows our control file (golden)', (t) => {
+    if (!HAVE_DPKG) return t.skip(NO_DPKG);
+    const info = sh('dpkg-deb', ['--info', gzDeb]);
+    assert.match(info, /new Debian package, version 2\.0\./);
+    assert.match(info, /Package: tacd-fixture/);
+    const control = sh('dpkg-deb', ['--field', gzDeb]);
+    assertGolden('deb/control', control);
+    assert.match(control, /^Version: 2:1\.2\.3~rc1-1$/m);
+    assert.doesNotMatch(control, /^License:/m);
+    assert.equal(sh('dpkg-deb', ['--field', gzDeb, 'Depends']), 'libc6 (>= 2.36), adduser, default-mta | mail-transport-agent\n');
+    if (xzDeb) assert.equal(sh('dpkg-deb', ['--field', xzDeb]), control, 'the xz .deb has the same control file');
+  });
+
+  test('dpkg-deb --contents lists every entry with owner, mode and size (golden), the same for gz and xz', (t) => {
+    if (!HAVE_DPKG) return t.skip(NO_DPKG);
+    const listing = sh('dpkg-deb', ['--contents', gzDeb]);
+    assertGolden('deb/contents.txt', listing);
+    assert.match(listing, /^-rwsr-xr-x root\/root .* \.\/usr\/lib\/tacd-fixture\/helper$/m, 'setuid kept');
+    assert.match(listing, /^drwxr-xr-x nobody\/nogroup .* \.\/var\/lib\/tacd-fixture\/$/m, 'owner names kept');
+    assert.ok(listing.includes(`./usr/lib/tacd-fixture/long-link.js -> ${LONG_TARGET}`), 'long link target in full');
+    assert.ok(listing.includes(`.${LONG_PATH}\n`), '150-byte path in full');
+    assert.doesNotMatch(listing, /var\/log/, 'ghost files are not in data.tar');
+    if (xzDeb) assert.equal(sh('dpkg-deb', ['--contents', xzDeb]), listing);
+  });
+
+  test('dpkg-deb --extract reproduces every file, mode, link target and directory of the plan', async (t) => {
+    if (!HAVE_DPKG) return t.skip(NO_DPKG);
+    for (const deb of [gzDeb, xzDeb].filter(Boolean)) {
+      const out = path.join(dir, `x-${path.basename(path.dirname(deb))}`);
+      sh('dpkg-deb', ['--extract', deb, out]);
+      const expected = new Set<string>();
+      for (const e of plan.payload) {
+        if (e.kind === 'ghost') continue;
+        for (let p = e.path; p !== ''; p = p.slice(0, p.lastIndexOf('/'))) expected.add(p);
+      }
+      assert.deepEqual(walk(out).sort(), [...expected].sort(), 'extracted paths = plan paths + implied parents');
+      for (const e of plan.payload) {
+        const p = path.join(out, e.path);
+        if (e.kind === 'ghost') continue;
+        const st = lstatSync(p);
+        if (e.kind === 'symlink') {
+          assert.ok(st.isSymbolicLink(), `${e.path} is a symlink`);
+          assert.equal(readlinkSync(p), e.target);
+          continue;
+        }
+        assert.equal(st.mode & 0o7777, e.mode, `mode of ${e.path}: 0${(st.mode & 0o7777).toString(8)}`);
+        if (e.kind === 'dir') assert.ok(st.isDirectory(), `${e.path} is a directory`);
+        else assert.ok(readFileSync(p).equals(await bytesOf(e.data)), `contents of ${e.path}`);
+      }
+      assert.equal(readdirSync(path.join(out, 'usr/lib/tacd-fixture/helper-dir')).length, 0, 'the empty directory is there and empty');
+    }
+  });
+
+  test('control.tar: md5sums match the files (md5sum -c), conffiles, script and control modes', (t) => {
+    if (!HAVE_DPKG) return t.skip(NO_DPKG);
+    const root = path.join(dir, 'root');
+    const ctrl = path.join(dir, 'ctrl');
+    sh('dpkg-deb', ['--raw-extract', gzDeb, root]);
+    sh('dpkg-deb', ['--control', gzDeb, ctrl]);
+    const md5sums = readFileSync(path.join(ctrl, 'md5sums'), 'utf8');
+    const files = plan.payload.filter((e) => e.kind === 'file').map((e) => e.path.slice(1)).sort();
+    assert.deepEqual(md5sums.trimEnd().split('\n').map((l) => l.slice(34)).sort(), files, 'md5sums covers exactly the regular files');
+    assert.match(md5sums, /^[0-9a-f]{32} {2}usr\/bin\/tacd-fixture$/m);
+    if (have('md5sum')) sh('md5sum', ['--check', '--strict', '--quiet', path.join(ctrl, 'md5sums')], { cwd: root });
+    else t.diagnostic('md5sum not installed: md5sums only checked for coverage');
+    assert.equal(readFileSync(path.join(ctrl, 'conffiles'), 'utf8'), `/etc/default/${NAME}\n/etc/${NAME}/${NAME}.conf\n`);
+    assert.equal(readFileSync(path.join(ctrl, 'postinst'), 'utf8'), POSTINST);
+    assert.equal(readFileSync(path.join(ctrl, 'prerm'), 'utf8'), PRERM);
+    const ctar = walkTar(spawnSync('dpkg-deb', ['--ctrl-tarfile', gzDeb], { maxBuffer: 1 << 24 }).stdout);
+    assert.deepEqual(
+      ctar.map((h) => `${h.name} ${h.typeflag} ${h.uname}`),
+      ['./ 5 root', './conffiles 0 root', './control 0 root', './md5sums 0 root', './postinst 0 root', './prerm 0 root'],
+    );
+    const modes = spawnSync('sh', ['-c', 'dpkg-deb --ctrl-tarfile "$1" | tar -tvf -', 'sh', gzDeb], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } }).stdout;
+    assert.match(modes, /^-rwxr-xr-x root\/root .* \.\/postinst$/m);
+    assert.match(modes, /^-rw-r--r-- root\/root .* \.\/control$/m);
+  });
+
+  test('data.tar is GNU/ustar only (no PAX), ./-prefixed, parents before children, one mtime', (t) => {
+    if (!HAVE_DPKG) return t.skip(NO_DPKG);
+    const tar = spawnSync('dpkg-deb', ['--fsys-tarfile', gzDeb], { maxBuffer: 1 << 26 }).stdout;
+    assert.equal(tar.length % 10240, 0, 'whole 10240-byte records');
+    const headers = walkTar(tar);
+    assert.ok(headers.every((h) => 'x g'.split(' ').every((f) => h.typeflag !== f)), 'no PAX headers');
+    assert.ok(headers.every((h) => h.checksumOk && h.magic === 'ustar  \0'));
+    assert.ok(headers.some((h) => h.typeflag === 'L') && headers.some((h) => h.typeflag === 'K'), 'GNU long name and long link entries are used');
+    const listed = spawnSync('tar', ['-tf', '-'], { input: tar, encoding: 'utf8', maxBuffer: 1 << 24 }).stdout.trimEnd().split('\n');
+    assert.equal(listed[0], './');
+    const seen = new Set<string>();
+    for (const n of listed) {
+      assert.ok(n.startsWith('./'), `${n} is ./-prefixed`);
+      const parent = n.replace(/[^/]+\/?$/, '');
+      if (n !== './') assert.ok(seen.has(parent), `${parent} comes before ${n}`);
+      seen.add(n);
+    }
+    for (const d of ['./usr/', './usr/lib/', './usr/share/', './usr/share/doc/', './etc/', './var/']) assert.ok(seen.has(d), `implied parent ${d}`);
+    const times = spawnSync('tar', ['--full-time', '-tvf', '-'], { input: tar, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 1 << 24 }).stdout;
+    for (const line of times.trimEnd().split('\n')) assert.ok(line.includes('2023-11-14 22:13:20'), `mtime of ${line}`);
+  });
+
+  test('Installed-Size equals what dpkg-gencontrol computes for the extracted tree', (t) => {
+    if (!HAVE_DPKG || !have('dpkg-gencontrol')) return t.skip('dpkg-gencontrol (dpkg-dev) not installed: cannot cross-check Installed-Size');
+    const src = path.join(dir, 'src');
+    mkdirSync(path.join(src, 'debian'), { recursive: true });
+    writeFileSync(path.join(src, 'debian/control'), `Source: ${NAME}\nMaintainer: tacd developers <tacd@example.org>\n\nPackage: ${NAME}\nArchitecture: all\nDescription: x\n y\n`);
+    writeFileSync(path.join(src, 'debian/changelog'), `${NAME} (1.2.3~rc1-1) unstable; urgency=medium\n\n  * x\n\n -- tacd developers <tacd@example.org>  Tue, 14 Nov 2023 22:13:20 +0000\n`);
+    sh('dpkg-deb', ['--extract', gzDeb, path.join(src, 'debian/pkg')]);
+    const generated = sh('dpkg-gencontrol', [`-p${NAME}`, '-Pdebian/pkg', '-O'], { cwd: src });
+    const theirs = /^Installed-Size: (\d+)$/m.exec(generated)?.[1];
+    assert.ok(theirs, generated);
+    assert.equal(sh('dpkg-deb', ['--field', gzDeb, 'Installed-Size']).trim(), theirs);
+  });
+
+  test('the same plan gives byte-identical packages (gzip and xz)', async () => {
+    const again = Buffer.concat(await writeDeb(await fixturePlan(), { compression: gzipCompressor() }));
+    assert.ok(again.equals(gzBytes), 'two gzip builds differ');
+    if (xzDeb) {
+      const x2 = Buffer.concat(await writeDeb(await fixturePlan(), { compression: xzCompressor() }));
+      assert.ok(x2.equals(readFileSync(xzDeb)), 'two xz builds differ');
+    }
+  });
+
+  test('lintian --fail-on error,warning passes on the fixture', (t) => {
+    if (!have('lintian')) return t.skip('lintian not installed: the fixture .deb was not checked against Debian policy');
+    // Only tags that need a real upload or a real source package are suppressed:
+    //  - initial-upload-closes-no-bugs: a first upload to Debian closes an ITP bug; a fixture has none.
+    const suppress = ['initial-upload-closes-no-bugs'];
+    for (const deb of [gzDeb, xzDeb].filter(Boolean)) {
+      const r = spawnSync('lintian', ['--fail-on', 'error,warning', '--display-info', '--suppress-tags', suppress.join(','), deb], { encoding: 'utf8' });
+      t.diagnostic(`lintian ${path.basename(path.dirname(deb))}: ${r.stdout.trim() || '(no tags)'}`);
+      assert.equal(r.status, 0, `lintian failed on ${deb}:\n${r.stdout}${r.stderr}`);
+      assert.doesNotMatch(r.stdout, /^[EW]: /m);
+    }
+  });
+});
