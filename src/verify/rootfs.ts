@@ -499,9 +499,18 @@ async function build(plan: BuildPlan): Promise<number> {
         [
           '--mode=root',
           '--variant=minbase',
-          `--include=${[...packages, ...debs].join(',')}`,
+          `--include=${packages.join(',')}`,
           // keep apt's lists so `apt-get install ./x.deb` resolves dependencies inside
           '--skip=cleanup/apt/lists',
+          // local .debs: copied in and installed with apt (which fetches their dependencies)
+          ...debs.flatMap((deb) => {
+            const inside = `/tmp/${path.basename(deb)}`;
+            return [
+              `--customize-hook=copy-in ${deb} /tmp`,
+              `--customize-hook=chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${sh1(inside)}`,
+              `--customize-hook=rm -f "$1"${sh1(inside)}`,
+            ];
+          }),
           suite,
           scratch,
           ...sources,

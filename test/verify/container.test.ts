@@ -1,0 +1,245 @@
+// Boots a real systemd in systemd-nspawn (src/verify) and drives it: a transient
+// unit, a hand-made .deb with debhelper-style maintainer scripts (enable + start,
+// purge), a unit that fails at once, stale-state cleanup, and the lifecycle
+// rootfs variant (host Node 20 as nodejs, rpm). Prints the timings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs, existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { run } from '../../src/core/exec.js';
+import { cleanupStaleContainers, containerStateRoot } from '../../src/verify/container.js';
+import { hostNodeDeb, mountPoints } from '../../src/verify/rootfs.js';
+import { bootOrSkip, LIFECYCLE_ROOTFS, rootfsOrSkip, systemdSkipReason, withSystemd } from '../helpers/systemd.js';
+
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+function noMountsUnder(dir: string): void {
+  const left = [...mountPoints()].filter((m) => m === dir || m.startsWith(`${dir}/`));
+  assert.deepEqual(left, [], `mounts left behind under ${dir}`);
+}
+
+test('rootfs: built once, then reused from the cache', async (t) => {
+  const first = await rootfsOrSkip(t);
+  if (!first) return;
+  const again = await rootfsOrSkip(t);
+  assert.ok(again?.cached, 'second lookup must hit the cache');
+  assert.equal(again.path, first.path);
+  assert.ok(existsSync(path.join(first.path, 'lib/systemd/systemd')));
+  assert.equal((await fs.stat(first.path)).mode & 0o777, 0o755, 'rootfs / must be 0755');
+  t.diagnostic(
+    `timing: rootfs ${first.cached ? `cached (its build took ${secs(first.buildMs)})` : `built uncached in ${secs(first.elapsedMs)}`}; ` +
+      `cached reuse ${secs(again.elapsedMs)}`,
+  );
+});
+
+test('boot to running, exec, copyIn through absolute symlinks, host network, teardown', async (t) => {
+  const c = await bootOrSkip(t);
+  if (!c) return;
+  let teardownMs = 0;
+  const server = http.createServer((_, res) => res.end('hello from the host'));
+  try {
+    assert.match(c.bootState, /^(running|degraded)$/);
+    const state = await c.exec(['systemctl', 'is-system-running']);
+    assert.equal(state.stdout.trim(), 'running', `failed units: ${c.failedUnits.join(', ')}`);
+    assert.equal((await c.exec(['cat', '/proc/1/comm'])).stdout.trim(), 'systemd', 'PID 1 inside is systemd');
+
+    const r = await c.sh('echo out; echo err >&2; exit 3');
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [3, 'out\n', 'err\n']);
+    assert.equal((await c.exec(['sh', '-c', 'echo "$PATH|$HOME|${TACD_X:-}"'], { env: { TACD_X: 'y' } })).stdout, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin|/root|y\n');
+    await assert.rejects(c.exec(['false'], { check: true }), /exited 1/);
+
+    // /var/run -> /run is an absolute symlink: it must resolve inside the container, not on the host.
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-copyin-'));
+    await fs.writeFile(path.join(tmp, 'probe'), 'copied\n');
+    await c.copyIn(path.join(tmp, 'probe'), '/var/run/tacd-probe/probe', { mode: 0o600 });
+    await fs.rm(tmp, { recursive: true });
+    assert.equal((await c.exec(['cat', '/run/tacd-probe/probe'])).stdout, 'copied\n');
+    assert.equal((await c.exec(['stat', '-c', '%a', '/run/tacd-probe/probe'])).stdout.trim(), '600');
+    assert.ok(!existsSync('/run/tacd-probe'), 'copyIn escaped to the host /run');
+    await c.writeFile('/etc/tacd-written', 'x');
+    assert.equal((await c.readFile('/etc/tacd-written')).toString(), 'x');
+
+    // The host network is shared by default: a host server on 127.0.0.1 answers curl inside.
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    const port = (server.address() as AddressInfo).port;
+    const curl = await c.exec(['curl', '-sS', '--max-time', '5', `http://127.0.0.1:${port}/`]);
+    assert.equal(curl.stdout, 'hello from the host', curl.stderr);
+
+    t.diagnostic(`timing: boot to '${c.bootState}' ${secs(c.bootMs)}`);
+  } finally {
+    server.close();
+    teardownMs = await c.shutdown();
+  }
+  t.diagnostic(`timing: teardown ${secs(teardownMs)}`);
+  assert.equal(await c.shutdown(), teardownMs, 'shutdown is idempotent');
+  noMountsUnder(c.stateDir);
+  assert.ok(!existsSync(c.stateDir), 'state dir removed');
+  assert.ok(!existsSync(`/proc/${c.nspawnPid}`) || !(await fs.readFile(`/proc/${c.nspawnPid}/cmdline`, 'utf8')).includes(c.name), 'nspawn gone');
+});
+
+test('a transient unit (systemd-run) is active, then stopped', async (t) => {
+  await withSystemd(t, {}, async (c) => {
+    await c.exec(['systemd-run', '--unit=tacd-transient', '--service-type=exec', '/bin/sleep', 'infinity'], { check: true });
+    assert.equal(await c.waitForUnitState('tacd-transient.service', ['active']), 'active');
+    const p = await c.unitProperties('tacd-transient.service', ['MainPID', 'SubState']);
+    assert.notEqual(p.MainPID, '0');
+    assert.equal(p.SubState, 'running');
+    await c.exec(['systemctl', 'stop', 'tacd-transient.service'], { check: true });
+    assert.notEqual((await c.exec(['systemctl', 'is-active', 'tacd-transient.service'])).stdout.trim(), 'active');
+  });
+});
+
+const UNIT = 'tacd-sleeper.service';
+
+/** A .deb built like dh_installsystemd would: unit in /lib/systemd/system, enable + start in postinst. */
+async function buildSleeperDeb(dir: string): Promise<string> {
+  const tree = path.join(dir, 'tree');
+  await fs.mkdir(path.join(tree, 'DEBIAN'), { recursive: true });
+  await fs.mkdir(path.join(tree, 'lib/systemd/system'), { recursive: true });
+  await fs.writeFile(
+    path.join(tree, 'DEBIAN/control'),
+    'Package: tacd-sleeper\nVersion: 1.0-1\nArchitecture: all\nMaintainer: tacd tests <tacd@example.org>\nDescription: sleeps forever (tacd container test)\n',
+  );
+  await fs.writeFile(
+    path.join(tree, 'lib/systemd/system', UNIT),
+    '[Unit]\nDescription=tacd test sleeper\n\n[Service]\nExecStart=/bin/sh -c \'while true; do sleep 1; done\'\n\n[Install]\nWantedBy=multi-user.target\n',
+  );
+  const scripts: Record<string, string> = {
+    postinst: `#!/bin/sh
+set -e
+if [ "$1" = "configure" ] || [ "$1" = "abort-upgrade" ] || [ "$1" = "abort-deconfigure" ] || [ "$1" = "abort-remove" ] ; then
+	deb-systemd-helper unmask '${UNIT}' >/dev/null || true
+	if deb-systemd-helper --quiet was-enabled '${UNIT}'; then
+		deb-systemd-helper enable '${UNIT}' >/dev/null || true
+	else
+		deb-systemd-helper update-state '${UNIT}' >/dev/null || true
+	fi
+fi
+if [ "$1" = "configure" ] || [ "$1" = "abort-upgrade" ] || [ "$1" = "abort-deconfigure" ] || [ "$1" = "abort-remove" ] ; then
+	if [ -d /run/systemd/system ]; then
+		systemctl --system daemon-reload >/dev/null || true
+		if [ -n "$2" ]; then _dh_action=restart; else _dh_action=start; fi
+		deb-systemd-invoke $_dh_action '${UNIT}' >/dev/null || true
+	fi
+fi
+`,
+    prerm: `#!/bin/sh
+set -e
+if [ -d /run/systemd/system ] && [ "$1" = remove ]; then
+	deb-systemd-invoke stop '${UNIT}' >/dev/null || true
+fi
+`,
+    postrm: `#!/bin/sh
+set -e
+if [ -d /run/systemd/system ]; then
+	systemctl --system daemon-reload >/dev/null || true
+fi
+if [ "$1" = "remove" ]; then
+	if [ -x "/usr/bin/deb-systemd-helper" ]; then
+		deb-systemd-helper mask '${UNIT}' >/dev/null || true
+	fi
+fi
+if [ "$1" = "purge" ]; then
+	if [ -x "/usr/bin/deb-systemd-helper" ]; then
+		deb-systemd-helper purge '${UNIT}' >/dev/null || true
+		deb-systemd-helper unmask '${UNIT}' >/dev/null || true
+	fi
+fi
+`,
+  };
+  for (const [name, body] of Object.entries(scripts)) await fs.writeFile(path.join(tree, 'DEBIAN', name), body, { mode: 0o755 });
+  const deb = path.join(dir, 'tacd-sleeper_1.0-1_all.deb');
+  await run('dpkg-deb', ['--root-owner-group', '--build', tree, deb]);
+  return deb;
+}
+
+test('.deb lifecycle: postinst enables and starts the unit, purge removes it', async (t) => {
+  if (await systemdSkipReason()) return void (await bootOrSkip(t)); // skips loudly
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-deb-'));
+  try {
+    const deb = await buildSleeperDeb(dir);
+    await withSystemd(t, {}, async (c) => {
+      const t0 = Date.now();
+      const inst = await c.installDeb(deb);
+      assert.equal(inst.exitCode, 0, inst.stderr);
+      t.diagnostic(`timing: dpkg -i ${secs(Date.now() - t0)}`);
+      assert.equal((await c.exec(['systemctl', 'is-enabled', UNIT])).stdout.trim(), 'enabled');
+      assert.equal(await c.waitForUnitState(UNIT, ['active']), 'active', await c.journal(UNIT));
+      // (lstat: the link's absolute target would resolve on the host)
+      const link = await fs.lstat(path.join(c.rootDir, 'etc/systemd/system/multi-user.target.wants', UNIT));
+      assert.ok(link.isSymbolicLink(), 'multi-user.target.wants link missing');
+
+      const purge = await c.exec(['dpkg', '--purge', 'tacd-sleeper']);
+      assert.equal(purge.exitCode, 0, purge.stderr);
+      assert.notEqual((await c.exec(['systemctl', 'is-active', UNIT])).stdout.trim(), 'active');
+      assert.notEqual((await c.exec(['dpkg-query', '-W', 'tacd-sleeper'])).exitCode, 0, 'package still known to dpkg');
+      const leftovers = await c.sh(`ls /lib/systemd/system/${UNIT} /etc/systemd/system/*/${UNIT} /var/lib/systemd/deb-systemd-helper-enabled/*${UNIT}* 2>/dev/null || true`);
+      assert.equal(leftovers.stdout, '', 'unit file or links left after purge');
+    });
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a unit that exits at once is seen as failed', async (t) => {
+  await withSystemd(t, {}, async (c) => {
+    await c.writeFile('/etc/systemd/system/tacd-fails.service', '[Service]\nExecStart=/bin/sh -c "echo tacd-fails-now; exit 3"\n');
+    await c.exec(['systemctl', 'daemon-reload'], { check: true });
+    await c.exec(['systemctl', 'start', '--no-block', 'tacd-fails.service'], { check: true });
+    assert.equal(await c.waitForUnitState('tacd-fails.service', ['failed']), 'failed');
+    assert.equal((await c.exec(['systemctl', 'is-failed', 'tacd-fails.service'])).exitCode, 0);
+    const p = await c.unitProperties('tacd-fails.service', ['Result', 'ExecMainStatus']);
+    assert.deepEqual(p, { Result: 'exit-code', ExecMainStatus: '3' });
+    assert.match(await c.journal('tacd-fails.service'), /tacd-fails-now/);
+  });
+});
+
+test('stale state of a crashed run is unmounted and removed', async (t) => {
+  const reason = await systemdSkipReason();
+  if (reason) return void (await bootOrSkip(t));
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-stale-'));
+  const dir = path.join(root, 'tacd-crashed');
+  await fs.mkdir(path.join(dir, 'rw'), { recursive: true });
+  try {
+    await run('mount', ['-t', 'tmpfs', 'tacd-stale-test', path.join(dir, 'rw')]);
+    // an owner pid that cannot exist: the run that made this is gone
+    await fs.writeFile(path.join(dir, 'owner.json'), JSON.stringify({ ownerPid: 2 ** 30, ownerStart: '1', merged: path.join(dir, 'merged') }));
+    assert.deepEqual(await cleanupStaleContainers(root), ['tacd-crashed']);
+    noMountsUnder(root);
+    assert.ok(!existsSync(dir));
+  } finally {
+    await run('umount', [path.join(dir, 'rw')], { allowFailure: true });
+    await fs.rm(root, { recursive: true, force: true });
+  }
+  assert.equal(containerStateRoot('/x'), '/x');
+});
+
+test('lifecycle rootfs variant: host Node 20 as nodejs, rpm inside', async (t) => {
+  await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS }, async (c) => {
+    t.diagnostic(`timing: boot (lifecycle rootfs) ${secs(c.bootMs)}`);
+    const node = await c.exec(['node', '--version']);
+    assert.equal(node.stdout.trim(), `v${process.versions.node}`, node.stderr);
+    const dep = await c.exec(['dpkg-query', '-W', '-f=${Version}', 'nodejs'], { check: true });
+    assert.equal((await run('dpkg', ['--compare-versions', dep.stdout, 'ge', '20'], { allowFailure: true })).exitCode, 0, `nodejs ${dep.stdout} < 20`);
+    assert.match((await c.exec(['rpm', '--version'], { check: true })).stdout, /RPM version 4\./);
+  });
+});
+
+test('hostNodeDeb() is cached and installs with dpkg -i on the base rootfs', async (t) => {
+  if (await systemdSkipReason()) return void (await bootOrSkip(t));
+  const t0 = Date.now();
+  const deb = await hostNodeDeb({ onProgress: (l) => t.diagnostic(l) });
+  const again = await hostNodeDeb();
+  assert.equal(again.path, deb.path);
+  t.diagnostic(`timing: hostNodeDeb (${deb.source}, ${deb.version}) ${secs(Date.now() - t0)}`);
+  await withSystemd(t, {}, async (c) => {
+    const t1 = Date.now();
+    const r = await c.installDeb(deb.path);
+    assert.equal(r.exitCode, 0, r.stderr);
+    t.diagnostic(`timing: copy in + dpkg -i nodejs ${secs(Date.now() - t1)}`);
+    assert.equal((await c.exec(['node', '-e', 'console.log(process.version)'])).stdout.trim(), `v${process.versions.node}`);
+  });
+});
