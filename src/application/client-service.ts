@@ -1,0 +1,380 @@
+/**
+ * ClientService: keep one outgoing connection up, reconnecting with a
+ * back-off (twisted.application.internet.ClientService and its automat
+ * state machine in _client_service.py).
+ *
+ * States: init → connecting → connected / waiting (for a retry) →
+ * disconnecting (stop requested) → stopped; restarting = started again
+ * while still disconnecting (the reconnect waits for the disconnect).
+ *
+ * Deviations from Twisted, deliberately:
+ * - `prepareConnection` receives the application protocol (Twisted passes
+ *   its forwarding proxy, which behaves the same).
+ * - A connection rejected by `prepareConnection` is closed (Twisted leaves
+ *   it open and forgets it).
+ * - Stopping while `prepareConnection` is pending closes that connection
+ *   (Twisted cancels the prepare Deferred; a Promise cannot be cancelled).
+ *   A connection lost while `prepareConnection` runs counts as a failed attempt.
+ * - A connection attempt that ends (fails or succeeds) while restarting is
+ *   handled like the disconnect it was waiting for, then a new attempt
+ *   starts (Twisted has no transition for it).
+ * - Delays from `retryPolicy` are seconds, as in Twisted; `IClock` works in ms.
+ */
+import { TacError } from '../core/errors.js';
+import { realClock, type DelayedCall } from './clock.js';
+import type { Address, Cancellable, IClock, IProtocol, IProtocolFactory, IStreamClientEndpoint } from './interfaces.js';
+import { Service } from './service.js';
+
+/** Given the number of consecutive failed attempts (≥ 1), the seconds to wait before the next one. */
+export type RetryPolicy = (failedAttempts: number) => number;
+
+/** A waiter of `whenConnected` or the service was stopped (Twisted's CancelledError). */
+export class CancelledError extends TacError {
+  constructor(message = 'ClientService was stopped before a connection was made') {
+    super('tacd.client.cancelled', message);
+  }
+}
+CancelledError.prototype.name = 'CancelledError';
+
+/** The `jitter`-free part of `backoffPolicy` with its defaults. */
+export interface BackoffOptions {
+  /** Seconds before the first retry, before the factor is applied (default 1). */
+  readonly initialDelay?: number;
+  /** The largest delay in seconds, before jitter (default 60). */
+  readonly maxDelay?: number;
+  /** The delay grows by this factor per failed attempt (default 1.5). */
+  readonly factor?: number;
+  /** Extra seconds added to every delay (default Math.random: 0 ≤ jitter < 1). */
+  readonly jitter?: () => number;
+}
+
+/**
+ * An exponential back-off policy: `min(initialDelay * factor ** min(100, attempt), maxDelay) + jitter()` seconds.
+ * With jitter 1 and the defaults: attempt 0 → 2, 1 → 2.5, 10 → 58.665…, 20 and beyond → 61.
+ */
+export function backoffPolicy(options: BackoffOptions = {}): RetryPolicy {
+  const { initialDelay = 1, maxDelay = 60, factor = 1.5, jitter = Math.random } = options;
+  return (attempt: number): number => {
+    const raw = initialDelay * factor ** Math.min(100, attempt);
+    const delay = Number.isFinite(raw) ? Math.min(raw, maxDelay) : maxDelay;
+    return delay + jitter();
+  };
+}
+
+export interface ClientServiceOptions<P extends IProtocol = IProtocol> {
+  /** Seconds to wait after the n-th consecutive failure (default `backoffPolicy()`). */
+  readonly retryPolicy?: RetryPolicy;
+  /** Schedules the retries (default the real clock). */
+  readonly clock?: IClock;
+  /**
+   * Runs on every new connection before `whenConnected` waiters see it (e.g.
+   * authenticate). May return a Promise, which is awaited; a throw or a
+   * rejection counts as a failed attempt and the connection is closed.
+   */
+  readonly prepareConnection?: (protocol: P) => unknown;
+}
+
+type State = 'init' | 'connecting' | 'waiting' | 'connected' | 'disconnecting' | 'restarting' | 'stopped';
+
+/** One connection attempt: the pending connect, then (once connected) the protocols while prepareConnection runs. */
+interface Attempt {
+  readonly connecting: Cancellable<IProtocol>;
+  proxy: IProtocol | null;
+  app: IProtocol | null;
+  lost: boolean;
+}
+
+interface Waiter {
+  readonly resolve: (p: IProtocol) => void;
+  readonly reject: (e: unknown) => void;
+  remaining: number | null;
+}
+
+/**
+ * Maintains a single connection to `endpoint`, reconnecting after
+ * `retryPolicy(failedAttempts)` seconds whenever an attempt fails or the
+ * connection is lost. Use `whenConnected()` to get the protocol.
+ */
+export class ClientService<P extends IProtocol = IProtocol> extends Service {
+  readonly endpoint: IStreamClientEndpoint;
+  readonly factory: IProtocolFactory;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly clock: IClock;
+  private readonly prepareConnection: ((protocol: P) => unknown) | undefined;
+  private state: State = 'init';
+  private attempt: Attempt | null = null;
+  private current: { readonly proxy: IProtocol; readonly app: IProtocol } | null = null;
+  private retryCall: DelayedCall | null = null;
+  private awaiting: Waiter[] = [];
+  private stopWaiters: Array<() => void> = [];
+  /** Consecutive failed attempts (reset by a successful connection). */
+  failedAttempts = 0;
+
+  constructor(endpoint: IStreamClientEndpoint, factory: IProtocolFactory, options: ClientServiceOptions<P> = {}) {
+    super();
+    this.endpoint = endpoint;
+    this.factory = factory;
+    this.retryPolicy = options.retryPolicy ?? backoffPolicy();
+    this.clock = options.clock ?? realClock;
+    this.prepareConnection = options.prepareConnection;
+  }
+
+  /**
+   * The connected application protocol, now or when the next connection is made.
+   * Rejects with CancelledError when the service stops (or is stopped), and with
+   * the failure of the `failAfterFailures`-th consecutive failed attempt if given.
+   * Like any Promise, give it a rejection handler (await it in a try, or
+   * `.catch`): stopping the service rejects every pending waiter.
+   */
+  whenConnected(options: { failAfterFailures?: number } = {}): Promise<P> {
+    if (this.state === 'connected' && this.current) return Promise.resolve(this.current.app as P);
+    if (this.state === 'stopped') return Promise.reject(new CancelledError());
+    return new Promise<P>((resolve, reject) => {
+      this.awaiting.push({ resolve: resolve as (p: IProtocol) => void, reject, remaining: options.failAfterFailures ?? null });
+    });
+  }
+
+  /** Starts connecting. A second start while running logs a warning and does nothing. */
+  override startService(): void {
+    if (this.running) {
+      this.log.warn('Duplicate ClientService.startService {service}', { service: this.name ?? this.endpoint.describe() });
+      return;
+    }
+    super.startService();
+    switch (this.state) {
+      case 'init':
+      case 'stopped':
+        return this.connect();
+      case 'disconnecting':
+        this.failedAttempts = 0;
+        this.state = 'restarting';
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Stops: closes the connection (resolving after connectionLost), cancels a
+   * pending attempt or retry, rejects the `whenConnected` waiters with
+   * CancelledError. Resolves at once when nothing is in progress.
+   */
+  override stopService(): Promise<void> {
+    super.stopService();
+    switch (this.state) {
+      case 'init':
+      case 'stopped':
+        this.state = 'stopped';
+        return Promise.resolve();
+      case 'waiting':
+        this.state = 'stopped';
+        this.retryCall?.cancel();
+        this.retryCall = null;
+        this.cancelWaiters();
+        return Promise.resolve();
+      case 'connecting': {
+        this.state = 'disconnecting';
+        const stopped = this.waitForStop();
+        const attempt = this.attempt;
+        attempt?.connecting.cancel();
+        if (attempt?.app) closeConnection(attempt.app);
+        return stopped;
+      }
+      case 'connected': {
+        this.state = 'disconnecting';
+        const stopped = this.waitForStop();
+        if (this.current) closeConnection(this.current.app);
+        return stopped;
+      }
+      case 'restarting':
+        this.state = 'disconnecting';
+        return this.waitForStop();
+      case 'disconnecting':
+        return this.waitForStop();
+    }
+  }
+
+  // Starts one attempt: connect, run prepareConnection, report the outcome.
+  private connect(): void {
+    this.state = 'connecting';
+    const factory = proxyFactory(this.factory, (proxy) => this.lost(proxy));
+    let connecting: Cancellable<IProtocol>;
+    try {
+      connecting = this.endpoint.connect(factory);
+    } catch (e) {
+      connecting = Object.assign(Promise.reject(e), { cancel() {} });
+    }
+    const attempt: Attempt = { connecting, proxy: null, app: null, lost: false };
+    this.attempt = attempt;
+    connecting
+      .then(async (proxy) => {
+        attempt.proxy = proxy;
+        attempt.app = innerProtocols.get(proxy) ?? proxy;
+        if (this.prepareConnection) await this.prepareConnection(attempt.app as P);
+        if (attempt.lost) throw new TacError('tacd.client.lostWhilePreparing', `connection to ${this.endpoint.describe()} was lost during prepareConnection`);
+      })
+      .then(
+        () => this.connectionMade(attempt),
+        (e: unknown) => this.connectionFailed(attempt, e),
+      );
+  }
+
+  private connectionMade(attempt: Attempt): void {
+    if (attempt !== this.attempt) return;
+    this.attempt = null;
+    const conn = { proxy: attempt.proxy!, app: attempt.app! };
+    this.current = conn;
+    switch (this.state) {
+      case 'connecting':
+        this.state = 'connected';
+        this.failedAttempts = 0;
+        this.settleWaiters((w) => w.resolve(conn.app));
+        return;
+      default:
+        // disconnecting / restarting: the connect beat the cancel; close it and wait for connectionLost.
+        closeConnection(conn.app);
+        return;
+    }
+  }
+
+  private connectionFailed(attempt: Attempt, error: unknown): void {
+    if (attempt !== this.attempt) return;
+    this.attempt = null;
+    if (attempt.app && !attempt.lost) closeConnection(attempt.app);
+    switch (this.state) {
+      case 'connecting':
+        this.scheduleRetry();
+        this.deliverFailure(error);
+        return;
+      case 'disconnecting':
+        this.state = 'stopped';
+        this.cancelWaiters();
+        this.finishStopping();
+        return;
+      case 'restarting':
+        this.finishStopping();
+        this.connect();
+        return;
+      default:
+        return;
+    }
+  }
+
+  // The proxy of some connection saw connectionLost.
+  private lost(proxy: IProtocol): void {
+    if (this.attempt?.proxy === proxy) {
+      this.attempt.lost = true;
+      if (this.state === 'connecting') return; // reported as a failed attempt once prepareConnection settles
+      this.attempt = null;
+    } else if (this.current?.proxy === proxy) {
+      this.current = null;
+    } else {
+      return;
+    }
+    switch (this.state) {
+      case 'connected':
+        this.scheduleRetry();
+        return;
+      case 'disconnecting':
+        this.state = 'stopped';
+        this.cancelWaiters();
+        this.finishStopping();
+        return;
+      case 'restarting':
+        this.finishStopping();
+        this.connect();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private scheduleRetry(): void {
+    this.state = 'waiting';
+    this.failedAttempts += 1;
+    const delay = this.retryPolicy(this.failedAttempts);
+    this.log.info('Scheduling retry {attempt} to connect {endpoint} in {delay} seconds.', {
+      attempt: this.failedAttempts,
+      endpoint: this.endpoint.describe(),
+      delay,
+    });
+    this.retryCall = this.clock.callLater(delay * 1000, () => {
+      this.retryCall = null;
+      if (this.state === 'waiting') this.connect();
+    });
+  }
+
+  // Rejects the waiters whose failAfterFailures budget is used up; the others keep waiting.
+  private deliverFailure(error: unknown): void {
+    const ready = this.awaiting.filter((w) => w.remaining !== null && w.remaining <= 1);
+    this.awaiting = this.awaiting.filter((w) => !ready.includes(w));
+    for (const w of this.awaiting) if (w.remaining !== null) w.remaining -= 1;
+    for (const w of ready) w.reject(error);
+  }
+
+  private settleWaiters(fn: (w: Waiter) => void): void {
+    const waiting = this.awaiting;
+    this.awaiting = [];
+    for (const w of waiting) fn(w);
+  }
+
+  private cancelWaiters(): void {
+    this.settleWaiters((w) => w.reject(new CancelledError()));
+  }
+
+  private waitForStop(): Promise<void> {
+    return new Promise((resolve) => this.stopWaiters.push(resolve));
+  }
+
+  private finishStopping(): void {
+    const waiting = this.stopWaiters;
+    this.stopWaiters = [];
+    for (const resolve of waiting) resolve();
+  }
+}
+
+// The application protocol behind each proxy handed to an endpoint.
+const innerProtocols = new WeakMap<IProtocol, IProtocol>();
+
+// Closes a connection through the protocol's transport (Twisted's disconnect(): no transport, nothing to do).
+function closeConnection(protocol: IProtocol): void {
+  protocol.transport?.loseConnection();
+}
+
+// A protocol that forwards everything to `inner` and also reports connectionLost to `onLost`.
+function proxyProtocol(inner: IProtocol, onLost: (proxy: IProtocol) => void): IProtocol {
+  let proxy: IProtocol;
+  const connectionLost = (reason: Error | null): void => {
+    try {
+      inner.connectionLost(reason);
+    } finally {
+      onLost(proxy);
+    }
+  };
+  proxy = new Proxy(inner, {
+    get(target, prop) {
+      if (prop === 'connectionLost') return connectionLost;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+    set: (target, prop, value) => Reflect.set(target, prop, value, target),
+  });
+  innerProtocols.set(proxy, inner);
+  return proxy;
+}
+
+// A factory that forwards everything to `factory` and wraps the protocols it builds.
+function proxyFactory(factory: IProtocolFactory, onLost: (proxy: IProtocol) => void): IProtocolFactory {
+  const buildProtocol = (addr: Address): IProtocol | null => {
+    const built = factory.buildProtocol(addr);
+    return built === null ? null : proxyProtocol(built, onLost);
+  };
+  return new Proxy(factory, {
+    get(target, prop) {
+      if (prop === 'buildProtocol') return buildProtocol;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+    set: (target, prop, value) => Reflect.set(target, prop, value, target),
+  });
+}
