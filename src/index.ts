@@ -5,6 +5,11 @@ export * from './application/service.js';
 export * from './application/application.js';
 export * from './application/logger/logger.js';
 export * from './application/logger/format.js';
+// Clocks, TimerService, ClientService and the plugin contract (service-tree engineer).
+export * from './application/clock.js';
+export * from './application/timer-service.js';
+export * from './application/client-service.js';
+export * from './application/service-maker.js';
 export { TacError, UsageError, DataError, NoInputError, CantCreateError } from './core/errors.js';
 export { ExitCode } from './core/exit-codes.js';
 // Protocols, transports and the internet services (network engineer).
