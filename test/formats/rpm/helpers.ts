@@ -257,3 +257,53 @@ export function splitRpm(buf: Uint8Array): { sig: DecodedHeader; sigEnd: number;
   const header = decodeHeader(buf, headerStart);
   return { sig, sigEnd, header, headerStart, payloadStart: headerStart + header.length };
 }
+
+/**
+ * A realistic service package: an ELF runtime, an app, a unit, a config file,
+ * a state directory and scriptlets that branch on $1. What rpmlint must pass.
+ */
+export function servicePlan(elf: Uint8Array): PackagePlan {
+  return {
+    meta: {
+      name: 'tacd-echo',
+      version: '1.0.0',
+      release: '1',
+      arch: 'amd64',
+      maintainer: 'Test Maintainer <test@example.org>',
+      summary: 'Echo service packaged by tacd',
+      description: 'An echo server written in TypeScript, run as a systemd service.',
+      license: 'MIT',
+      homepage: 'https://example.org/tacd',
+      section: 'net',
+      mtime: 1700000000,
+      buildHost: 'build.example.org',
+      relations: { depends: [{ name: 'systemd' }] },
+      changelog: [{ time: 1700000000, author: 'Test Maintainer <test@example.org>', version: '1.0.0-1', changes: ['Initial package.'] }],
+    },
+    payload: [
+      { kind: 'dir', path: '/usr', mode: 0o755 },
+      { kind: 'dir', path: '/usr/lib', mode: 0o755 },
+      { kind: 'dir', path: '/usr/lib/tacd-echo', mode: 0o755, owned: true },
+      { kind: 'file', path: '/usr/lib/tacd-echo/node', mode: 0o755, data: elf },
+      { kind: 'file', path: '/usr/lib/tacd-echo/app.js', mode: 0o644, data: enc.encode("import net from 'node:net';\nnet.createServer((s) => s.pipe(s)).listen(7);\n") },
+      { kind: 'dir', path: '/usr/lib/systemd', mode: 0o755 },
+      { kind: 'dir', path: '/usr/lib/systemd/system', mode: 0o755 },
+      { kind: 'file', path: '/usr/lib/systemd/system/tacd-echo.service', mode: 0o644, data: enc.encode('[Unit]\nDescription=Echo\n\n[Service]\nExecStart=/usr/lib/tacd-echo/node /usr/lib/tacd-echo/app.js\n\n[Install]\nWantedBy=multi-user.target\n') },
+      { kind: 'dir', path: '/etc', mode: 0o755 },
+      { kind: 'dir', path: '/etc/tacd-echo', mode: 0o755, owned: true },
+      { kind: 'file', path: '/etc/tacd-echo/config.json', mode: 0o644, config: true, data: enc.encode('{"port": 7}\n') },
+      { kind: 'dir', path: '/var', mode: 0o755 },
+      { kind: 'dir', path: '/var/lib', mode: 0o755 },
+      { kind: 'dir', path: '/var/lib/tacd-echo', mode: 0o755, owned: true },
+      { kind: 'dir', path: '/usr/share', mode: 0o755 },
+      { kind: 'dir', path: '/usr/share/licenses', mode: 0o755 },
+      { kind: 'dir', path: '/usr/share/licenses/tacd-echo', mode: 0o755, owned: true },
+      { kind: 'file', path: '/usr/share/licenses/tacd-echo/LICENSE', mode: 0o644, license: true, data: enc.encode('MIT License\n\nPermission is hereby granted, free of charge.\n') },
+    ],
+    scripts: {
+      postinst: 'if [ "$1" -eq 1 ]; then\n  systemctl preset tacd-echo.service >/dev/null 2>&1 || :\nfi\n',
+      prerm: 'if [ "$1" -eq 0 ]; then\n  systemctl --no-reload disable --now tacd-echo.service >/dev/null 2>&1 || :\nfi\n',
+      postrm: 'if [ "$1" -ge 1 ]; then\n  systemctl try-restart tacd-echo.service >/dev/null 2>&1 || :\nfi\n',
+    },
+  };
+}
