@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { FakeClock } from '../../src/application/clock.js';
 import { ClientService, CancelledError, backoffPolicy, type RetryPolicy } from '../../src/application/client-service.js';
 import type { Address, Cancellable, IProtocol, IProtocolFactory, IStreamClientEndpoint, ITransport } from '../../src/application/interfaces.js';
+import { Factory, Protocol } from '../../src/application/protocol.js';
 import { captureLogs, deferred, settle } from './helpers.js';
 
 const ADDR: Address = { type: 'TCP', host: '127.0.0.1', port: 1 };
@@ -486,5 +487,45 @@ test('#38 #40 #42 ClientService over a real TCP socket on 127.0.0.1: connect, ta
     for (const s of serverSockets) s.destroy();
     server.close();
     await once(server, 'close');
+  }
+});
+
+test('#39 #40 over real TCP: refused attempts fail whenConnected({ failAfterFailures: 1 }), then it connects once the server is up (with the Protocol/Factory classes)', async () => {
+  // Find a free port, then leave it closed so the first attempts are refused.
+  const probe = net.createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const port = (probe.address() as net.AddressInfo).port;
+  probe.close();
+  await once(probe, 'close');
+
+  class Greeter extends Protocol {
+    got = '';
+    override dataReceived(data: Buffer): void {
+      this.got += data.toString();
+    }
+  }
+  const factory = new Factory(Greeter);
+  const service = new ClientService<Greeter>(new TcpClientEndpoint(port), factory, { retryPolicy: () => 0.02 });
+  const accepted: net.Socket[] = [];
+  const server = net.createServer((s) => {
+    accepted.push(s);
+    s.write('welcome\n');
+  });
+  try {
+    service.startService();
+    await assert.rejects(service.whenConnected({ failAfterFailures: 1 }), (e: unknown) => (e as { code?: string }).code === 'ECONNREFUSED');
+    const connected = service.whenConnected();
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    const proto = await connected;
+    assert.ok(proto instanceof Greeter);
+    assert.equal(proto.factory, factory);
+    while (!proto.got.includes('\n')) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(proto.got, 'welcome\n');
+    assert.equal(service.failedAttempts, 0);
+  } finally {
+    await service.stopService();
+    for (const s of accepted) s.destroy();
+    server.close();
   }
 });
