@@ -1,0 +1,167 @@
+/**
+ * Bundles an app for packaging: esbuild compiles the tac file (or just the
+ * runner, for a plugin) together with the tacd runtime into one CommonJS
+ * file with an inline source map; it is packed into app.asar with native
+ * addons unpacked, and a launcher that verifies and runs the archive is
+ * rendered. Returns bytes; the caller lays them out in the package.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build, type Message, type Plugin } from 'esbuild';
+import { DataError, NoInputError } from '../core/errors.js';
+import { DIST_SRC_DIR } from '../core/paths.js';
+import type { RenderFn } from '../render/render.js';
+import { packAsar } from './asar.js';
+
+/** What to bundle: a tac file, or a built-in plugin (only the runtime is bundled). */
+export type BundleInput = { readonly kind: 'tac'; readonly file: string } | { readonly kind: 'plugin'; readonly plugin: string };
+
+/** A file of the bundled app, relative to /usr/lib/NAME. */
+export interface BundledFile {
+  /** 'app.asar', 'launcher.cjs', 'app.asar.unpacked/native/x.node' */
+  readonly rel: string;
+  readonly data: Uint8Array;
+  readonly mode: number;
+}
+
+export interface BundleResult {
+  readonly files: readonly BundledFile[];
+  /** Hex SHA-256 of app.asar (recorded in the launcher). */
+  readonly archiveSha256: string;
+}
+
+/** The path of the bundle inside the archive. */
+export const BUNDLE_ENTRY = 'main.cjs';
+
+const IMPORT_META_URL = '__tacd_import_meta_url';
+
+// The generated entry: load the app (lazily, so a throwing tac is reported as
+// one line), hand it to the runner, then run the tacd CLI with our argv.
+function entrySource(input: BundleInput): string {
+  const runtime = (rel: string): string => JSON.stringify(path.join(DIST_SRC_DIR, rel));
+  const lines = [`import { main } from ${runtime('cli/tacd.js')};`];
+  if (input.kind === 'plugin') {
+    lines.push('main(process.argv.slice(2));');
+  } else {
+    lines.push(
+      `import { setBundledApplication } from ${runtime('runner/bundled-app.js')};`,
+      `import(${JSON.stringify(path.resolve(input.file))}).then(`,
+      '  (m) => { setBundledApplication(m.application); main(process.argv.slice(2)); },',
+      '  (e) => { process.stderr.write(`tacd: the bundled application failed to load: ${e && e.stack ? e.stack : e}\\n`); process.exitCode = 65; },',
+      ');',
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+// `tacd` in the app resolves to this tacd's compiled runtime, so app and runner share one copy.
+// The runner's on-the-fly TypeScript loader (esbuild) is never used in a packaged app: stub it.
+function runtimePlugin(): Plugin {
+  return {
+    name: 'tacd-runtime',
+    setup(b) {
+      b.onResolve({ filter: /^tacd(\/.*)?$/ }, (args) => ({
+        path: args.path === 'tacd' ? path.join(DIST_SRC_DIR, 'index.js') : path.join(DIST_SRC_DIR, args.path.slice(5)),
+      }));
+      b.onResolve({ filter: /^esbuild$/ }, () => ({ path: 'esbuild', namespace: 'tacd-stub' }));
+      b.onLoad({ filter: /.*/, namespace: 'tacd-stub' }, () => ({
+        contents: 'const no = () => { throw new Error("esbuild is not available in a packaged app: bundle TypeScript with ts2deb/ts2rpm"); };\nmodule.exports = { build: no, transform: no, context: no };\n',
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+// Native addons are copied next to the archive and required from there at run time.
+function nativePlugin(stage: string): Plugin {
+  return {
+    name: 'tacd-native',
+    setup(b) {
+      b.onLoad({ filter: /\.node$/ }, (args) => {
+        const data = readFileSync(args.path);
+        const name = `${createHash('sha256').update(data).digest('hex').slice(0, 12)}-${path.basename(args.path)}`;
+        mkdirSync(path.join(stage, 'native'), { recursive: true });
+        copyFileSync(args.path, path.join(stage, 'native', name));
+        return { contents: `module.exports = require(require("node:path").join(__dirname + ".unpacked", "native", ${JSON.stringify(name)}));\n`, loader: 'js' };
+      });
+    },
+  };
+}
+
+function bundleError(m: Message, input: BundleInput): DataError {
+  const file = m.location?.file ? path.resolve(m.location.file) : input.kind === 'tac' ? input.file : `plugin ${input.plugin}`;
+  const loc = m.location ? `${file}:${m.location.line}:${m.location.column + 1}` : file;
+  return new DataError('ts2deb.bundle.failed', `${loc}: ${m.text}`, { field: input.kind === 'tac' ? input.file : 'plugin' });
+}
+
+/** Runs esbuild and returns the bundle's text. @throws DataError naming file:line:column. */
+async function compile(input: BundleInput, stage: string, name: string): Promise<string> {
+  try {
+    const result = await build({
+      stdin: { contents: entrySource(input), resolveDir: DIST_SRC_DIR, sourcefile: 'tacd-entry.js', loader: 'js' },
+      // A fixed virtual output path keeps source-map paths independent of temp dirs.
+      outfile: `/usr/lib/${name}/app.asar/${BUNDLE_ENTRY}`,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'inline',
+      sourcesContent: true,
+      write: false,
+      logLevel: 'silent',
+      legalComments: 'none',
+      define: { 'import.meta.url': IMPORT_META_URL },
+      banner: { js: `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href;` },
+      plugins: [runtimePlugin(), nativePlugin(stage)],
+    });
+    return result.outputFiles[0]!.text;
+  } catch (e) {
+    const errors = (e as { errors?: Message[] }).errors;
+    if (errors && errors[0]) throw bundleError(errors[0], input);
+    throw e;
+  }
+}
+
+function walk(dir: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const n of readdirSync(dir).sort()) {
+    const p = path.join(dir, n);
+    const r = rel ? `${rel}/${n}` : n;
+    if (statSync(p).isDirectory()) out.push(...walk(p, r));
+    else out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Bundles `input` for the package `name`. @throws NoInputError (66) for a
+ * missing tac file, DataError (65) for one that does not compile.
+ */
+export async function bundleApp(input: BundleInput, name: string, renderer: RenderFn): Promise<BundleResult> {
+  if (input.kind === 'tac' && !(existsSync(input.file) && statSync(input.file).isFile())) {
+    throw new NoInputError(input.file, `tac file not found: ${input.file}`, { code: 'ts2deb.tac.missing' });
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'tacd-bundle-'));
+  try {
+    const stage = path.join(tmp, 'app');
+    mkdirSync(stage);
+    const code = await compile(input, stage, name);
+    writeFileSync(path.join(stage, BUNDLE_ENTRY), code);
+    const archive = path.join(tmp, 'app.asar');
+    await packAsar(stage, archive);
+    const asarBytes = readFileSync(archive);
+    const archiveSha256 = createHash('sha256').update(asarBytes).digest('hex');
+    const files: BundledFile[] = [{ rel: 'app.asar', data: asarBytes, mode: 0o644 }];
+    const unpackedDir = `${archive}.unpacked`;
+    if (existsSync(unpackedDir)) {
+      for (const rel of walk(unpackedDir)) files.push({ rel: `app.asar.unpacked/${rel}`, data: readFileSync(path.join(unpackedDir, rel)), mode: 0o644 });
+    }
+    const launcher = renderer('launcher', { name, archiveSha256, entry: BUNDLE_ENTRY });
+    files.push({ rel: 'launcher.cjs', data: Buffer.from(launcher), mode: 0o644 });
+    return { files, archiveSha256 };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

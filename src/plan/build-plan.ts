@@ -1,0 +1,194 @@
+/**
+ * Turns a PackageSpec into a PackagePlan for one family: bundles the app,
+ * renders every template, and lays the files out where Debian or RPM
+ * policy wants them. The only side effects are reading the node binary and
+ * running the bundler, both passed in as `deps`.
+ */
+import { gzipSync, constants as zc } from 'node:zlib';
+import { DataError } from '../core/errors.js';
+import type { FileData, PackageMeta, PackagePlan, PayloadEntry, Relation, Scripts } from '../formats/plan.js';
+import type { BundleInput, BundleResult } from '../bundle/bundle.js';
+import type { Family } from '../render/locals.js';
+import type { RenderFn } from '../render/render.js';
+import { licenseText } from '../render/licenses.js';
+import { appDir, serviceLocals } from './service-locals.js';
+import type { PackageSpec } from './spec.js';
+
+/** The host capabilities buildPlan uses. */
+export interface PlanDeps {
+  readonly render: RenderFn;
+  readonly bundle: (input: BundleInput, name: string, render: RenderFn) => Promise<BundleResult>;
+  /** Reads a node binary: its Debian arch (from ELF) and its content. */
+  readonly readNode: (file: string) => { readonly arch: string; readonly data: FileData };
+  /** Seconds since the epoch for every mtime (SOURCE_DATE_EPOCH). */
+  readonly mtime: number;
+}
+
+/** The result: the plan plus facts for the --json report. */
+export interface BuiltPlan {
+  readonly plan: PackagePlan;
+  readonly archiveSha256: string;
+}
+
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** gzip -9n: no file name, mtime 0 (lintian package-contains-timestamped-gzip). */
+export function gzipNoName(data: Uint8Array): Uint8Array {
+  return gzipSync(data, { level: 9, strategy: zc.Z_DEFAULT_STRATEGY });
+}
+
+/** RFC 2822 date in UTC, as Debian changelogs write it. */
+export function rfc2822(seconds: number): string {
+  return new Date(seconds * 1000).toUTCString().replace(/GMT$/, '+0000');
+}
+
+function resolveArch(spec: PackageSpec, nodeArch: string | undefined): string {
+  if (spec.runtime === 'system') return spec.arch ?? 'all';
+  if (spec.arch !== undefined && spec.arch !== nodeArch) {
+    throw new DataError('ts2deb.spec.arch', `--arch ${spec.arch} does not match the node binary ${spec.node}, which is ${nodeArch}`, { field: 'arch' });
+  }
+  return nodeArch!;
+}
+
+function dependencies(spec: PackageSpec, family: Family): Relation[] {
+  const base: Relation[] = [];
+  if (spec.runtime === 'system') base.push({ name: 'nodejs', op: '>=', version: '20' });
+  if (family === 'deb') base.push({ name: 'adduser' });
+  return [...base, ...spec.relations.depends];
+}
+
+function meta(spec: PackageSpec, family: Family, arch: string, mtime: number): PackageMeta {
+  const r = spec.relations;
+  const relations = {
+    depends: dependencies(spec, family),
+    recommends: r.recommends,
+    suggests: r.suggests,
+    conflicts: r.conflicts,
+    replaces: r.replaces,
+    provides: r.provides,
+  };
+  return {
+    name: spec.name,
+    version: spec.version,
+    release: spec.release,
+    arch,
+    maintainer: spec.maintainer,
+    summary: spec.summary,
+    description: spec.description,
+    license: spec.license,
+    ...(spec.homepage !== undefined ? { homepage: spec.homepage } : {}),
+    section: spec.section,
+    priority: 'optional',
+    relations,
+    changelog: [{ time: mtime, author: spec.maintainer, version: `${spec.version}-${spec.release}`, changes: [changeLine(spec)] }],
+    mtime,
+    buildHost: 'localhost',
+  };
+}
+
+function changeLine(spec: PackageSpec): string {
+  return spec.source.kind === 'plugin'
+    ? `Packaged the tacd '${spec.source.plugin}' plugin with ts2deb/ts2rpm.`
+    : `Packaged ${spec.source.file.split('/').pop()} with ts2deb/ts2rpm.`;
+}
+
+function file(path: string, data: FileData, mode = 0o644, extra: Partial<Pick<PayloadEntry & { kind: 'file' }, 'config' | 'doc' | 'license'>> = {}): PayloadEntry {
+  return { kind: 'file', path, mode, data, ...extra };
+}
+
+function docs(spec: PackageSpec, family: Family, render: RenderFn, mtime: number): PayloadEntry[] {
+  const n = spec.name;
+  const year = new Date(mtime * 1000).getUTCFullYear();
+  const copyright = render('copyright', {
+    name: n,
+    source: spec.homepage,
+    holders: [`${year} ${spec.maintainer}`],
+    license: spec.license,
+    licenseText: licenseText(spec.license),
+    packagingHolders: [`${year} ${spec.maintainer}`],
+  });
+  const out: PayloadEntry[] = [
+    { kind: 'dir', path: `/usr/share/doc/${n}`, mode: 0o755, owned: true },
+    file(`/usr/share/doc/${n}/copyright`, text(copyright), 0o644, family === 'rpm' ? { license: true } : {}),
+  ];
+  if (family === 'deb') {
+    const changelog = render('changelog', {
+      name: n,
+      entries: [{ version: `${spec.version}-${spec.release}`, distribution: 'unstable', urgency: 'medium', changes: [changeLine(spec)], author: spec.maintainer, date: rfc2822(mtime) }],
+    });
+    out.push(file(`/usr/share/doc/${n}/changelog.Debian.gz`, gzipNoName(text(changelog))));
+    out.push(file(`/usr/share/doc/${n}/README.Debian`, text(render('README.Debian', { ...serviceLocals(spec, family), maintainer: spec.maintainer }))));
+    out.push(file(`/usr/share/lintian/overrides/${n}`, text(render('lintian-overrides', serviceLocals(spec, family)))));
+  }
+  return out;
+}
+
+/**
+ * True when a rendered script has commands beyond the shebang, comments,
+ * `set -e` and `exit 0` (lintian maintainer-script-empty: such a script is not shipped).
+ */
+export function scriptHasCode(script: string): boolean {
+  return script
+    .split('\n')
+    .map((l) => l.trim())
+    .some((l) => l !== '' && !l.startsWith('#') && l !== 'set -e' && l !== 'exit 0');
+}
+
+function scripts(spec: PackageSpec, family: Family, render: RenderFn): Scripts {
+  const l = serviceLocals(spec, family);
+  const all =
+    family === 'deb'
+      ? { preinst: render('deb/preinst', l), postinst: render('deb/postinst', l), prerm: render('deb/prerm', l), postrm: render('deb/postrm', l) }
+      : { preinst: render('rpm/pre', l), postinst: render('rpm/post', l), prerm: render('rpm/preun', l), postrm: render('rpm/postun', l) };
+  return Object.fromEntries(Object.entries(all).filter(([, s]) => scriptHasCode(s))) as Scripts;
+}
+
+function serviceFiles(spec: PackageSpec, family: Family, render: RenderFn): PayloadEntry[] {
+  const n = spec.name;
+  const l = serviceLocals(spec, family);
+  const unitDir = family === 'deb' ? '/lib/systemd/system' : '/usr/lib/systemd/system';
+  const out: PayloadEntry[] = [
+    file(`${unitDir}/${n}.service`, text(render('systemd/service', l))),
+    file(l.envFile, text(render('default', l)), 0o644, { config: true }),
+    file(`/usr/lib/sysusers.d/${n}.conf`, text(render('sysusers', l))),
+    file(`/usr/lib/tmpfiles.d/${n}.conf`, text(render('tmpfiles', l))),
+  ];
+  if (spec.socketActivation) out.push(file(`${unitDir}/${n}.socket`, text(render('systemd/socket', l))));
+  if (family === 'deb') {
+    out.push(file(`/etc/init.d/${n}`, text(render('initd/debian', l)), 0o755, { config: true }));
+  } else {
+    out.push(file(`/etc/rc.d/init.d/${n}`, text(render('initd/redhat', l)), 0o755, { config: true }));
+    // %systemd_post applies presets; ours enables the service, as dpkg's postinst does.
+    out.push(file(`/usr/lib/systemd/system-preset/90-${n}.preset`, text(l.units.map((u) => `enable ${u}\n`).join(''))));
+  }
+  return out;
+}
+
+/**
+ * Builds the plan for `family`. @throws DataError for a spec that cannot be
+ * packaged (arch mismatch, template or bundle failure), NoInputError for a
+ * missing tac file or node binary.
+ */
+export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDeps): Promise<BuiltPlan> {
+  const { render, mtime } = deps;
+  const n = spec.name;
+  const node = spec.runtime === 'bundled' ? deps.readNode(spec.node) : undefined;
+  const arch = resolveArch(spec, node?.arch);
+  // Render first: a broken template fails fast, before the slower bundling.
+  const service = serviceFiles(spec, family, render);
+  const docFiles = docs(spec, family, render, mtime);
+  const script = scripts(spec, family, render);
+  const input: BundleInput = spec.source.kind === 'tac' ? { kind: 'tac', file: spec.source.file } : { kind: 'plugin', plugin: spec.source.plugin };
+  const bundle = await deps.bundle(input, n, render);
+  const app: PayloadEntry[] = [{ kind: 'dir', path: appDir(n), mode: 0o755, owned: true }];
+  const dirs = new Set<string>();
+  for (const f of bundle.files) {
+    const parts = f.rel.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+    app.push(file(`${appDir(n)}/${f.rel}`, f.data, f.mode));
+  }
+  for (const d of dirs) app.push({ kind: 'dir', path: `${appDir(n)}/${d}`, mode: 0o755, owned: true });
+  if (node) app.push(file(`${appDir(n)}/node`, node.data, 0o755));
+  const payload = [...app, ...service, ...docFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { plan: { meta: meta(spec, family, arch, mtime), payload, scripts: script }, archiveSha256: bundle.archiveSha256 };
+}

@@ -1,0 +1,56 @@
+/**
+ * The values shared by the service templates (unit, init script, default
+ * file, maintainer scripts), computed once from the spec.
+ */
+import type { Family, ServiceLocals } from '../render/locals.js';
+import type { PackageSpec } from './spec.js';
+
+/** The variable in /etc/default/NAME that carries tacd and plugin options. */
+export const ARGS_VAR = 'TACD_ARGS';
+
+/** Where the app and its runtime are installed. */
+export function appDir(name: string): string {
+  return `/usr/lib/${name}`;
+}
+
+/** The node the service runs: the bundled copy or the system's. */
+export function nodePath(spec: PackageSpec): string {
+  return spec.runtime === 'bundled' ? `${appDir(spec.name)}/node` : '/usr/bin/node';
+}
+
+/** The environment file: /etc/default/NAME (deb) or /etc/sysconfig/NAME (rpm). */
+export function envFile(family: Family, name: string): string {
+  return family === 'deb' ? `/etc/default/${name}` : `/etc/sysconfig/${name}`;
+}
+
+/** Accounts the scripts must not create or purge. */
+const EXISTING_ACCOUNTS = new Set(['root', 'nobody', 'daemon', 'nogroup']);
+
+/** Builds the ServiceLocals of `spec` for one package family. */
+export function serviceLocals(spec: PackageSpec, family: Family): ServiceLocals {
+  const n = spec.name;
+  const units = spec.socketActivation ? [`${n}.socket`, `${n}.service`] : [`${n}.service`];
+  return {
+    name: n,
+    summary: spec.summary,
+    homepage: spec.homepage,
+    family,
+    user: spec.user,
+    group: spec.group,
+    createUser: !EXISTING_ACCOUNTS.has(spec.user),
+    launch: [nodePath(spec), '--enable-source-maps', `${appDir(n)}/launcher.cjs`],
+    target: spec.source.kind === 'plugin' ? [spec.source.plugin] : [],
+    envVar: ARGS_VAR,
+    defaultArgs: spec.source.kind === 'plugin' ? spec.source.args : [],
+    envFile: envFile(family, n),
+    stateDir: `/var/lib/${n}`,
+    logsDir: `/var/log/${n}`,
+    runtimeDir: `/run/${n}`,
+    pidFile: `/run/${n}/${n}.pid`,
+    logFile: `/var/log/${n}/${n}.log`,
+    privilegedPort: spec.ports.some((p) => p < 1024),
+    socketPorts: spec.socketActivation ? spec.ports : [],
+    units,
+    initScript: true,
+  };
+}

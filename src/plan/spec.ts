@@ -1,0 +1,260 @@
+/**
+ * The one normalized description of a package to build. normalizeSpec()
+ * merges, in order of precedence, the command line, the package.json
+ * "tacd" key and the package.json fields, applies defaults and validates;
+ * nothing after it re-checks a field. Every error is one line naming the
+ * option or package.json field and what was expected.
+ */
+import path from 'node:path';
+import { DataError, UsageError } from '../core/errors.js';
+import { PROJECT_ROOT } from '../core/paths.js';
+import type { Relation } from '../formats/plan.js';
+import { findPackageJson, personToMaintainer, type PackageJson } from './package-json.js';
+import { parseRelations } from './relations.js';
+
+/** Where the service's code comes from. */
+export type AppSource = { readonly kind: 'tac'; readonly file: string } | { readonly kind: 'plugin'; readonly plugin: string; readonly args: readonly string[] };
+
+export type Runtime = 'bundled' | 'system';
+
+/** Settings accepted on the command line and, with the same names, under package.json's "tacd" key. */
+export interface SpecInput {
+  readonly name?: string;
+  readonly version?: string;
+  readonly release?: string;
+  readonly maintainer?: string;
+  readonly description?: string;
+  readonly longDescription?: string;
+  readonly license?: string;
+  readonly homepage?: string;
+  readonly arch?: string;
+  readonly depends?: string | readonly string[];
+  readonly recommends?: string | readonly string[];
+  readonly suggests?: string | readonly string[];
+  readonly conflicts?: string | readonly string[];
+  readonly replaces?: string | readonly string[];
+  readonly provides?: string | readonly string[];
+  readonly user?: string;
+  readonly group?: string;
+  readonly runtime?: string;
+  readonly node?: string;
+  readonly socketActivation?: boolean;
+  /** Ports the app listens on (package.json only; plugin `--port` options are found by themselves). */
+  readonly ports?: readonly number[];
+  readonly section?: string;
+}
+
+/** A validated package description. */
+export interface PackageSpec {
+  readonly source: AppSource;
+  readonly name: string;
+  /** Upstream version in Debian/RPM syntax ('1.2.3~rc.1'). */
+  readonly version: string;
+  readonly release: string;
+  readonly maintainer: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly license: string;
+  readonly homepage: string | undefined;
+  readonly section: string;
+  readonly runtime: Runtime;
+  /** The node binary to bundle (runtime 'bundled'). */
+  readonly node: string;
+  /** Explicit --arch, if any (checked against the node binary by the plan). */
+  readonly arch: string | undefined;
+  readonly user: string;
+  readonly group: string;
+  readonly ports: readonly number[];
+  readonly socketActivation: boolean;
+  readonly relations: {
+    readonly depends: readonly Relation[];
+    readonly recommends: readonly Relation[];
+    readonly suggests: readonly Relation[];
+    readonly conflicts: readonly Relation[];
+    readonly replaces: readonly Relation[];
+    readonly provides: readonly Relation[];
+  };
+  /** The package.json the defaults came from, if any. */
+  readonly packageJson: string | undefined;
+}
+
+/** What normalizeSpec needs from its caller: the CLI values, the app, the working folder. */
+export interface NormalizeArgs {
+  readonly cli: SpecInput;
+  readonly source: AppSource;
+  readonly cwd: string;
+  /** Defaults the process supplies (process.execPath). */
+  readonly execPath: string;
+  /** The description of the plugin, for plugin packages. */
+  readonly pluginDescription?: string;
+}
+
+const NAME_RE = /^[a-z0-9][a-z0-9+.-]+$/;
+const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
+const MAINTAINER_RE = /^([^<>,]*[^<>,\s])\s*<([^<>\s@]+@[^<>\s@]+)>$/;
+const VERSION_RE = /^[0-9][A-Za-z0-9.+~]*$/;
+const RELEASE_RE = /^[A-Za-z0-9.+~]+$/;
+const PLUGIN_ARG_RE = /^[A-Za-z0-9_@+=:,./-]*$/;
+
+function str(v: unknown, field: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new DataError('ts2deb.spec.type', `${field}: expected a string, got ${JSON.stringify(v)}`, { field });
+  return v;
+}
+
+function tacdKey(pj: PackageJson | undefined): SpecInput {
+  if (pj?.tacd === undefined) return {};
+  if (typeof pj.tacd !== 'object' || pj.tacd === null || Array.isArray(pj.tacd)) {
+    throw new DataError('ts2deb.spec.type', `${pj.file}: "tacd" must be an object`, { field: 'tacd' });
+  }
+  return pj.tacd as SpecInput;
+}
+
+/** npm semver (1.2.3-rc.1+b5) to Debian/RPM upstream syntax (1.2.3~rc.1+b5): a pre-release sorts before the release. */
+export function upstreamVersion(v: string): string {
+  const m = /^v?(\d+(?:\.\d+)*)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(v);
+  if (!m) return v;
+  return m[1]! + (m[2] ? `~${m[2].replace(/-/g, '.')}` : '') + (m[3] ? `+${m[3].replace(/-/g, '.')}` : '');
+}
+
+function validName(name: string, where: string): string {
+  if (!NAME_RE.test(name)) {
+    throw new DataError('ts2deb.spec.name', `${where}: '${name}' is not a valid package name (expected lowercase letters, digits, '+', '-' and '.', at least 2 characters, starting with a letter or digit)`, { field: 'name' });
+  }
+  return name;
+}
+
+// A Debian user name derived from the package name.
+function userFromName(name: string): string {
+  return name.replace(/[^a-z0-9_-]/g, '-').replace(/^[^a-z_]/, '_$&').slice(0, 32);
+}
+
+function pick<T>(...vals: readonly (T | undefined)[]): T | undefined {
+  return vals.find((v) => v !== undefined);
+}
+
+/**
+ * A Debian-style synopsis from a derived description (package.json or a
+ * plugin's): no trailing period, no leading article (lintian
+ * description-synopsis-starts-with-article), first letter kept as is.
+ */
+export function synopsis(text: string): string {
+  const s = text.trim().replace(/\.$/, '').replace(/^(a|an|the)\s+/i, '');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Ports given to a plugin as --port N, --port=N or -p N. */
+export function portsFromArgs(args: readonly string[]): number[] {
+  const out: number[] = [];
+  args.forEach((a, i) => {
+    const v = /^--port=(\d+)$/.exec(a)?.[1] ?? ((a === '--port' || a === '-p') && /^\d+$/.test(args[i + 1] ?? '') ? args[i + 1] : undefined);
+    if (v !== undefined) out.push(Number(v));
+  });
+  return out;
+}
+
+function longDescription(summary: string, source: AppSource): string {
+  const what = source.kind === 'plugin' ? `the tacd '${source.plugin}' plugin` : `the tacd application ${path.basename(source.file)}`;
+  return `This package runs ${what} as a system service under systemd, as its own unprivileged user, with the Node.js runtime and the application bundled in an integrity-checked archive. Its options live in /etc/default (Debian) or /etc/sysconfig (RPM).`;
+}
+
+/**
+ * Builds the PackageSpec. @throws DataError (65) for a bad value, naming
+ * the option or package.json field; UsageError (64) for a bad option combination.
+ */
+export function normalizeSpec(a: NormalizeArgs): PackageSpec {
+  const { cli, source } = a;
+  const dir = source.kind === 'tac' ? path.dirname(path.resolve(a.cwd, source.file)) : a.cwd;
+  // tacd's own package.json describes tacd, not an app that happens to live in its tree (fixtures).
+  const pj = findPackageJson(dir, source.kind === 'tac' ? path.join(PROJECT_ROOT, 'package.json') : undefined);
+  const key = tacdKey(pj);
+  const where = pj ? pj.file : 'package.json';
+
+  const pjName = str(pj?.name, `${where}: name`)?.replace(/^@[^/]+\//, '');
+  const fallbackName = source.kind === 'plugin' ? source.plugin : path.basename(source.file).replace(/\..*$/, '');
+  const rawName = pick(cli.name, key.name, source.kind === 'plugin' ? undefined : pjName, fallbackName)!;
+  const name = validName(rawName, cli.name !== undefined ? '--name' : key.name !== undefined ? `${where}: tacd.name` : pjName !== undefined && source.kind === 'tac' ? `${where}: name` : 'package name');
+
+  const rawVersion = pick(cli.version, key.version, str(pj?.version, `${where}: version`));
+  if (rawVersion === undefined) {
+    throw new DataError('ts2deb.spec.version', `no version: ${pj ? `${pj.file} has no "version"` : 'no package.json found'}; give --set-version`, { field: 'version' });
+  }
+  const version = upstreamVersion(rawVersion);
+  if (!VERSION_RE.test(version)) {
+    throw new DataError('ts2deb.spec.version', `version '${rawVersion}' is not usable: expected digits first, then letters, digits, '.', '+' or '~' (semver pre-releases become '~')`, { field: 'version' });
+  }
+  const release = pick(cli.release, key.release, '1')!;
+  if (!RELEASE_RE.test(release)) throw new DataError('ts2deb.spec.release', `--release '${release}': expected letters, digits, '.', '+' or '~'`, { field: 'release' });
+
+  const maintainer = pick(cli.maintainer, key.maintainer, personToMaintainer(pj?.author), Array.isArray(pj?.maintainers) ? personToMaintainer(pj.maintainers[0]) : undefined);
+  if (maintainer === undefined) throw new DataError('ts2deb.spec.maintainer', `no maintainer: give --maintainer 'Name <email>' or an "author" in package.json`, { field: 'maintainer' });
+  if (!MAINTAINER_RE.test(maintainer)) {
+    throw new DataError('ts2deb.spec.maintainer', `maintainer '${maintainer}': expected 'Name <email@example.org>'`, { field: 'maintainer' });
+  }
+
+  const pjDescription = str(pj?.description, `${where}: description`);
+  const derived = source.kind === 'plugin' ? a.pluginDescription : pjDescription;
+  const summary = (pick(cli.description, key.description) ?? synopsis(derived ?? `${name} service`)).trim();
+  if (summary === '' || summary.includes('\n') || summary.length > 80) {
+    throw new DataError('ts2deb.spec.description', `description '${summary.slice(0, 40)}…': expected one line of 1 to 80 characters`, { field: 'description' });
+  }
+  const description = pick(cli.longDescription, key.longDescription, longDescription(summary, source))!;
+
+  const license = pick(cli.license, key.license, str(pj?.license, `${where}: license`), 'UNLICENSED')!;
+  if (!/^[A-Za-z0-9.+_ ()-]+$/.test(license)) throw new DataError('ts2deb.spec.license', `license '${license}': expected an SPDX identifier such as MIT`, { field: 'license' });
+  const homepage = pick(cli.homepage, key.homepage, str(pj?.homepage, `${where}: homepage`));
+  if (homepage !== undefined && !/^https?:\/\/\S+$/.test(homepage)) {
+    throw new DataError('ts2deb.spec.homepage', `homepage '${homepage}': expected an http(s) URL`, { field: 'homepage' });
+  }
+
+  const runtime = pick(cli.runtime, key.runtime, 'bundled')!;
+  if (runtime !== 'bundled' && runtime !== 'system') throw new UsageError(`--runtime '${runtime}': expected 'bundled' or 'system'`, { code: 'ts2deb.spec.runtime' });
+  const node = path.resolve(a.cwd, pick(cli.node, key.node, a.execPath)!);
+
+  const user = pick(cli.user, key.user, userFromName(name))!;
+  const group = pick(cli.group, key.group, user)!;
+  for (const [field, v] of [['user', user], ['group', group]] as const) {
+    if (!USER_RE.test(v)) throw new DataError('ts2deb.spec.user', `--${field} '${v}': expected a system account name (lowercase letters, digits, '_' and '-', at most 32)`, { field });
+  }
+
+  if (source.kind === 'plugin') {
+    const bad = source.args.find((s) => !PLUGIN_ARG_RE.test(s));
+    if (bad !== undefined) {
+      throw new DataError('ts2deb.spec.pluginArgs', `plugin option '${bad}': expected letters, digits and _@+=:,./- only (options are stored in ${'$'}TACD_ARGS, split on spaces)`, { field: 'pluginArgs' });
+    }
+  }
+  const ports = [...(key.ports ?? []), ...(source.kind === 'plugin' ? portsFromArgs(source.args) : [])];
+  for (const p of ports) {
+    if (!Number.isInteger(p) || p < 1 || p > 65535) throw new DataError('ts2deb.spec.ports', `port ${p}: expected 1 to 65535`, { field: 'ports' });
+  }
+  const socketActivation = cli.socketActivation ?? key.socketActivation ?? false;
+  if (socketActivation && ports.length === 0) {
+    throw new UsageError('--socket-activation needs a port: give the plugin --port N, or "tacd": {"ports": [N]} in package.json', { code: 'ts2deb.spec.socket' });
+  }
+
+  const rel = (field: keyof SpecInput & ('depends' | 'recommends' | 'suggests' | 'conflicts' | 'replaces' | 'provides')): Relation[] => [
+    ...parseRelations(key[field], field),
+    ...parseRelations(cli[field], field),
+  ];
+  return {
+    source,
+    name,
+    version,
+    release,
+    maintainer,
+    summary,
+    description,
+    license,
+    homepage,
+    section: pick(cli.section, key.section, 'net')!,
+    runtime,
+    node,
+    arch: pick(cli.arch, key.arch),
+    user,
+    group,
+    ports,
+    socketActivation,
+    relations: { depends: rel('depends'), recommends: rel('recommends'), suggests: rel('suggests'), conflicts: rel('conflicts'), replaces: rel('replaces'), provides: rel('provides') },
+    packageJson: pj?.file,
+  };
+}
