@@ -216,7 +216,8 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
       .then(
         () => this.connectionMade(attempt),
         (e: unknown) => this.connectionFailed(attempt, e),
-      );
+      )
+      .catch((e: unknown) => this.log.failure('ClientService state machine error', e));
   }
 
   private connectionMade(attempt: Attempt): void {
@@ -292,7 +293,7 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
   private scheduleRetry(): void {
     this.state = 'waiting';
     this.failedAttempts += 1;
-    const delay = this.retryPolicy(this.failedAttempts);
+    const delay = this.retryDelay(this.failedAttempts);
     this.log.info('Scheduling retry {attempt} to connect {endpoint} in {delay} seconds.', {
       attempt: this.failedAttempts,
       endpoint: this.endpoint.describe(),
@@ -302,6 +303,18 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
       this.retryCall = null;
       if (this.state === 'waiting') this.connect();
     });
+  }
+
+  // retryPolicy(n) in seconds; a policy that throws or returns a bad number is logged and gets the 60 s default maximum.
+  private retryDelay(failedAttempts: number): number {
+    try {
+      const delay = this.retryPolicy(failedAttempts);
+      if (Number.isFinite(delay) && delay >= 0) return delay;
+      this.log.error('retryPolicy({attempt}) returned {delay}, expected seconds >= 0; retrying in 60 seconds', { attempt: failedAttempts, delay: String(delay) });
+    } catch (e) {
+      this.log.failure('retryPolicy({attempt}) threw; retrying in 60 seconds', e, { attempt: failedAttempts });
+    }
+    return 60;
   }
 
   // Rejects the waiters whose failAfterFailures budget is used up; the others keep waiting.

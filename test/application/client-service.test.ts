@@ -181,7 +181,7 @@ test('#38 whenConnected resolves every waiter with the same application protocol
   assert.equal(pb, app);
   assert.equal(pe, app);
   const later = await stateOf(service.whenConnected());
-  assert.deepEqual(later, { state: 'resolved', value: app });
+  assert.ok(later.state === 'resolved' && later.value === app, 'once connected: resolves at once with the application protocol');
   // The proxy forwards everything else to the application protocol.
   assert.equal((proxy as AppProtocol).hello(), 'hello from the app protocol');
   assert.equal(proxy.transport, app.transport);
@@ -527,5 +527,31 @@ test('#39 #40 over real TCP: refused attempts fail whenConnected({ failAfterFail
     await service.stopService();
     for (const s of accepted) s.destroy();
     server.close();
+  }
+});
+
+test('a retryPolicy that throws or returns a bad delay is logged and falls back to 60 seconds', async () => {
+  const logs = captureLogs();
+  try {
+    let calls = 0;
+    const { endpoint, clock, service } = setup({
+      retryPolicy: () => {
+        calls++;
+        if (calls === 1) throw new Error('policy bug');
+        return Number.NaN;
+      },
+    });
+    service.startService();
+    endpoint.fail(new Error('refused'));
+    await settle();
+    assert.deepEqual(clock.pending.map((p) => p.delay), [60_000]);
+    clock.advance(60_000);
+    endpoint.fail(new Error('refused'));
+    await settle();
+    assert.deepEqual(clock.pending.map((p) => p.delay), [60_000]);
+    assert.equal(logs.events.filter((e) => e.level === 'error' && /retryPolicy/.test(e.message)).length, 2);
+    await service.stopService();
+  } finally {
+    logs.stop();
   }
 });
