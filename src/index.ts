@@ -20,3 +20,10 @@ export { nodeNetwork, StreamListeningPort, UDPPort, Connector } from './applicat
 export type { NetworkBackend, ConnectorObserver, ConnectOptions, SocketDomain, TCPListenOptions, UNIXListenOptions, TLSListenOptions, UDPListenOptions } from './application/internet/ports.js';
 export { SocketTransport, disconnectAll, openConnectionCount, describeAddress } from './application/internet/tcp-transport.js';
 export { cancellable } from './application/internet/cancellable.js';
+// Endpoints, endpoint strings, socket activation, strports (network engineer).
+export * from './application/endpoints/endpoints.js';
+export { serverFromString, clientFromString, parseDescription, registerServerEndpointParser, registerClientEndpointParser, EndpointError } from './application/endpoints/parse.js';
+export type { EndpointParseOptions, ParsedDescription, ServerEndpointParser, ClientEndpointParser } from './application/endpoints/parse.js';
+export { ListenFDs, processListenFDs, SD_LISTEN_FDS_START } from './application/endpoints/listen-fds.js';
+export { StreamServerEndpointService } from './application/internet/endpoint-service.js';
+export * as strports from './application/strports.js';

@@ -8,8 +8,8 @@ import { OperationCancelledError } from './errors.js';
 /**
  * Builds a Cancellable. `executor` starts the work and returns the canceller
  * to run on `cancel()`. Cancelling a pending operation runs the canceller and
- * rejects with OperationCancelledError('<what> was cancelled') unless the
- * canceller already settled it; cancelling a settled one does nothing.
+ * rejects with OperationCancelledError('<what> was cancelled'); cancelling a
+ * settled one does nothing.
  */
 export function cancellable<T>(
   what: string,
@@ -37,11 +37,9 @@ export function cancellable<T>(
   }) as Cancellable<T>;
   promise.cancel = () => {
     if (settled) return;
-    try {
-      if (typeof canceller === 'function') canceller();
-    } finally {
-      rejectFn(new OperationCancelledError(what));
-    }
+    // Reject first, so that a canceller which fails the operation does not replace the reason.
+    rejectFn(new OperationCancelledError(what));
+    if (typeof canceller === 'function') canceller();
   };
   return promise;
 }

@@ -68,21 +68,21 @@ export abstract class AbstractServer extends Service {
     return this.binding;
   }
 
-  /** Binds the port; rejects with CannotListenError naming the address. */
-  override async privilegedStartService(): Promise<void> {
-    await super.privilegedStartService();
-    await this.bind();
+  /** Binds the port; rejects with CannotListenError naming the address. The listen call is made synchronously. */
+  override privilegedStartService(): Promise<void> {
+    void super.privilegedStartService();
+    return this.bind().then(() => undefined);
   }
 
   /** Marks running and binds only if privilegedStartService has not. */
-  override async startService(): Promise<void> {
-    await super.startService();
-    await this.bind();
+  override startService(): Promise<void> {
+    void super.startService();
+    return this.bind().then(() => undefined);
   }
 
   /** Clears running, closes the port and resolves once it is closed. Accepted connections stay open (see closeAllConnections). */
   override async stopService(): Promise<void> {
-    await super.stopService();
+    void super.stopService();
     const pending = this.binding;
     if (pending !== null) {
       try {

@@ -1,0 +1,80 @@
+/**
+ * systemd socket activation: the descriptors a service manager passed us,
+ * after twisted.python.systemd.ListenFDs (sd_listen_fds(3)).
+ *
+ * Rules, exactly as Twisted's:
+ * - used only when LISTEN_PID equals our own PID (otherwise: none);
+ * - LISTEN_FDS missing or not an integer: none; else descriptors 3..3+N-1;
+ * - names come from LISTEN_FDNAMES split on ':'; when their count differs
+ *   from the descriptor count the result is empty (Twisted requires
+ *   systemd ≥ 227, which always sets LISTEN_FDNAMES);
+ * - LISTEN_PID and LISTEN_FDS are deleted from the environment after
+ *   reading (LISTEN_FDNAMES is kept), so a second reader or a child process
+ *   does not take them again.
+ */
+
+/** The first inherited descriptor (SD_LISTEN_FDS_START). */
+export const SD_LISTEN_FDS_START = 3;
+
+/** Inherited listening descriptors, by position and by name. */
+export class ListenFDs {
+  private readonly descriptors: readonly number[];
+  private readonly names: readonly string[];
+
+  constructor(descriptors: readonly number[] = [], names: readonly string[] = []) {
+    this.descriptors = [...descriptors];
+    this.names = [...names];
+  }
+
+  /**
+   * Reads the descriptors from `env` (default process.env) for `pid`
+   * (default process.pid), and removes LISTEN_PID and LISTEN_FDS from `env`
+   * when it used them.
+   */
+  static fromEnvironment(env: Record<string, string | undefined> = process.env, pid: number = process.pid, start: number = SD_LISTEN_FDS_START): ListenFDs {
+    if (env.LISTEN_PID !== String(pid)) return new ListenFDs();
+    const raw = env.LISTEN_FDS;
+    // Python's int(): optional sign and surrounding blanks, decimal digits.
+    if (raw === undefined || !/^\s*[+-]?\d+\s*$/.test(raw)) return new ListenFDs();
+    const count = Number.parseInt(raw, 10);
+    delete env.LISTEN_PID;
+    delete env.LISTEN_FDS;
+    const descriptors: number[] = [];
+    for (let fd = start; fd < start + count; fd++) descriptors.push(fd);
+    const namesRaw = env.LISTEN_FDNAMES ?? '';
+    const names = namesRaw === '' ? [] : namesRaw.split(':');
+    if (names.length !== descriptors.length) return new ListenFDs();
+    return new ListenFDs(descriptors, names);
+  }
+
+  /** The inherited descriptors, in order (a copy). */
+  inheritedDescriptors(): number[] {
+    return [...this.descriptors];
+  }
+
+  /** The inherited descriptors by name (FileDescriptorName=, --fdname=). With duplicate names the last wins. */
+  inheritedNamedDescriptors(): Map<string, number> {
+    const m = new Map<string, number>();
+    this.names.forEach((n, i) => {
+      const fd = this.descriptors[i];
+      if (fd !== undefined) m.set(n, fd);
+    });
+    return m;
+  }
+
+  /** The names, in descriptor order. */
+  inheritedNames(): string[] {
+    return [...this.names];
+  }
+}
+
+let cached: ListenFDs | null = null;
+
+/**
+ * The process's own descriptors, read from process.env on first use and
+ * cached (Twisted reads them once, when its systemd endpoint parser loads).
+ */
+export function processListenFDs(): ListenFDs {
+  cached ??= ListenFDs.fromEnvironment();
+  return cached;
+}

@@ -1,0 +1,369 @@
+/**
+ * Endpoint description strings, after twisted.internet.endpoints
+ * (`serverFromString`, `clientFromString`) and its tokenizer.
+ *
+ * Grammar: `prefix:arg1:arg2:key=value:...`. `:` separates parameters; the
+ * first `=` of a parameter splits key from value (later ones are literal:
+ * `unix:address=foo=bar` is the path `foo=bar`); a backslash escapes the
+ * next character (`\:`, `\\`, `\=`). The prefix is case-insensitive.
+ *
+ * Server strings: `tcp:PORT[:interface=][:backlog=50]`,
+ * `tcp6:PORT[:interface=::][:backlog=50]`,
+ * `unix:PATH[:mode=666][:backlog=50][:lockfile=1]`,
+ * `ssl:PORT[:privateKey=server.pem][:certKey=<privateKey>][:extraCertChain=][:dhParameters=][:interface=][:backlog=]`,
+ * `systemd:domain=INET|INET6|UNIX:index=N` or `...:name=FDNAME`.
+ * Client strings: `tcp:host=H:port=P[:timeout=30][:bindAddress=]` (or
+ * `tcp:H:P`), `unix:path=P[:timeout=][:lockfile=0|1]`.
+ */
+import { DataError } from '../../core/errors.js';
+import type { IStreamClientEndpoint, IStreamServerEndpoint } from '../interfaces.js';
+import type { NetworkBackend, SocketDomain } from '../internet/ports.js';
+import {
+  AdoptedStreamServerEndpoint,
+  SSL4ServerEndpoint,
+  TCP4ClientEndpoint,
+  TCP4ServerEndpoint,
+  TCP6ServerEndpoint,
+  UNIXClientEndpoint,
+  UNIXServerEndpoint,
+} from './endpoints.js';
+import { ListenFDs, processListenFDs } from './listen-fds.js';
+
+/** A malformed or unusable endpoint description. `code` says which rule failed. */
+export class EndpointError extends DataError {
+  /** The description string at fault. */
+  readonly description: string;
+  constructor(code: string, message: string, description: string, options: { cause?: unknown } = {}) {
+    super(code, message, { field: 'endpoint', cause: options.cause });
+    this.description = description;
+  }
+}
+EndpointError.prototype.name = 'EndpointError';
+
+/** Token kinds of the tokenizer. */
+const OP = 0;
+const STRING = 1;
+type Token = readonly [typeof OP | typeof STRING, string];
+
+/** Twisted's `_tokenize`: strings and the ':'/'=' operators; after '=', only ':' is an operator. */
+function* tokenize(description: string): Generator<Token> {
+  let current = '';
+  let ops = ':=';
+  const chars = [...description];
+  for (let i = 0; i < chars.length; i++) {
+    const n = chars[i]!;
+    if (ops.includes(n)) {
+      yield [STRING, current];
+      yield [OP, n];
+      current = '';
+      ops = n === ':' ? ':=' : ':';
+    } else if (n === '\\') {
+      i += 1;
+      if (i >= chars.length) {
+        throw new EndpointError('tacd.endpoint.trailingBackslash', `invalid endpoint '${description}': it ends with an unescaped backslash`, description);
+      }
+      current += chars[i]!;
+    } else {
+      current += n;
+    }
+  }
+  yield [STRING, current];
+}
+
+/** The parsed parts of a description: positional arguments and keyword arguments, in order. */
+export interface ParsedDescription {
+  readonly args: string[];
+  readonly kwargs: Map<string, string>;
+}
+
+/**
+ * Splits a description into positional and keyword arguments (Twisted's
+ * `_parse`). `args[0]` is the prefix. A repeated key keeps the last value.
+ */
+export function parseDescription(description: string): ParsedDescription {
+  const args: string[] = [];
+  const kwargs = new Map<string, string>();
+  let sofar: string[] = [];
+  const add = (): void => {
+    if (sofar.length === 1) args.push(sofar[0]!);
+    else kwargs.set(sofar[0]!, sofar[1]!);
+  };
+  for (const [type, value] of tokenize(description)) {
+    if (type === STRING) sofar.push(value);
+    else if (value === ':') {
+      add();
+      sofar = [];
+    }
+  }
+  add();
+  return { args, kwargs };
+}
+
+/** Escapes `\` and `:` for embedding in a description (re-exported from endpoints.ts). */
+export { quoteStringArgument } from './endpoints.js';
+
+/** Binds positional and keyword arguments to a parser's parameter list, like a Python call. */
+function bindParameters(
+  description: string,
+  type: string,
+  params: readonly string[],
+  required: readonly string[],
+  parsed: ParsedDescription,
+): Map<string, string> {
+  const positional = parsed.args.slice(1);
+  if (positional.length > params.length) {
+    throw new EndpointError('tacd.endpoint.tooManyArguments', `too many arguments in endpoint '${description}': ${type} takes ${params.join(', ')}`, description);
+  }
+  const bound = new Map<string, string>();
+  positional.forEach((v, i) => bound.set(params[i]!, v));
+  for (const [k, v] of parsed.kwargs) {
+    if (!params.includes(k)) {
+      throw new EndpointError('tacd.endpoint.unknownParameter', `unknown parameter '${k}' in endpoint '${description}': ${type} takes ${params.join(', ')}`, description);
+    }
+    if (bound.has(k) && positional.length > params.indexOf(k)) {
+      throw new EndpointError('tacd.endpoint.duplicateParameter', `parameter '${k}' given twice in endpoint '${description}'`, description);
+    }
+    bound.set(k, v);
+  }
+  for (const r of required) {
+    if (!bound.has(r)) {
+      throw new EndpointError('tacd.endpoint.missingParameter', `missing ${r} in endpoint '${description}': expected ${usage(type)}`, description);
+    }
+  }
+  return bound;
+}
+
+function usage(type: string): string {
+  switch (type) {
+    case 'tcp':
+      return 'tcp:PORT[:interface=ADDRESS][:backlog=N]';
+    case 'tcp6':
+      return 'tcp6:PORT[:interface=ADDRESS][:backlog=N]';
+    case 'unix':
+      return 'unix:PATH[:mode=666][:backlog=N][:lockfile=0|1]';
+    case 'ssl':
+      return 'ssl:PORT[:privateKey=FILE][:certKey=FILE][:interface=ADDRESS][:backlog=N]';
+    case 'client tcp':
+      return 'tcp:host=HOST:port=PORT[:timeout=SECONDS]';
+    case 'client unix':
+      return 'unix:path=PATH[:timeout=SECONDS][:lockfile=0|1]';
+    default:
+      return type;
+  }
+}
+
+/** A port number 0-65535 (decimal digits only). */
+export function parsePortArgument(value: string, description: string): number {
+  if (/^\s*\d+\s*$/.test(value)) {
+    const n = Number.parseInt(value, 10);
+    if (n <= 65535) return n;
+  }
+  throw new EndpointError('tacd.endpoint.badPort', `invalid port '${value}' in endpoint '${description}': expected 0-65535`, description);
+}
+
+/** A Python-int()-style integer parameter. */
+function parseIntArgument(name: string, value: string, description: string, expected: string, min = Number.MIN_SAFE_INTEGER): number {
+  if (/^\s*[+-]?\d+\s*$/.test(value)) {
+    const n = Number.parseInt(value, 10);
+    if (n >= min) return n;
+  }
+  throw new EndpointError(`tacd.endpoint.bad${name[0]!.toUpperCase()}${name.slice(1)}`, `invalid ${name} '${value}' in endpoint '${description}': expected ${expected}`, description);
+}
+
+function parseBacklog(value: string | undefined, description: string): number {
+  return value === undefined ? 50 : parseIntArgument('backlog', value, description, 'a positive integer', 1);
+}
+
+function parseMode(value: string | undefined, description: string): number {
+  if (value === undefined) return 0o666;
+  if (/^\s*[0-7]+\s*$/.test(value)) {
+    const n = Number.parseInt(value, 8);
+    if (n <= 0o7777) return n;
+  }
+  throw new EndpointError('tacd.endpoint.badMode', `invalid mode '${value}' in endpoint '${description}': expected octal permission bits such as 666 or 0660`, description);
+}
+
+function parseFlag(name: string, value: string | undefined, dflt: boolean, description: string): boolean {
+  if (value === undefined) return dflt;
+  return parseIntArgument(name, value, description, '0 or 1') !== 0;
+}
+
+/** Options for serverFromString / clientFromString. */
+export interface EndpointParseOptions {
+  /** The network backend of the endpoints (default: the real one). */
+  readonly network?: NetworkBackend;
+  /** The inherited descriptors for `systemd:` (default: read from process.env once, then cached). */
+  readonly listenFDs?: ListenFDs;
+}
+
+/** A parser for a server endpoint prefix (Twisted's IStreamServerEndpointStringParser plugin). */
+export type ServerEndpointParser = (parsed: ParsedDescription, description: string, options: EndpointParseOptions) => IStreamServerEndpoint;
+/** A parser for a client endpoint prefix (Twisted's IStreamClientEndpointStringParser plugin). */
+export type ClientEndpointParser = (parsed: ParsedDescription, description: string, options: EndpointParseOptions) => IStreamClientEndpoint;
+
+const serverParsers = new Map<string, ServerEndpointParser>();
+const clientParsers = new Map<string, ClientEndpointParser>();
+
+/** Adds a server endpoint type (a plugin): `registerServerEndpointParser('haproxy', parse)`. The prefix is case-insensitive. */
+export function registerServerEndpointParser(prefix: string, parser: ServerEndpointParser): void {
+  serverParsers.set(prefix.toLowerCase(), parser);
+}
+
+/** Adds a client endpoint type (a plugin). */
+export function registerClientEndpointParser(prefix: string, parser: ClientEndpointParser): void {
+  clientParsers.set(prefix.toLowerCase(), parser);
+}
+
+function tcpServer(six: boolean): ServerEndpointParser {
+  const type = six ? 'tcp6' : 'tcp';
+  return (parsed, description, options) => {
+    const p = bindParameters(description, type, ['port', 'interface', 'backlog'], ['port'], parsed);
+    const port = parsePortArgument(p.get('port')!, description);
+    const Endpoint = six ? TCP6ServerEndpoint : TCP4ServerEndpoint;
+    return new Endpoint(port, {
+      ...(p.has('interface') ? { interface: p.get('interface')! } : {}),
+      backlog: parseBacklog(p.get('backlog'), description),
+      ...(options.network ? { network: options.network } : {}),
+    });
+  };
+}
+
+registerServerEndpointParser('tcp', tcpServer(false));
+registerServerEndpointParser('tcp6', tcpServer(true));
+
+registerServerEndpointParser('unix', (parsed, description, options) => {
+  const p = bindParameters(description, 'unix', ['address', 'mode', 'backlog', 'lockfile'], ['address'], parsed);
+  const address = p.get('address')!;
+  if (address === '') throw new EndpointError('tacd.endpoint.emptyPath', `empty socket path in endpoint '${description}': expected ${usage('unix')}`, description);
+  return new UNIXServerEndpoint(address, {
+    mode: parseMode(p.get('mode'), description),
+    backlog: parseBacklog(p.get('backlog'), description),
+    wantPID: parseFlag('lockfile', p.get('lockfile'), true, description),
+    ...(options.network ? { network: options.network } : {}),
+  });
+});
+
+registerServerEndpointParser('ssl', (parsed, description, options) => {
+  const p = bindParameters(
+    description,
+    'ssl',
+    ['port', 'privateKey', 'certKey', 'sslmethod', 'interface', 'backlog', 'extraCertChain', 'dhParameters'],
+    ['port'],
+    parsed,
+  );
+  const privateKey = p.get('privateKey') ?? 'server.pem';
+  return new SSL4ServerEndpoint(parsePortArgument(p.get('port')!, description), {
+    privateKey,
+    certKey: p.get('certKey') ?? privateKey,
+    ...(p.has('interface') ? { interface: p.get('interface')! } : {}),
+    backlog: parseBacklog(p.get('backlog'), description),
+    ...(p.has('extraCertChain') ? { extraCertChain: p.get('extraCertChain')! } : {}),
+    ...(p.has('dhParameters') ? { dhParameters: p.get('dhParameters')! } : {}),
+    ...(options.network ? { network: options.network } : {}),
+  });
+});
+
+const DOMAINS: readonly SocketDomain[] = ['INET', 'INET6', 'UNIX'];
+
+registerServerEndpointParser('systemd', (parsed, description, options) => {
+  const p = bindParameters(description, 'systemd', ['domain', 'index', 'name'], [], parsed);
+  if (p.has('index') === p.has('name')) {
+    throw new EndpointError('tacd.endpoint.systemdIndexOrName', 'Specify exactly one of descriptor index or name', description);
+  }
+  const domainRaw = p.get('domain');
+  if (domainRaw === undefined) {
+    throw new EndpointError('tacd.endpoint.missingParameter', `missing domain in endpoint '${description}': expected systemd:domain=INET|INET6|UNIX:index=N or :name=NAME`, description);
+  }
+  const domain = domainRaw.toUpperCase() as SocketDomain;
+  if (!DOMAINS.includes(domain)) {
+    throw new EndpointError('tacd.endpoint.badDomain', `invalid domain '${domainRaw}' in endpoint '${description}': expected INET, INET6 or UNIX`, description);
+  }
+  const fds = options.listenFDs ?? processListenFDs();
+  let fd: number | undefined;
+  if (p.has('index')) {
+    const index = parseIntArgument('index', p.get('index')!, description, 'a descriptor index (0 for the first)', 0);
+    const all = fds.inheritedDescriptors();
+    fd = all[index];
+    if (fd === undefined) {
+      throw new EndpointError(
+        'tacd.endpoint.noInheritedSocket',
+        `no inherited socket at index ${index} for endpoint '${description}': ${all.length === 0 ? 'the process was not socket-activated (no LISTEN_FDS/LISTEN_FDNAMES for this PID)' : `systemd passed ${all.length}`}`,
+        description,
+      );
+    }
+  } else {
+    const name = p.get('name')!;
+    const named = fds.inheritedNamedDescriptors();
+    fd = named.get(name);
+    if (fd === undefined) {
+      const names = [...named.keys()];
+      throw new EndpointError(
+        'tacd.endpoint.noInheritedSocket',
+        `no inherited socket named '${name}' for endpoint '${description}': ${names.length === 0 ? 'the process was not socket-activated (no LISTEN_FDS/LISTEN_FDNAMES for this PID)' : `systemd passed ${names.map((n) => `'${n}'`).join(', ')}`}`,
+        description,
+      );
+    }
+  }
+  return new AdoptedStreamServerEndpoint(fd, domain, { description, ...(options.network ? { network: options.network } : {}) });
+});
+
+registerClientEndpointParser('tcp', (parsed, description, options) => {
+  // Twisted's _parseClientTCP: tcp:H:P, tcp:H:port=P, tcp:host=H:port=P.
+  const positional = parsed.args.slice(1);
+  const kw = new Map(parsed.kwargs);
+  if (positional.length === 2) {
+    kw.set('host', positional[0]!);
+    kw.set('port', positional[1]!);
+  } else if (positional.length === 1) {
+    kw.set(kw.has('host') ? 'port' : 'host', positional[0]!);
+  } else if (positional.length > 2) {
+    throw new EndpointError('tacd.endpoint.tooManyArguments', `too many arguments in endpoint '${description}': expected ${usage('client tcp')}`, description);
+  }
+  const p = bindParameters(description, 'client tcp', ['host', 'port', 'timeout', 'bindAddress'], ['host', 'port'], { args: ['tcp'], kwargs: kw });
+  return new TCP4ClientEndpoint(p.get('host')!, parsePortArgument(p.get('port')!, description), {
+    ...(p.has('timeout') ? { timeout: parseIntArgument('timeout', p.get('timeout')!, description, 'seconds', 0) } : {}),
+    ...(p.has('bindAddress') ? { bindAddress: p.get('bindAddress')! } : {}),
+    ...(options.network ? { network: options.network } : {}),
+  });
+});
+
+registerClientEndpointParser('unix', (parsed, description, options) => {
+  const p = bindParameters(description, 'client unix', ['path', 'timeout', 'lockfile'], ['path'], parsed);
+  return new UNIXClientEndpoint(p.get('path')!, {
+    ...(p.has('timeout') ? { timeout: parseIntArgument('timeout', p.get('timeout')!, description, 'seconds', 0) } : {}),
+    checkPID: parseFlag('lockfile', p.get('lockfile'), false, description),
+    ...(options.network ? { network: options.network } : {}),
+  });
+});
+
+function unknownType(prefix: string, description: string): EndpointError {
+  return new EndpointError('tacd.endpoint.unknownType', `Unknown endpoint type: '${prefix}'`, description);
+}
+
+/**
+ * Builds a server endpoint from a description ("tcp:8080",
+ * "unix:/run/app.sock:mode=660", "systemd:domain=INET:name=web").
+ * @throws EndpointError (a DataError): "Unknown endpoint type: 'ftl'",
+ *   "invalid port 'abc' in endpoint 'tcp:abc': expected 0-65535",
+ *   "Specify exactly one of descriptor index or name", ...
+ */
+export function serverFromString(description: string, options: EndpointParseOptions = {}): IStreamServerEndpoint {
+  const parsed = parseDescription(description);
+  const prefix = (parsed.args[0] ?? '').toLowerCase();
+  const parser = serverParsers.get(prefix);
+  if (parser === undefined) throw unknownType(prefix, description);
+  return parser(parsed, description, options);
+}
+
+/**
+ * Builds a client endpoint from a description ("tcp:host=example.org:port=80",
+ * "tcp:localhost:6379", "unix:path=/run/app.sock").
+ * @throws EndpointError as serverFromString.
+ */
+export function clientFromString(description: string, options: EndpointParseOptions = {}): IStreamClientEndpoint {
+  const parsed = parseDescription(description);
+  const prefix = (parsed.args[0] ?? '').toLowerCase();
+  const parser = clientParsers.get(prefix);
+  if (parser === undefined) throw unknownType(prefix, description);
+  return parser(parsed, description, options);
+}

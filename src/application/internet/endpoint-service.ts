@@ -1,0 +1,141 @@
+/**
+ * StreamServerEndpointService, after twisted.application.internet: a
+ * service that listens on a server endpoint with a factory.
+ *
+ * - `privilegedStartService` calls `endpoint.listen(factory)` once and
+ *   awaits it (Node binds asynchronously; the runner drops privileges only
+ *   after every bind). A failure is logged, not thrown, unless
+ *   `raiseSynchronously` is set (strports.service sets it), in which case
+ *   the first start rethrows it and the flag is cleared.
+ * - `startService` sets running and listens only if that has not happened.
+ * - `stopService` cancels a pending listen (the port, if it opens anyway, is
+ *   closed at once; the cancellation is not logged) or stops the port, and
+ *   sets running to false only after that completes.
+ *
+ * Deviation: stopping before any start resolves at once (Twisted raises
+ * AttributeError).
+ */
+import { Service } from '../service.js';
+import type { Address, IListeningPort, IProtocolFactory, IStreamServerEndpoint } from '../interfaces.js';
+import { OperationCancelledError } from './errors.js';
+
+function isCancellation(e: unknown): boolean {
+  return e instanceof OperationCancelledError || (e instanceof Error && e.name === 'CancelledError');
+}
+
+function describeBound(a: Address, fallback: string): string {
+  switch (a.type) {
+    case 'TCP':
+      return `tcp ${a.host}:${a.port}`;
+    case 'TCP6':
+      return `tcp6 [${a.host}]:${a.port}`;
+    case 'UDP':
+    case 'UDP6':
+      return `udp ${a.host}:${a.port}`;
+    case 'UNIX':
+      return a.path ? `unix ${a.path}` : fallback; // adopted UNIX sockets report no address
+  }
+}
+
+/** Serves `factory` on `endpoint` as a service. */
+export class StreamServerEndpointService extends Service {
+  readonly endpoint: IStreamServerEndpoint;
+  readonly factory: IProtocolFactory;
+  /** When true, a listen failure makes the next (privileged)startService throw instead of only logging (Twisted's _raiseSynchronously). */
+  raiseSynchronously = false;
+  private waitingForPort: Promise<IListeningPort | null> | null = null;
+  private pendingListen: Promise<IListeningPort> | null = null;
+  private cancelled = false;
+  private _port: IListeningPort | null = null;
+
+  constructor(endpoint: IStreamServerEndpoint, factory: IProtocolFactory) {
+    super();
+    this.endpoint = endpoint;
+    this.factory = factory;
+  }
+
+  /** The listening port once the listen succeeded, else null. */
+  get port(): IListeningPort | null {
+    return this._port;
+  }
+
+  /** Listens on the endpoint (once) and waits for the outcome; see the module notes for errors. */
+  override privilegedStartService(): Promise<void> {
+    // Everything up to the listen call runs synchronously, so that a stopService
+    // called right after (without awaiting) sees the pending listen and cancels it.
+    void super.privilegedStartService();
+    const raise = this.raiseSynchronously;
+    this.cancelled = false;
+    let failure: { error: unknown } | null = null;
+    let listening: Promise<IListeningPort>;
+    try {
+      listening = this.endpoint.listen(this.factory);
+    } catch (e) {
+      listening = Promise.reject(e);
+    }
+    this.pendingListen = listening;
+    const waiting = listening.then(
+      async (port): Promise<IListeningPort | null> => {
+        this.pendingListen = null;
+        if (this.cancelled) {
+          // Stopped while listening: Node cannot abort a bind, so close the port at once.
+          await port.stopListening();
+          return null;
+        }
+        this._port = port;
+        this.log.info('{service} listening on {address}', { service: this.name ?? 'StreamServerEndpointService', address: describeBound(port.getHost(), this.endpoint.describe()) });
+        return port;
+      },
+      (e: unknown): null => {
+        this.pendingListen = null;
+        if (this.cancelled && isCancellation(e)) return null;
+        if (raise && !this.cancelled) failure = { error: e };
+        else this.log.failure('Error listening on {endpoint}', e, { endpoint: this.endpoint.describe() });
+        return null;
+      },
+    );
+    this.waitingForPort = waiting;
+    return waiting.then(() => {
+      this.raiseSynchronously = false;
+      if (failure !== null) {
+        if (this.waitingForPort === waiting) this.waitingForPort = null; // a failed start may be retried
+        throw (failure as { error: unknown }).error;
+      }
+    });
+  }
+
+  /** Sets running; listens only if privilegedStartService has not. */
+  override startService(): Promise<void> {
+    void super.startService();
+    return this.waitingForPort === null ? this.privilegedStartService() : Promise.resolve();
+  }
+
+  /** Cancels a pending listen or closes the port; resolves (with nothing) once done, then clears running. */
+  override async stopService(): Promise<void> {
+    const waiting = this.waitingForPort;
+    if (waiting === null) {
+      await super.stopService();
+      return;
+    }
+    this.cancelled = true;
+    const pending = this.pendingListen as (Promise<IListeningPort> & { cancel?: () => void }) | null;
+    if (pending !== null && typeof pending.cancel === 'function') pending.cancel();
+    try {
+      const port = await waiting;
+      if (port !== null) await port.stopListening();
+    } finally {
+      this.waitingForPort = null;
+      this._port = null;
+      await super.stopService();
+    }
+  }
+
+  /** Aborts the connections the port accepted (the runner's last step before exit). */
+  closeAllConnections(): void {
+    this._port?.closeAllConnections?.();
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), endpoint: this.endpoint.describe() };
+  }
+}
