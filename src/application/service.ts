@@ -16,6 +16,20 @@
  * - `running` is an accessor whose state lives outside the instance, so any
  *   copy (spread, Object.assign, structuredClone, JSON) is not running; in
  *   Twisted only pickling/copy.copy drop it (__getstate__).
+ *
+ * Quirks kept from Twisted (tests pin them):
+ * - `setServiceParent` on a parented service re-parents it (the IService
+ *   docstring says it raises; the code does not).
+ * - `MultiService.startService` sets `running` first; a child that throws
+ *   stops the start, and a later `stopService` still calls `stopService` on
+ *   the children that never started (#6206).
+ * - `MultiService.stopService` never rejects: child failures are logged (#6790).
+ * - `removeService` unregisters the name only when it is truthy, so a child
+ *   named '' keeps its name registered after removal.
+ *
+ * Synchronous children are started and stopped before the MultiService call
+ * returns (as in Twisted); a child returning a Promise is awaited before the
+ * next child starts.
  */
 import { TacError } from '../core/errors.js';
 import { Logger } from './logger/logger.js';
@@ -254,7 +268,7 @@ export class MultiService extends Service implements IServiceCollection {
   removeService(service: IService): MaybePromise<void> {
     const i = this.services.indexOf(service);
     if (i < 0) throw new ServiceError('tacd.service.notChild', `service '${service.name ?? service.constructor.name}' is not a child of this collection`);
-    if (service.name) this.namedServices.delete(service.name);
+    if (service.name) this.namedServices.delete(service.name); // truthy, as in Twisted (see the header)
     this.services.splice(i, 1);
     return this.running ? service.stopService() : undefined;
   }
