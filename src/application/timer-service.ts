@@ -20,6 +20,9 @@
  * - A `startService` issued while a previous stop is still waiting for its
  *   in-flight call is not undone when that stop completes (`running` stays
  *   true for the new loop).
+ * - A second `startService` while the loop is going logs "Duplicate
+ *   TimerService.startService" and does nothing (Twisted starts a second
+ *   LoopingCall and leaks the first).
  */
 import { realClock, type DelayedCall } from './clock.js';
 import type { IClock } from './interfaces.js';
@@ -47,6 +50,11 @@ class Loop {
     this.clock = clock;
     this.run = run;
     this.onFailure = onFailure;
+  }
+
+  /** True from start until stopped or failed. */
+  get isLive(): boolean {
+    return this.live;
   }
 
   start(): void {
@@ -134,8 +142,16 @@ export class TimerService<A extends unknown[] = unknown[]> extends Service {
     this.args = args;
   }
 
-  /** Sets running and makes the first call at once; later calls follow every `step` seconds. */
+  /**
+   * Sets running and makes the first call at once; later calls follow every
+   * `step` seconds. A start while the loop is already going logs a warning
+   * and does nothing.
+   */
   override startService(): void {
+    if (this.loop?.isLive) {
+      this.log.warn('Duplicate TimerService.startService {service}', { service: this.name ?? (this.fn.name || 'TimerService') });
+      return;
+    }
     super.startService();
     const log: Logger = this.log;
     const name = this.fn.name || 'anonymous function';

@@ -195,3 +195,40 @@ test('TimerService with the real clock ticks', async () => {
   await t.stopService();
   assert.ok(n >= 3, `expected several calls in 55 ms, got ${n}`);
 });
+
+test('a duplicate startService logs a warning and does not start a second loop', async () => {
+  const logs = captureLogs();
+  try {
+    let n = 0;
+    const { t, clock } = timer(1, () => void n++);
+    t.startService();
+    t.startService();
+    assert.equal(n, 1);
+    clock.advance(1000);
+    assert.equal(n, 2, 'one loop only');
+    assert.equal(logs.events.filter((e) => e.level === 'warn' && /Duplicate TimerService\.startService/.test(e.message)).length, 1);
+    await t.stopService();
+  } finally {
+    logs.stop();
+  }
+});
+
+test('a start while a stop waits for the in-flight call begins a new loop that the old stop does not end', async () => {
+  const gate = deferred();
+  let n = 0;
+  const { t, clock } = timer(1, () => {
+    n++;
+    return n === 1 ? gate.promise : undefined;
+  });
+  t.startService();
+  const stopping = t.stopService();
+  t.startService();
+  assert.equal(n, 2, 'the new loop calls at once');
+  gate.resolve();
+  await stopping;
+  assert.equal(t.running, true);
+  clock.advance(1000);
+  assert.equal(n, 3);
+  await t.stopService();
+  assert.equal(t.running, false);
+});
