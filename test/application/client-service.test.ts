@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { FakeClock } from '../../src/application/clock.js';
 import { ClientService, CancelledError, backoffPolicy, type RetryPolicy } from '../../src/application/client-service.js';
 import type { Address, Cancellable, IProtocol, IProtocolFactory, IStreamClientEndpoint, ITransport } from '../../src/application/interfaces.js';
-import { Factory, Protocol } from '../../src/application/protocol.js';
+import { Factory, LineReceiver, Protocol } from '../../src/application/protocol.js';
+import { clientFromString } from '../../src/application/endpoints/parse.js';
 import { captureLogs, deferred, settle } from './helpers.js';
 
 const ADDR: Address = { type: 'TCP', host: '127.0.0.1', port: 1 };
@@ -553,5 +554,48 @@ test('a retryPolicy that throws or returns a bad delay is logged and falls back 
     await service.stopService();
   } finally {
     logs.stop();
+  }
+});
+
+test('#38 #42 #43 ClientService with clientFromString("tcp:...") and a LineReceiver: lines, stop, restart', async () => {
+  const accepted: net.Socket[] = [];
+  const server = net.createServer((s) => {
+    accepted.push(s);
+    s.on('data', (d) => s.write(d.toString().toUpperCase()));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as net.AddressInfo).port;
+  class Shouter extends LineReceiver {
+    lines: string[] = [];
+    override lineReceived(line: string): void {
+      this.lines.push(line);
+    }
+  }
+  const service = new ClientService<Shouter>(clientFromString(`tcp:host=127.0.0.1:port=${port}`), new Factory(Shouter), { retryPolicy: () => 0.01 });
+  try {
+    service.startService();
+    const first = await service.whenConnected();
+    first.sendLine('hello');
+    while (first.lines.length === 0) await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(first.lines, ['HELLO']);
+
+    // Stop and start again at once: the restart waits for the close, then reconnects.
+    const stopping = service.stopService();
+    service.startService();
+    await stopping;
+    assert.equal(first.connected, false, 'the first connection is closed');
+    const second = await service.whenConnected();
+    assert.notEqual(second, first);
+    second.sendLine('again');
+    while (second.lines.length === 0) await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(second.lines, ['AGAIN']);
+    await service.stopService();
+    assert.equal(second.connected, false);
+  } finally {
+    await service.stopService();
+    for (const s of accepted) s.destroy();
+    server.close();
+    await once(server, 'close');
   }
 });
