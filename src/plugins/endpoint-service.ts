@@ -1,13 +1,20 @@
 /**
  * `--listen ENDPOINT` for plugins: the service for an endpoint description
- * string, from the framework's strports module.
+ * string (tcp:7001:interface=::1, unix:/run/x.sock,
+ * systemd:domain=INET:name=web), built by the framework's strports module.
+ * A description that does not parse is a usage error of the option (64).
  */
-import { UsageError } from '../core/errors.js';
+import { isTacError, UsageError } from '../core/errors.js';
+import { service } from '../application/strports.js';
 import type { IProtocolFactory } from '../application/interfaces.js';
 import type { IService } from '../application/service.js';
 
-/** A service listening on `description` with `factory`. @throws UsageError for a bad description. */
-export async function endpointService(description: string, factory: IProtocolFactory): Promise<IService> {
-  void factory;
-  throw new UsageError(`--listen ${description}: endpoint strings are not available in this build`);
+/** A service listening on `description` with `factory`. @throws UsageError naming --listen for a bad description. */
+export function endpointService(description: string, factory: IProtocolFactory): IService {
+  try {
+    return service(description, factory);
+  } catch (e) {
+    if (isTacError(e)) throw new UsageError(`--listen: ${e.message}`, { code: 'tacd.plugin.listen', cause: e });
+    throw e;
+  }
 }

@@ -32,7 +32,7 @@ import { dropPrivileges, resolveIdentity, systemAccountFiles, type AccountFiles,
 import { assertWritable, chooseLogTarget, startLogging, streamId, type LogSetup } from './log-setup.js';
 import { openStatusPipe, spawnDaemon } from './daemonize.js';
 import { createNotifier, systemdNotifyBinary, type NotifySender } from './sd-notify.js';
-import { installSignalHandlers, type Outcome, type SignalProcess } from './signals.js';
+import { installSignalHandlers, type Outcome, type SignalHandlers, type SignalProcess } from './signals.js';
 
 /** The environment variables that reveal a supervisor (systemd and friends). */
 export const SUPERVISOR_VARS = ['INVOCATION_ID', 'NOTIFY_SOCKET', 'JOURNAL_STREAM', 'LISTEN_PID'] as const;
@@ -118,12 +118,14 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
 
   const notifier = createNotifier(env, log, deps.notifySender ?? systemdNotifyBinary, proc.pid);
   let logSetup: LogSetup | null = null;
+  let handlers: SignalHandlers | null = null;
   let pidWritten = false;
   try {
     const mask = opts.umask ?? (daemon ? 0o077 : null);
     if (mask !== null) proc.umask(mask);
     logSetup = startLogging({ ...logChoice, format: opts.logFormat, level: opts.logLevel, debug: opts.debug, rotateLength: opts.logRotateLength, maxRotatedFiles: opts.logMaxFiles, prefix: opts.prefix, stdout: deps.stdout, stderr: deps.stderr });
     log.info('tacd {version} (node {node}) starting up.', { version: tacdVersion(), node: process.version });
+    handlers = installSignalHandlers({ root: app, log, notifier, logSetup, timeoutMs: opts.shutdownTimeoutMs, proc });
     if (supervisor && !opts.nodaemon) log.info('{var} is set: running under a supervisor, not daemonizing', { var: supervisor });
     if (app.process.processName) proc.title = app.process.processName;
     proc.chdir(opts.rundir);
@@ -138,18 +140,19 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
     if (pidWritten) removePid(opts.pidfile, log);
     if (logSetup && logSetup.target !== 'stdout') log.critical('{app} failed to start: {error}', { app: app.name ?? 'application', error: err.message });
     await notifier.status(`Failed to start: ${err.message}`);
+    handlers?.dispose();
     logSetup?.stop();
     throw err;
   }
 
-  const handlers = installSignalHandlers({ root: app, log, notifier, logSetup, timeoutMs: opts.shutdownTimeoutMs, proc });
   statusPipe?.success();
   log.info('{app} started (pid {pid}).', { app: app.name ?? 'application', pid: proc.pid });
   await notifier.ready(`Running (pid ${proc.pid})`);
   notifier.startWatchdog();
+  handlers!.arm();
 
-  const outcome = await handlers.done;
-  handlers.dispose();
+  const outcome = await handlers!.done;
+  handlers!.dispose();
   notifier.stopWatchdog();
   removePid(opts.pidfile, log);
   log.info('Server Shut Down.');

@@ -98,12 +98,25 @@ export interface ShutdownOptions {
   readonly proc: SignalProcess;
 }
 
+/** The installed handlers. */
+export interface SignalHandlers {
+  /** Resolves with the Outcome once the tree has stopped (or the stop was forced). */
+  readonly done: Promise<Outcome>;
+  /** Startup is over: act on stop signals (one that arrived during startup is acted on now). */
+  arm(): void;
+  /** Removes the handlers. */
+  dispose(): void;
+}
+
 /**
- * Installs the handlers; `done` resolves with the Outcome once the tree has
- * stopped (or the stop was forced). `dispose` removes the handlers.
+ * Installs the handlers before startup begins, so that a SIGTERM arriving
+ * while services start (the port already answers) is not Node's default
+ * "die at once": it is remembered and acted on when `arm()` is called.
  */
-export function installSignalHandlers(o: ShutdownOptions): { done: Promise<Outcome>; dispose(): void } {
-  const tracker = trackStops(o.root);
+export function installSignalHandlers(o: ShutdownOptions): SignalHandlers {
+  let tracker: { pending(): IService[] } = { pending: () => [] };
+  let armed = false;
+  let deferred: NodeJS.Signals | null = null;
   let resolve!: (v: Outcome) => void;
   const done = new Promise<Outcome>((r) => (resolve = r));
   let stopping = false;
@@ -114,7 +127,12 @@ export function installSignalHandlers(o: ShutdownOptions): { done: Promise<Outco
   };
 
   const onStop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (!armed && deferred === null) {
+      o.log.info('Received {signal} while starting; stopping once started.', { signal });
+      deferred = signal;
+      return;
+    }
+    if (stopping || !armed) {
       o.log.error('Received second {signal} while stopping, forcing exit.', { signal });
       finish({ status: 1 });
       return;
@@ -176,6 +194,12 @@ export function installSignalHandlers(o: ShutdownOptions): { done: Promise<Outco
   o.proc.on('SIGUSR2', onUsr2);
   return {
     done,
+    arm() {
+      if (armed) return;
+      armed = true;
+      tracker = trackStops(o.root);
+      if (deferred !== null) onStop(deferred);
+    },
     dispose() {
       o.proc.off('SIGTERM', onStop);
       o.proc.off('SIGINT', onStop);

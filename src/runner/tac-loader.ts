@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { build, type Message, type Plugin } from 'esbuild';
+import { build, transform, type Message, type Plugin } from 'esbuild';
 import { DataError, NoInputError } from '../core/errors.js';
 import { Application, isApplication } from '../application/application.js';
 import type { IService } from '../application/service.js';
@@ -94,12 +94,15 @@ async function compile(file: string): Promise<{ out: string; cleanup(): void }> 
   return { out, cleanup };
 }
 
-// "file:///x/app.mjs:3" at the top of an ESM SyntaxError's stack gives the place.
-function locateJsSyntaxError(e: Error, file: string): string {
-  const m = /^(file:\/\/\S+?|\/\S+?):(\d+)/.exec(e.stack ?? '');
-  if (!m) return file;
-  const p = m[1]!.startsWith('file:') ? fileURLToPath(m[1]!) : m[1]!;
-  return `${p}:${m[2]}`;
+// Node's ESM SyntaxError does not say where: let esbuild parse the file to find the line and column.
+async function locateJsSyntaxError(e: SyntaxError, file: string): Promise<DataError> {
+  try {
+    await transform(fs.readFileSync(file, 'utf8'), { loader: 'js', format: 'esm', sourcefile: file, logLevel: 'silent' });
+  } catch (te) {
+    const m = (te as { errors?: Message[] }).errors?.[0];
+    if (m?.location) return new DataError('tacd.tac.syntax', `${where(file, m.location.line, m.location.column + 1)}: ${e.message}`, { field: file, cause: e });
+  }
+  return new DataError('tacd.tac.syntax', `${file}: ${e.message}`, { field: file, cause: e });
 }
 
 function firstLine(e: unknown): string {
@@ -116,7 +119,7 @@ export async function importTac(file: string): Promise<Record<string, unknown>> 
     return (await import(pathToFileURL(compiled?.out ?? file).href)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof SyntaxError && !compiled) {
-      throw new DataError('tacd.tac.syntax', `${locateJsSyntaxError(e, file)}: ${e.message}`, { field: file, cause: e });
+      throw await locateJsSyntaxError(e, file);
     }
     throw new DataError('tacd.tac.load', `${file}: failed to load: ${firstLine(e)}`, { field: file, cause: e });
   } finally {
