@@ -1,0 +1,145 @@
+/**
+ * The Debian source package writer: a PackagePlan (the one ts2deb writes its
+ * .deb from) in, the files of a source package out.
+ *
+ *   3.0 (quilt), meta.release set:
+ *     NAME_UP.orig.tar.{gz,xz}       NAME-UP/payload/...  (+ NAME-UP/source/...)
+ *     NAME_UP-REV.debian.tar.{gz,xz} debian/...
+ *     NAME_UP-REV.dsc
+ *   3.0 (native), meta.release empty:
+ *     NAME_UP.tar.{gz,xz}            NAME-UP/debian/..., NAME-UP/payload/..., NAME-UP/source/...
+ *     NAME_UP.dsc
+ * (UP is meta.version; file names carry no epoch, the .dsc Version does.)
+ *
+ * payload/ is the binary package's tree minus what debhelper regenerates from
+ * debian/ (see debian-dir.ts); source/ holds the application's sources when
+ * the caller passes them (for auditors; the build does not use them).
+ *
+ * Pure and reproducible: tar entries are sorted, owned by root:root (ids 0),
+ * dated meta.mtime; the compressor comes from the caller (gzip via node:zlib,
+ * xz via the system xz at -T1), so the same input gives the same bytes.
+ */
+import { DataError } from '../../core/errors.js';
+import { tarStream, type TarEntry } from '../archive/tar.js';
+import { debTree } from '../deb/tree.js';
+import type { Compressor, FileData, PackagePlan, PayloadEntry } from '../plan.js';
+import { debianDir, type DebianDirInput, type DebianFile } from './debian-dir.js';
+import { fileSums, renderDsc } from './dsc.js';
+import { fileVersion } from './version.js';
+
+/** A file of the application's sources, shipped under source/ in the orig tree. */
+export interface UpstreamSourceFile {
+  /** Relative and normalized: 'app.tac.ts', 'lib/util.ts'. */
+  readonly path: string;
+  readonly data: FileData;
+  /** Default 0o644. */
+  readonly mode?: number;
+}
+
+export interface DebianSourceInput extends DebianDirInput {
+  readonly sources?: readonly UpstreamSourceFile[];
+}
+
+export interface DebianSourceOptions {
+  /** Compresses the tarballs; the extension (.gz or .xz) follows its name. */
+  readonly compression: Compressor;
+}
+
+export interface OutputFile {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface DebianSource {
+  /** In .dsc order, the .dsc last: orig, debian, dsc (or: native tarball, dsc). */
+  readonly files: readonly OutputFile[];
+}
+
+const EXTENSION: Partial<Record<string, string>> = { gzip: 'gz', xz: 'xz' };
+
+function fail(field: string, message: string): never {
+  throw new DataError('tacd.srcdeb.sources', message, { field });
+}
+
+function sourceEntries(sources: readonly UpstreamSourceFile[]): PayloadEntry[] {
+  const seen = new Set<string>();
+  return sources.map((s, i) => {
+    const f = `sources[${i}].path`;
+    const parts = typeof s.path === 'string' ? s.path.split('/') : [];
+    if (parts.length === 0 || s.path.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..') || /[\n\r\0]/.test(s.path)) {
+      fail(f, `${f} must be a normalized relative path without '.', '..' or empty components, got ${JSON.stringify(s.path)}`);
+    }
+    if (seen.has(s.path)) fail(f, `${f} '${s.path}' is listed twice`);
+    seen.add(s.path);
+    return { kind: 'file', path: `/${s.path}`, mode: s.mode ?? 0o644, data: s.data };
+  });
+}
+
+/**
+ * Tar entries for `payload` placed under `prefix` ('echo-1.0/payload'): the
+ * prefix directory, every implied parent, directories before their children,
+ * sorted as data.tar is (deb/tree.ts). Owners are root:root.
+ */
+function subtree(prefix: string, plan: PackagePlan, payload: readonly PayloadEntry[], mtime: number): TarEntry[] {
+  const tree = debTree({ ...plan, payload });
+  return tree.map((e) => ({
+    name: e.path === '/' ? `${prefix}/` : e.kind === 'dir' ? `${prefix}${e.path}/` : `${prefix}${e.path}`,
+    type: e.kind,
+    mode: e.mode,
+    uid: 0,
+    gid: 0,
+    uname: 'root',
+    gname: 'root',
+    mtime,
+    ...(e.kind === 'symlink' ? { linkname: e.target! } : {}),
+    ...(e.kind === 'file' ? { data: e.data! } : {}),
+  }));
+}
+
+function debianPayload(files: readonly DebianFile[]): PayloadEntry[] {
+  return files.map((f) => ({ kind: 'file', path: `/${f.path}`, mode: f.mode, data: f.data }));
+}
+
+function dirEntry(name: string, mtime: number): TarEntry {
+  return { name, type: 'dir', mode: 0o755, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime };
+}
+
+/**
+ * Writes the source package. Throws a DataError naming the field for an
+ * invalid plan, a format that does not fit the version, a changelog whose
+ * newest entry is not the plan's version, or a bad source path.
+ */
+export async function writeDebianSource(input: DebianSourceInput, options: DebianSourceOptions): Promise<DebianSource> {
+  const ext = EXTENSION[options.compression.name];
+  if (ext === undefined) {
+    throw new DataError('tacd.srcdeb.compression', `compression '${options.compression.name}' is not usable for source tarballs; expected gzip or xz`, {
+      field: 'compression',
+    });
+  }
+  const dir = await debianDir(input);
+  const { plan } = input;
+  const { meta } = plan;
+  const mtime = meta.mtime;
+  const sources = sourceEntries(input.sources ?? []);
+  const top = `${meta.name}-${meta.version}`;
+  const base = `${meta.name}_${fileVersion(meta)}`;
+
+  const upstream: TarEntry[] = [dirEntry(`${top}/`, mtime)];
+  const debianTree = subtree('debian', plan, debianPayload(dir.files), mtime);
+  const out: OutputFile[] = [];
+  if (dir.format === '3.0 (native)') {
+    upstream.push(...subtree(`${top}/debian`, plan, debianPayload(dir.files), mtime));
+  }
+  upstream.push(...subtree(`${top}/payload`, plan, dir.payload, mtime));
+  if (sources.length > 0) upstream.push(...subtree(`${top}/source`, plan, sources, mtime));
+
+  if (dir.format === '3.0 (native)') {
+    out.push({ name: `${base}.tar.${ext}`, bytes: await options.compression.compress(tarStream(upstream)) });
+  } else {
+    out.push({ name: `${meta.name}_${meta.version}.orig.tar.${ext}`, bytes: await options.compression.compress(tarStream(upstream)) });
+    out.push({ name: `${base}.debian.tar.${ext}`, bytes: await options.compression.compress(tarStream(debianTree)) });
+  }
+  const dsc = renderDsc(plan, dir.format, out.map((f) => fileSums(f.name, f.bytes)));
+  out.push({ name: `${base}.dsc`, bytes: new TextEncoder().encode(dsc) });
+  return { files: out };
+}
