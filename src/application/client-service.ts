@@ -18,48 +18,26 @@
  * - A connection attempt that ends (fails or succeeds) while restarting is
  *   handled like the disconnect it was waiting for, then a new attempt
  *   starts (Twisted has no transition for it).
+ * - A `retryPolicy` that throws or returns a negative/non-finite delay is
+ *   logged and the retry happens after 60 s (Twisted would crash the loop).
  * - Delays from `retryPolicy` are seconds, as in Twisted; `IClock` works in ms.
  */
 import { TacError } from '../core/errors.js';
+import { backoffPolicy, type RetryPolicy } from './backoff.js';
 import { realClock, type DelayedCall } from './clock.js';
-import type { Address, Cancellable, IClock, IProtocol, IProtocolFactory, IStreamClientEndpoint } from './interfaces.js';
+import type { Cancellable, IClock, IProtocol, IProtocolFactory, IStreamClientEndpoint } from './interfaces.js';
+import { closeConnection, innerProtocolOf, proxyFactory } from './reconnecting-proxy.js';
 import { Service } from './service.js';
 
-/** Given the number of consecutive failed attempts (≥ 1), the seconds to wait before the next one. */
-export type RetryPolicy = (failedAttempts: number) => number;
+export { backoffPolicy, type BackoffOptions, type RetryPolicy } from './backoff.js';
 
-/** A waiter of `whenConnected` or the service was stopped (Twisted's CancelledError). */
+/** Rejects `whenConnected` waiters when the service stops, or is already stopped (Twisted's CancelledError). */
 export class CancelledError extends TacError {
   constructor(message = 'ClientService was stopped before a connection was made') {
     super('tacd.client.cancelled', message);
   }
 }
 CancelledError.prototype.name = 'CancelledError';
-
-/** The `jitter`-free part of `backoffPolicy` with its defaults. */
-export interface BackoffOptions {
-  /** Seconds before the first retry, before the factor is applied (default 1). */
-  readonly initialDelay?: number;
-  /** The largest delay in seconds, before jitter (default 60). */
-  readonly maxDelay?: number;
-  /** The delay grows by this factor per failed attempt (default 1.5). */
-  readonly factor?: number;
-  /** Extra seconds added to every delay (default Math.random: 0 ≤ jitter < 1). */
-  readonly jitter?: () => number;
-}
-
-/**
- * An exponential back-off policy: `min(initialDelay * factor ** min(100, attempt), maxDelay) + jitter()` seconds.
- * With jitter 1 and the defaults: attempt 0 → 2, 1 → 2.5, 10 → 58.665…, 20 and beyond → 61.
- */
-export function backoffPolicy(options: BackoffOptions = {}): RetryPolicy {
-  const { initialDelay = 1, maxDelay = 60, factor = 1.5, jitter = Math.random } = options;
-  return (attempt: number): number => {
-    const raw = initialDelay * factor ** Math.min(100, attempt);
-    const delay = Number.isFinite(raw) ? Math.min(raw, maxDelay) : maxDelay;
-    return delay + jitter();
-  };
-}
 
 export interface ClientServiceOptions<P extends IProtocol = IProtocol> {
   /** Seconds to wait after the n-th consecutive failure (default `backoffPolicy()`). */
@@ -209,7 +187,7 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
     connecting
       .then(async (proxy) => {
         attempt.proxy = proxy;
-        attempt.app = innerProtocols.get(proxy) ?? proxy;
+        attempt.app = innerProtocolOf(proxy);
         if (this.prepareConnection) await this.prepareConnection(attempt.app as P);
         if (attempt.lost) throw new TacError('tacd.client.lostWhilePreparing', `connection to ${this.endpoint.describe()} was lost during prepareConnection`);
       })
@@ -344,50 +322,4 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
     this.stopWaiters = [];
     for (const resolve of waiting) resolve();
   }
-}
-
-// The application protocol behind each proxy handed to an endpoint.
-const innerProtocols = new WeakMap<IProtocol, IProtocol>();
-
-// Closes a connection through the protocol's transport (Twisted's disconnect(): no transport, nothing to do).
-function closeConnection(protocol: IProtocol): void {
-  protocol.transport?.loseConnection();
-}
-
-// A protocol that forwards everything to `inner` and also reports connectionLost to `onLost`.
-function proxyProtocol(inner: IProtocol, onLost: (proxy: IProtocol) => void): IProtocol {
-  let proxy: IProtocol;
-  const connectionLost = (reason: Error | null): void => {
-    try {
-      inner.connectionLost(reason);
-    } finally {
-      onLost(proxy);
-    }
-  };
-  proxy = new Proxy(inner, {
-    get(target, prop) {
-      if (prop === 'connectionLost') return connectionLost;
-      const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-    set: (target, prop, value) => Reflect.set(target, prop, value, target),
-  });
-  innerProtocols.set(proxy, inner);
-  return proxy;
-}
-
-// A factory that forwards everything to `factory` and wraps the protocols it builds.
-function proxyFactory(factory: IProtocolFactory, onLost: (proxy: IProtocol) => void): IProtocolFactory {
-  const buildProtocol = (addr: Address): IProtocol | null => {
-    const built = factory.buildProtocol(addr);
-    return built === null ? null : proxyProtocol(built, onLost);
-  };
-  return new Proxy(factory, {
-    get(target, prop) {
-      if (prop === 'buildProtocol') return buildProtocol;
-      const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-    set: (target, prop, value) => Reflect.set(target, prop, value, target),
-  });
 }
