@@ -235,15 +235,41 @@ export async function cleanupStaleContainers(stateRoot?: string): Promise<string
   return cleaned;
 }
 
-// Containers of this process, signalled on exit so none outlives a crash.
+// Containers of this process. On exit, and on SIGINT/SIGTERM/SIGHUP while any
+// is up, their systemd-nspawn gets SIGTERM (graceful poweroff), so none keeps
+// running after a crash or Ctrl-C; the mounts left then are removed by the
+// next cleanupStaleContainers(). (SIGKILL cannot be caught: the next
+// cleanupStaleContainers() stops such orphans too.)
 const live = new Set<OwnerRecord>();
+const HANDLED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const rec of live) signal(rec.nspawnPid, rec.nspawnStart, 'SIGTERM');
-  });
+
+function stopAllLive(): void {
+  for (const rec of live) signal(rec.nspawnPid, rec.nspawnStart, 'SIGTERM');
+}
+
+function onSignal(sig: NodeJS.Signals): void {
+  stopAllLive();
+  removeSignalHooks();
+  // Re-raise for the default action, unless someone else handles this signal.
+  if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+}
+
+function addLive(rec: OwnerRecord): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', stopAllLive);
+  }
+  if (live.size === 0) for (const sig of HANDLED_SIGNALS) process.on(sig, onSignal);
+  live.add(rec);
+}
+
+function removeSignalHooks(): void {
+  for (const sig of HANDLED_SIGNALS) process.removeListener(sig, onSignal);
+}
+
+function deleteLive(rec: OwnerRecord): void {
+  if (live.delete(rec) && live.size === 0) removeSignalHooks();
 }
 
 /** Resolves `containerPath` under /proc/<leader>/root the way the container would (absolute symlinks stay inside). */
@@ -305,8 +331,7 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
   const rec: OwnerRecord = { ownerPid: process.pid, ownerStart: processStart(process.pid) ?? '', merged };
   const writeRec = (): Promise<void> => fs.writeFile(path.join(stateDir, 'owner.json'), `${JSON.stringify(rec)}\n`);
   await writeRec();
-  live.add(rec);
-  installExitHook();
+  addLive(rec);
 
   let nspawn: ReturnType<typeof spawnProgram> | undefined;
   let shutdownDone: Promise<number> | undefined;
@@ -315,7 +340,7 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
       const t0 = Date.now();
       const problems = await teardownState(stateDir, rec, options.keepState ?? false);
       if (nspawn) await nspawn.catch(() => undefined);
-      live.delete(rec);
+      deleteLive(rec);
       if (problems.length) {
         throw new TacError('tacd.verify.teardown', `tearing down container ${name}: ${problems.join('; ')}`, { exitCode: ExitCode.OSERR });
       }

@@ -5,9 +5,13 @@
  * configuration, then reused read-only as the lower layer of every boot.
  *
  * Cache layout (default /var/cache/tacd/rootfs, env TACD_ROOTFS_CACHE):
- *   <suite>-<key>/root/       the tree (mode 0755), the overlay lower dir
- *   <suite>-<key>/meta.json   written last: its presence marks a complete entry
- *   <suite>-<key>.log         the builder's full output of the last build
+ *   <suite>-<key>.<stamp>/root/      the tree (mode 0755), the overlay lower dir
+ *   <suite>-<key>.<stamp>/meta.json  written last: its presence marks a complete entry
+ *   <suite>-<key>.log                the builder's full output of the last build
+ * An entry older than maxAgeDays (default 30, env TACD_ROOTFS_MAX_AGE_DAYS) is
+ * rebuilt as a new generation (<stamp> = UTC build time); older generations
+ * are deleted once no overlay mount uses them, so a rebuild never pulls the
+ * tree from under a running container. `rm -rf` the cache dir to start over.
  *   debs/                     hostNodeDeb() output
  *   .lock                     flock(1) lock serialising builds between processes
  * The key hashes the recipe (suite, builder, package list, baked-in debs), so
@@ -68,8 +72,10 @@ export interface RootfsOptions {
   readonly hostNode?: boolean;
   /** Default: mmdebstrap when installed, else debootstrap. */
   readonly builder?: RootfsBuilder;
-  /** Build even when a cached entry exists (also env TACD_ROOTFS_REBUILD=1). */
+  /** Build a new generation even when a fresh cached entry exists. */
   readonly rebuild?: boolean;
+  /** Rebuild entries older than this; default env TACD_ROOTFS_MAX_AGE_DAYS or 30. */
+  readonly maxAgeDays?: number;
   /** Progress lines for the slow build; default: written to stderr. */
   readonly onProgress?: (line: string) => void;
 }
@@ -412,7 +418,9 @@ export async function ensureRootfs(options: RootfsOptions = {}): Promise<Rootfs>
       throw new TacError('tacd.verify.package', `'${p}' is not a Debian package name`, { exitCode: ExitCode.USAGE });
     }
   }
-  const rebuild = options.rebuild ?? process.env.TACD_ROOTFS_REBUILD === '1';
+  const rebuild = options.rebuild ?? false;
+  const envAge = Number(process.env.TACD_ROOTFS_MAX_AGE_DAYS);
+  const maxAgeMs = (options.maxAgeDays ?? (process.env.TACD_ROOTFS_MAX_AGE_DAYS && Number.isFinite(envAge) ? envAge : 30)) * 86_400_000;
   // The builder is part of the key, but only resolve it (which needs the tools) on a miss.
   const nodeId = options.hostNode ? `node-${process.versions.node}` : null;
   const keyFor = (builder: RootfsBuilder): string => cacheKey({ recipe: RECIPE_VERSION, suite, builder, packages, node: nodeId });
@@ -421,9 +429,9 @@ export async function ensureRootfs(options: RootfsOptions = {}): Promise<Rootfs>
     for (const builder of [options.builder ?? 'mmdebstrap', 'debootstrap'] as const) {
       if (options.builder && builder !== options.builder) continue;
       const key = keyFor(builder);
-      const entry = path.join(cacheDir, `${suite}-${key}`);
-      const meta = await readMeta(entry);
-      if (meta && existsSync(path.join(entry, 'root', 'sbin', 'init'))) {
+      const entry = (await generations(cacheDir, suite, key)).at(-1);
+      const meta = entry ? await readMeta(entry) : undefined;
+      if (entry && meta && existsSync(path.join(entry, 'root', 'sbin', 'init')) && Date.now() - Date.parse(meta.builtAt) <= maxAgeMs) {
         return { path: path.join(entry, 'root'), key, suite, packages, cached: true, elapsedMs: Date.now() - t0, buildMs: meta.buildMs };
       }
     }
@@ -449,9 +457,11 @@ export async function ensureRootfs(options: RootfsOptions = {}): Promise<Rootfs>
       const builder = await chooseBuilder(options.builder);
       const key = keyFor(builder);
       const debs = options.hostNode ? [(await hostNodeDeb({ cacheDir, onProgress: progress })).path] : [];
-      const buildMs = await build({ cacheDir, suite, builder, key, packages, debs, progress });
+      await removeLeftovers(cacheDir);
+      const { entry, buildMs } = await build({ cacheDir, suite, builder, key, packages, debs, progress });
+      await pruneGenerations(cacheDir, suite, key, entry, progress);
       return {
-        path: path.join(cacheDir, `${suite}-${key}`, 'root'),
+        path: path.join(entry, 'root'),
         key,
         suite,
         packages,
@@ -474,10 +484,53 @@ interface BuildPlan {
   readonly progress: (line: string) => void;
 }
 
-async function build(plan: BuildPlan): Promise<number> {
+/** UTC build time as a sortable directory suffix. */
+function stamp(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** Complete-or-not generation dirs of one key, oldest first. */
+async function generations(cacheDir: string, suite: string, key: string): Promise<string[]> {
+  const re = new RegExp(`^${suite.replace(/[^a-z0-9]/g, '\\$&')}-${key}\\.\\d{8}T\\d{6}Z$`);
+  const names = await fs.readdir(cacheDir).catch(() => [] as string[]);
+  return names.filter((n) => re.test(n)).sort().map((n) => path.join(cacheDir, n));
+}
+
+/** True when some overlay mount (a running container) uses `tree` as a lower dir. */
+function usedByMount(tree: string): boolean {
+  let text = '';
+  try {
+    text = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return true;
+  }
+  return text.split('\n').some((l) => l.includes(`lowerdir=${tree}`) || l.includes(`lowerdir=${tree}:`));
+}
+
+async function pruneGenerations(cacheDir: string, suite: string, key: string, keep: string, progress: (l: string) => void): Promise<void> {
+  for (const old of await generations(cacheDir, suite, key)) {
+    if (old === keep || usedByMount(path.join(old, 'root'))) continue;
+    progress(`removing old generation ${path.basename(old)}`);
+    await fs.rm(old, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** Scratch mounts and half-copied stages of builds that crashed (we hold the lock, so none is running). */
+async function removeLeftovers(cacheDir: string): Promise<void> {
+  for (const name of await fs.readdir(cacheDir).catch(() => [] as string[])) {
+    const p = path.join(cacheDir, name);
+    if (name.startsWith('.build-')) {
+      if (await unmountIfMounted(p)) await fs.rm(p, { recursive: true, force: true }).catch(() => undefined);
+    } else if (/\.new-\d+$/.test(name)) {
+      await fs.rm(p, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}
+
+async function build(plan: BuildPlan): Promise<{ entry: string; buildMs: number }> {
   const { cacheDir, suite, builder, key, packages, debs, progress } = plan;
   const t0 = Date.now();
-  const entry = path.join(cacheDir, `${suite}-${key}`);
+  const entry = path.join(cacheDir, `${suite}-${key}.${stamp(new Date())}`);
   const logFile = path.join(cacheDir, `${suite}-${key}.log`);
   const sources = debianSourceLines(suite);
   // Build on a tmpfs: dpkg's fsync()s cost nothing and the scratch tree vanishes
@@ -561,15 +614,9 @@ async function build(plan: BuildPlan): Promise<number> {
       buildMs,
     };
     await fs.writeFile(path.join(stage, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
-    // Replace any previous entry (rebuild). Do not rebuild while containers use it.
-    if (existsSync(entry)) {
-      const trash = `${entry}.old-${process.pid}`;
-      await fs.rename(entry, trash);
-      await fs.rm(trash, { recursive: true, force: true });
-    }
     await fs.rename(stage, entry);
     progress(`rootfs ready: ${path.join(entry, 'root')} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    return buildMs;
+    return { entry, buildMs };
   } finally {
     await unmountIfMounted(scratch);
     await fs.rmdir(scratch).catch(() => undefined);
