@@ -74,6 +74,29 @@ function runtimePlugin(): Plugin {
   };
 }
 
+// tacd's compiled runtime links its .js.map files; a map that is missing or
+// unreadable (a build rewriting dist/ at the same moment) is dropped rather
+// than failing the bundle: only stack-trace mapping into tacd itself is lost.
+function runtimeMapsPlugin(): Plugin {
+  return {
+    name: 'tacd-runtime-maps',
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, (args) => {
+        if (!args.path.startsWith(DIST_SRC_DIR + path.sep)) return undefined;
+        const code = readFileSync(args.path, 'utf8');
+        const m = /\n\/\/# sourceMappingURL=([^\s]+)\s*$/.exec(code);
+        if (!m || m[1]!.startsWith('data:')) return { contents: code, loader: 'js' };
+        try {
+          JSON.parse(readFileSync(path.resolve(path.dirname(args.path), m[1]!), 'utf8'));
+          return { contents: code, loader: 'js' };
+        } catch {
+          return { contents: code.slice(0, m.index + 1), loader: 'js' };
+        }
+      });
+    },
+  };
+}
+
 // Native addons are copied next to the archive and required from there at run time.
 function nativePlugin(stage: string): Plugin {
   return {
@@ -114,7 +137,7 @@ async function compile(input: BundleInput, stage: string, name: string): Promise
       legalComments: 'none',
       define: { 'import.meta.url': IMPORT_META_URL },
       banner: { js: `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href;` },
-      plugins: [runtimePlugin(), nativePlugin(stage)],
+      plugins: [runtimePlugin(), runtimeMapsPlugin(), nativePlugin(stage)],
     });
     return result.outputFiles[0]!.text;
   } catch (e) {
