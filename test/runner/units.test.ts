@@ -203,7 +203,7 @@ test('sd_notify: nothing without NOTIFY_SOCKET; KEY=VALUE arguments; watchdog on
   const { log } = capture();
   const off = createNotifier({}, log, async (a) => void sent.push([...a]));
   await off.ready();
-  assert.deepEqual(sent, []);
+  assert.equal(sent.length, 0);
   const on = createNotifier({ NOTIFY_SOCKET: '/run/x' }, log, async (a) => void sent.push([...a]));
   await on.ready('Running');
   await on.stopping();
