@@ -359,3 +359,34 @@ test('SocketTransport: write returns false above the high-water mark and drained
   await c.closed;
   await port.stopListening();
 });
+
+test('SocketTransport: a peer reset reaches connectionLost as a ConnectionLostError naming the peer', async () => {
+  await withLineServer(async (port, rec) => {
+    const c = await client(port);
+    c.socket.write('hello\r\n');
+    await until(() => rec.protocols[0]?.lines.length === 1, 3000, 'the first line');
+    c.socket.resetAndDestroy();
+    await until(() => rec.protocols[0]!.lost.length === 1, 3000, 'connectionLost');
+    const reason = rec.protocols[0]!.lost[0];
+    assert.ok(reason instanceof Error, 'a reset is not a clean close');
+    assert.match(reason.message, /^connection to tcp 127\.0\.0\.1:\d+ lost: connection reset by peer$/);
+  });
+});
+
+test('SocketTransport.writeSequence writes the chunks in order; writes after loseConnection are dropped', async () => {
+  let t: SocketTransport | null = null;
+  const port = await listenTCP(0, new Factory(() => new (class extends Protocol {
+    override connectionMade(): void {
+      t = this.transport as SocketTransport;
+      t.writeSequence(['a', Buffer.from('b'), 'c']);
+      t.loseConnection();
+      t.write('dropped');
+    }
+  })()), { interface: '127.0.0.1' });
+  const host = port.getHost();
+  const c = await client(host.type === 'TCP' ? host.port : 0);
+  await c.closed;
+  assert.equal(c.data(), 'abc');
+  assert.ok(t !== null);
+  await port.stopListening();
+});

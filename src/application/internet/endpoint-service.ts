@@ -16,25 +16,12 @@
  * AttributeError).
  */
 import { Service } from '../service.js';
-import type { Address, IListeningPort, IProtocolFactory, IStreamServerEndpoint } from '../interfaces.js';
+import type { IListeningPort, IProtocolFactory, IStreamServerEndpoint } from '../interfaces.js';
 import { OperationCancelledError } from './errors.js';
+import { describeAddress } from './tcp-transport.js';
 
 function isCancellation(e: unknown): boolean {
   return e instanceof OperationCancelledError || (e instanceof Error && e.name === 'CancelledError');
-}
-
-function describeBound(a: Address, fallback: string): string {
-  switch (a.type) {
-    case 'TCP':
-      return `tcp ${a.host}:${a.port}`;
-    case 'TCP6':
-      return `tcp6 [${a.host}]:${a.port}`;
-    case 'UDP':
-    case 'UDP6':
-      return `udp ${a.host}:${a.port}`;
-    case 'UNIX':
-      return a.path ? `unix ${a.path}` : fallback; // adopted UNIX sockets report no address
-  }
 }
 
 /** Serves `factory` on `endpoint` as a service. */
@@ -83,7 +70,7 @@ export class StreamServerEndpointService extends Service {
           return null;
         }
         this._port = port;
-        this.log.info('{service} listening on {address}', { service: this.name ?? 'StreamServerEndpointService', address: describeBound(port.getHost(), this.endpoint.describe()) });
+        this.log.info('{service} listening on {address}', { service: this.name ?? 'StreamServerEndpointService', address: describeAddress(port.getHost(), this.endpoint.describe()) });
         return port;
       },
       (e: unknown): null => {

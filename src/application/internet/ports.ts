@@ -105,7 +105,7 @@ export class StreamListeningPort implements IListeningPort {
   }
 
   private accept(socket: net.Socket): void {
-    const peer = socketAddress(socket, 'remote', this.unixPath);
+    const peer = socketAddress(socket, 'remote', null);
     let proto: IProtocol | null;
     try {
       proto = this.factory.buildProtocol(peer);
@@ -539,6 +539,7 @@ export class Connector implements IConnector {
     const unixPath = this.destination.type === 'UNIX' ? this.destination.path : null;
     this.transport = new SocketTransport(socket, protocol, {
       unixPath,
+      unixPathSide: 'peer',
       onClose: (_t, reason) => {
         this.state = 'disconnected';
         this.transport = null;

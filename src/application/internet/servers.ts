@@ -16,6 +16,7 @@ import type { Address, IDatagramProtocol, IListeningPort, IProtocolFactory } fro
 import type { IConnector } from '../protocol.js';
 import { CannotListenError, describeSystemError } from './errors.js';
 import { nodeNetwork, type NetworkBackend } from './ports.js';
+import { describeAddress } from './tcp-transport.js';
 
 /** Options every service of this module accepts. */
 export interface NetworkServiceOptions {
@@ -56,7 +57,7 @@ export abstract class AbstractServer extends Service {
         (port) => {
           this.binding = null;
           this._port = port;
-          this.log.info('{service} listening on {address}', { service: this.constructor.name, address: describeHost(port.getHost(), this.describe()) });
+          this.log.info('{service} listening on {address}', { service: this.constructor.name, address: describeAddress(port.getHost(), this.describe()) });
           return port;
         },
         (e: unknown) => {
@@ -104,22 +105,6 @@ export abstract class AbstractServer extends Service {
   /** Aborts every connection the port accepted (the runner's last step before exit). */
   closeAllConnections(): void {
     this._port?.closeAllConnections?.();
-  }
-}
-
-/** "tcp 127.0.0.1:8080" from a bound address; the fallback when the address is unknown (adopted UNIX sockets). */
-function describeHost(a: Address, fallback: string): string {
-  switch (a.type) {
-    case 'TCP':
-      return `tcp ${a.host}:${a.port}`;
-    case 'TCP6':
-      return `tcp6 [${a.host}]:${a.port}`;
-    case 'UDP':
-      return `udp ${a.host}:${a.port}`;
-    case 'UDP6':
-      return `udp6 [${a.host}]:${a.port}`;
-    case 'UNIX':
-      return a.path ? `unix ${a.path}` : fallback;
   }
 }
 

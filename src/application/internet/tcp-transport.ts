@@ -28,8 +28,13 @@ export function socketAddress(socket: net.Socket, side: 'local' | 'remote', unix
 }
 
 export interface SocketTransportOptions {
-  /** The UNIX socket path (server side: the listening path; client side: the path connected to). */
+  /**
+   * For UNIX sockets: which end the socket path belongs to. 'host' on the
+   * server side (getHost is the listening path, getPeer is unnamed), 'peer'
+   * on the client side.
+   */
   readonly unixPath?: string | null;
+  readonly unixPathSide?: 'host' | 'peer';
   /** Called once, after connectionLost, so the owner (a port or connector) can forget the connection. */
   readonly onClose?: (transport: SocketTransport, reason: Error | null) => void;
 }
@@ -42,7 +47,6 @@ export class SocketTransport implements ITransport {
   disconnecting = false;
   /** True once connectionLost has been delivered. */
   disconnected = false;
-  private readonly unixPath: string | null;
   private readonly onClose: ((t: SocketTransport, reason: Error | null) => void) | undefined;
   private error: Error | null = null;
   private aborted = false;
@@ -56,10 +60,11 @@ export class SocketTransport implements ITransport {
   constructor(socket: net.Socket, protocol: IProtocol, options: SocketTransportOptions = {}) {
     this.socket = socket;
     this.protocol = protocol;
-    this.unixPath = options.unixPath ?? null;
     this.onClose = options.onClose;
-    this.peer = socketAddress(socket, 'remote', this.unixPath);
-    this.host = socketAddress(socket, 'local', this.unixPath);
+    const side = options.unixPathSide ?? 'host';
+    const unixPath = options.unixPath ?? null;
+    this.peer = socketAddress(socket, 'remote', side === 'peer' ? unixPath : null);
+    this.host = socketAddress(socket, 'local', side === 'host' ? unixPath : null);
     liveTransports.add(this);
     socket.setNoDelay?.(true);
     socket.on('data', (data: Buffer) => {
@@ -184,8 +189,11 @@ export class SocketTransport implements ITransport {
   }
 }
 
-/** "tcp 127.0.0.1:8080", "tcp6 [::1]:8080", "unix /run/x.sock". */
-export function describeAddress(a: Address): string {
+/**
+ * "tcp 127.0.0.1:8080", "tcp6 [::1]:8080", "udp 0.0.0.0:53", "unix /run/x.sock".
+ * An unnamed UNIX address (an adopted socket, a client end) gives `unnamed`.
+ */
+export function describeAddress(a: Address, unnamed = 'unix (unnamed)'): string {
   switch (a.type) {
     case 'TCP':
       return `tcp ${a.host}:${a.port}`;
@@ -196,7 +204,7 @@ export function describeAddress(a: Address): string {
     case 'UDP6':
       return `udp6 [${a.host}]:${a.port}`;
     case 'UNIX':
-      return `unix ${a.path ?? '(unnamed)'}`;
+      return a.path ? `unix ${a.path}` : unnamed;
   }
 }
 

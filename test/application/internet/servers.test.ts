@@ -396,11 +396,21 @@ test('UNIXClient connects to a UNIXServer', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const sock = path.join(dir, 'c.sock');
-    const server = new UNIXServer(sock, echoFactory());
+    const serverSide: Address[] = [];
+    const server = new UNIXServer(
+      sock,
+      new Factory(() => new (class extends Echo {
+        override connectionMade(): void {
+          serverSide.push(this.transport!.getHost(), this.transport!.getPeer());
+        }
+      })()),
+    );
     await server.startService();
     let got = '';
+    const clientSide: Address[] = [];
     class Hello extends Protocol {
       override connectionMade(): void {
+        clientSide.push(this.transport!.getHost(), this.transport!.getPeer());
         this.transport!.write('unix hello');
       }
       override dataReceived(data: Buffer): void {
@@ -410,6 +420,8 @@ test('UNIXClient connects to a UNIXServer', async () => {
     const client = new UNIXClient(sock, new ClientFactory(Hello) as IProtocolFactory);
     client.startService();
     await until(() => got === 'unix hello', 3000, 'echo over the unix socket');
+    assert.deepEqual(serverSide, [{ type: 'UNIX', path: sock }, { type: 'UNIX', path: null }], 'server side: host is the socket path, the peer is unnamed');
+    assert.deepEqual(clientSide, [{ type: 'UNIX', path: null }, { type: 'UNIX', path: sock }], 'client side: the peer is the socket path');
     client.stopService();
     await server.stopService();
   } finally {
