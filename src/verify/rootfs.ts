@@ -27,6 +27,8 @@ import { ExitCode } from '../core/exit-codes.js';
 
 /** Bump when the image set-up below changes, so old cache entries are not reused. */
 const RECIPE_VERSION = 1;
+/** Same, for the extra set-up of images that include rpm. */
+const RPM_RECIPE_VERSION = 1;
 
 /** Installed into every rootfs on top of --variant=minbase. */
 export const BASE_PACKAGES: readonly string[] = [
@@ -423,7 +425,8 @@ export async function ensureRootfs(options: RootfsOptions = {}): Promise<Rootfs>
   const maxAgeMs = (options.maxAgeDays ?? (process.env.TACD_ROOTFS_MAX_AGE_DAYS && Number.isFinite(envAge) ? envAge : 30)) * 86_400_000;
   // The builder is part of the key, but only resolve it (which needs the tools) on a miss.
   const nodeId = options.hostNode ? `node-${process.versions.node}` : null;
-  const keyFor = (builder: RootfsBuilder): string => cacheKey({ recipe: RECIPE_VERSION, suite, builder, packages, node: nodeId });
+  const keyFor = (builder: RootfsBuilder): string =>
+    cacheKey({ recipe: RECIPE_VERSION, suite, builder, packages, node: nodeId, ...(packages.includes('rpm') ? { rpm: RPM_RECIPE_VERSION } : {}) });
 
   const lookup = async (): Promise<Rootfs | undefined> => {
     for (const builder of [options.builder ?? 'mmdebstrap', 'debootstrap'] as const) {
@@ -639,6 +642,13 @@ async function configureImage(root: string): Promise<void> {
   for (const u of MASKED_UNITS) {
     await fs.rm(path.join(sysdir, u), { force: true });
     await fs.symlink('/dev/null', path.join(sysdir, u));
+  }
+  // Debian's rpm keeps its database in ~/.rpmdb; make it behave like an RPM
+  // distribution (/var/lib/rpm), so rpm -qa, scriptlets and tests agree.
+  if (existsSync(path.join(root, 'usr/bin/rpm'))) {
+    await fs.mkdir(path.join(root, 'etc/rpm'), { recursive: true });
+    await fs.writeFile(path.join(root, 'etc/rpm/macros.tacd'), '%_dbpath /var/lib/rpm\n');
+    await chroot(root, 'mkdir -p /var/lib/rpm && rpm --initdb');
   }
   await chroot(root, 'apt-get clean');
 }

@@ -225,6 +225,8 @@ test('lifecycle rootfs variant: host Node 20 as nodejs, rpm inside', async (t) =
     const dep = await c.exec(['dpkg-query', '-W', '-f=${Version}', 'nodejs'], { check: true });
     assert.equal((await run('dpkg', ['--compare-versions', dep.stdout, 'ge', '20'], { allowFailure: true })).exitCode, 0, `nodejs ${dep.stdout} < 20`);
     assert.match((await c.exec(['rpm', '--version'], { check: true })).stdout, /RPM version 4\./);
+    assert.equal((await c.exec(['rpm', '--eval', '%_dbpath'])).stdout.trim(), '/var/lib/rpm');
+    assert.equal((await c.exec(['rpm', '-qa'])).exitCode, 0, 'rpm database initialised');
   });
 });
 
