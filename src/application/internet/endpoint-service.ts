@@ -34,6 +34,8 @@ export class StreamServerEndpointService extends Service {
   private pendingListen: Promise<IListeningPort> | null = null;
   private cancelled = false;
   private _port: IListeningPort | null = null;
+  /** Ports closed by stopService whose accepted connections may still be open (for closeAllConnections). */
+  private readonly stoppedPorts = new Set<IListeningPort>();
 
   constructor(endpoint: IStreamServerEndpoint, factory: IProtocolFactory) {
     super();
@@ -109,7 +111,10 @@ export class StreamServerEndpointService extends Service {
     if (pending !== null && typeof pending.cancel === 'function') pending.cancel();
     try {
       const port = await waiting;
-      if (port !== null) await port.stopListening();
+      if (port !== null) {
+        if (port.closeAllConnections) this.stoppedPorts.add(port);
+        await port.stopListening();
+      }
     } finally {
       this.waitingForPort = null;
       this._port = null;
@@ -117,9 +122,14 @@ export class StreamServerEndpointService extends Service {
     }
   }
 
-  /** Aborts the connections the port accepted (the runner's last step before exit). */
+  /**
+   * Aborts every connection the port accepted, including those still open
+   * after stopService closed the port (the runner's last step before exit).
+   */
   closeAllConnections(): void {
     this._port?.closeAllConnections?.();
+    for (const p of this.stoppedPorts) p.closeAllConnections?.();
+    this.stoppedPorts.clear();
   }
 
   override toJSON(): Record<string, unknown> {

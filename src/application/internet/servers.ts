@@ -33,6 +33,8 @@ export abstract class AbstractServer extends Service {
   readonly network: NetworkBackend;
   private _port: IListeningPort | null = null;
   private binding: Promise<IListeningPort> | null = null;
+  /** Ports closed by stopService whose accepted connections may still be open (for closeAllConnections). */
+  private readonly stoppedPorts = new Set<IListeningPort>();
 
   constructor(options: NetworkServiceOptions = {}) {
     super();
@@ -94,7 +96,10 @@ export abstract class AbstractServer extends Service {
     }
     const port = this._port;
     this._port = null;
-    if (port !== null) await port.stopListening();
+    if (port !== null) {
+      if (port.closeAllConnections) this.stoppedPorts.add(port);
+      await port.stopListening();
+    }
   }
 
   /** The bound address (null when not bound); with port 0, the port the system chose. */
@@ -102,9 +107,14 @@ export abstract class AbstractServer extends Service {
     return this._port?.getHost() ?? null;
   }
 
-  /** Aborts every connection the port accepted (the runner's last step before exit). */
+  /**
+   * Aborts every connection the port accepted, including those still open
+   * after stopService closed the port (the runner's last step before exit).
+   */
   closeAllConnections(): void {
     this._port?.closeAllConnections?.();
+    for (const p of this.stoppedPorts) p.closeAllConnections?.();
+    this.stoppedPorts.clear();
   }
 }
 

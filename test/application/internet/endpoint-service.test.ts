@@ -2,6 +2,7 @@
 // (tI = twisted/application/test/test_internet.py, tP = test_strports.py).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { StreamServerEndpointService } from '../../../src/application/internet/endpoint-service.js';
 import * as strports from '../../../src/application/strports.js';
 import { TCP4ServerEndpoint } from '../../../src/application/endpoints/endpoints.js';
@@ -243,4 +244,20 @@ test('item 36: a strports service on a port in use fails startup with the addres
   await root.stopService();
   assert.equal(await connectOutcome({ port, host: '127.0.0.1' }), 'ECONNREFUSED');
   assert.ok(OperationCancelledError);
+});
+
+test('after stopService, closeAllConnections still closes the connections the port accepted (the runner\'s shutdown step)', async () => {
+  const svc = strports.service('tcp:0:interface=127.0.0.1', echoFactory());
+  await svc.startService();
+  const host = svc.port!.getHost();
+  const port = host.type === 'TCP' ? host.port : 0;
+  const c = net.connect({ port, host: '127.0.0.1' });
+  c.on('error', () => {});
+  await new Promise((r) => c.once('connect', r));
+  c.write('x');
+  await new Promise((r) => c.once('data', r));
+  await svc.stopService();
+  const closed = new Promise((r) => c.once('close', r));
+  svc.closeAllConnections();
+  await closed;
 });
