@@ -20,6 +20,7 @@ interface WithNetwork {
   readonly network?: NetworkBackend;
 }
 
+/** Options of TCP4ServerEndpoint/TCP6ServerEndpoint. */
 export interface TCPServerEndpointOptions extends WithNetwork {
   /** The address to bind: '' (default) is every IPv4 address for tcp:, '::' for tcp6:. */
   readonly interface?: string;
@@ -66,6 +67,7 @@ export class TCP6ServerEndpoint extends TCP4ServerEndpoint {
   }
 }
 
+/** Options of UNIXServerEndpoint. */
 export interface UNIXServerEndpointOptions extends WithNetwork {
   /** Permission bits of the socket file (default 0o666). */
   readonly mode?: number;
@@ -100,6 +102,7 @@ export class UNIXServerEndpoint implements IStreamServerEndpoint {
   }
 }
 
+/** Options of SSL4ServerEndpoint. */
 export interface SSLServerEndpointOptions extends TCPServerEndpointOptions {
   /** The PEM file with the private key (default 'server.pem'). */
   readonly privateKey?: string;
@@ -200,6 +203,7 @@ export class AdoptedStreamServerEndpoint implements IStreamServerEndpoint {
   }
 }
 
+/** Options of TCP4ClientEndpoint. */
 export interface TCPClientEndpointOptions extends WithNetwork {
   /** Seconds before the attempt fails (default 30). */
   readonly timeout?: number;
@@ -239,6 +243,7 @@ export class TCP4ClientEndpoint implements IStreamClientEndpoint {
   }
 }
 
+/** Options of UNIXClientEndpoint. */
 export interface UNIXClientEndpointOptions extends WithNetwork {
   readonly timeout?: number;
   /** Refuse to connect unless a live process holds PATH.lock (`lockfile=1`; default false). */

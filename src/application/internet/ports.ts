@@ -15,6 +15,7 @@ import type { IConnector } from '../protocol.js';
 import { CannotListenError, ConnectError, NoProtocolError, describeSystemError, errnoOf } from './errors.js';
 import { SocketTransport, describeAddress, socketAddress } from './tcp-transport.js';
 
+/** Options of listenTCP. */
 export interface TCPListenOptions {
   /** The address to bind: '' means every IPv4 address (0.0.0.0), as in Twisted. */
   readonly interface?: string;
@@ -22,6 +23,7 @@ export interface TCPListenOptions {
   readonly backlog?: number;
 }
 
+/** Options of listenUNIX. */
 export interface UNIXListenOptions {
   /** Permission bits applied to the socket file after bind (default 0o666). */
   readonly mode?: number;
@@ -30,6 +32,7 @@ export interface UNIXListenOptions {
   readonly wantPID?: boolean;
 }
 
+/** Options of listenSSL: the PEM key and certificate plus the TCP options. */
 export interface TLSListenOptions extends TCPListenOptions {
   /** PEM private key. */
   readonly key: string | Buffer;
@@ -39,10 +42,12 @@ export interface TLSListenOptions extends TCPListenOptions {
   readonly tlsOptions?: tls.TlsOptions;
 }
 
+/** Options of listenUDP. */
 export interface UDPListenOptions {
   readonly interface?: string;
 }
 
+/** Options of connectTCP/connectUNIX. */
 export interface ConnectOptions {
   /** Seconds before the attempt fails (default 30). */
   readonly timeout?: number;

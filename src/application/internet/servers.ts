@@ -118,6 +118,7 @@ export abstract class AbstractServer extends Service {
   }
 }
 
+/** Options of TCPServer. */
 export interface TCPServerOptions extends NetworkServiceOptions {
   /** The address to bind ('' or absent: every IPv4 address; '::' for IPv6). */
   readonly interface?: string;
@@ -148,6 +149,7 @@ export class TCPServer extends AbstractServer {
   }
 }
 
+/** Options of UNIXServer. */
 export interface UNIXServerOptions extends NetworkServiceOptions {
   /** Permission bits of the socket file (default 0o666). */
   readonly mode?: number;
@@ -178,6 +180,7 @@ export class UNIXServer extends AbstractServer {
   }
 }
 
+/** Options of SSLServer: PEM contents (key/cert) or files (privateKey/certKey), plus the TCP options. */
 export interface SSLServerOptions extends TCPServerOptions {
   /** PEM private key contents. */
   readonly key?: string | Buffer;
@@ -234,6 +237,7 @@ export const TLSServer = SSLServer;
 /** Another name for SSLServer. */
 export type TLSServer = SSLServer;
 
+/** Options of UDPServer. */
 export interface UDPServerOptions extends NetworkServiceOptions {
   /** The address to bind ('' or absent: every IPv4 address). */
   readonly interface?: string;
@@ -296,6 +300,7 @@ export abstract class AbstractClient extends Service {
   }
 }
 
+/** Options of TCPClient/UNIXClient. */
 export interface ClientOptions extends NetworkServiceOptions {
   /** Seconds before a connection attempt fails (default 30). */
   readonly timeout?: number;

@@ -27,6 +27,7 @@ export function socketAddress(socket: net.Socket, side: 'local' | 'remote', unix
   return { type: host.includes(':') ? 'TCP6' : 'TCP', host, port };
 }
 
+/** Options of SocketTransport. */
 export interface SocketTransportOptions {
   /**
    * For UNIX sockets: which end the socket path belongs to. 'host' on the
