@@ -400,7 +400,8 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
       } catch {
         tail = '';
       }
-      throw new TacError('tacd.verify.boot', `container ${name}: ${why}`, {
+      const last = tail.split('\n').filter((l) => l.trim() && !/^(Spawning container|Press \^\]|Detected|Hostname set)/.test(l)).at(-1) ?? '';
+      throw new TacError('tacd.verify.boot', `container ${name}: ${why}${last ? `; console: ${last.trim()}` : ''}`, {
         exitCode: ExitCode.UNAVAILABLE,
         cause: new Error(`console of ${name}:\n${tail}`),
       });

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/core/exec.js';
-import { cleanupStaleContainers, containerStateRoot } from '../../src/verify/container.js';
+import { TacError } from '../../src/core/errors.js';
+import { bootContainer, cleanupStaleContainers, containerStateRoot } from '../../src/verify/container.js';
 import { hostNodeDeb, mountPoints } from '../../src/verify/rootfs.js';
 import { bootOrSkip, LIFECYCLE_ROOTFS, rootfsOrSkip, systemdSkipReason, withSystemd } from '../helpers/systemd.js';
 
@@ -244,4 +245,25 @@ test('hostNodeDeb() is cached and installs with dpkg -i on the base rootfs', asy
     t.diagnostic(`timing: copy in + dpkg -i nodejs ${secs(Date.now() - t1)}`);
     assert.equal((await c.exec(['node', '-e', 'console.log(process.version)'])).stdout.trim(), `v${process.versions.node}`);
   });
+});
+
+test('a rootfs that cannot boot fails with one clear line and leaves nothing behind', async (t) => {
+  if (await systemdSkipReason()) return void (await bootOrSkip(t));
+  const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-empty-root-'));
+  const stateRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-state-'));
+  try {
+    await fs.chmod(empty, 0o755);
+    await assert.rejects(bootContainer({ rootfsPath: empty, stateRoot, bootTimeoutSec: 20 }), (e: unknown) => {
+      assert.ok(e instanceof TacError);
+      assert.equal(e.code, 'tacd.verify.boot');
+      assert.doesNotMatch(e.message, /\n/);
+      t.diagnostic(`error: ${e.message}`);
+      return true;
+    });
+    noMountsUnder(stateRoot);
+    assert.deepEqual(await fs.readdir(stateRoot), [], 'state removed');
+  } finally {
+    await fs.rm(empty, { recursive: true, force: true });
+    await fs.rm(stateRoot, { recursive: true, force: true });
+  }
 });
