@@ -8,6 +8,7 @@ import type { Address, ITransport } from '../../src/application/interfaces.js';
 import { listenTCP } from '../../src/application/internet/ports.js';
 import { SocketTransport, disconnectAll } from '../../src/application/internet/tcp-transport.js';
 import { until } from './internet/net-helpers.js';
+import { globalLogPublisher, type LogEvent } from '../../src/application/logger/logger.js';
 
 const PEER: Address = { type: 'TCP', host: '127.0.0.1', port: 1 };
 
@@ -389,4 +390,47 @@ test('SocketTransport.writeSequence writes the chunks in order; writes after los
   assert.equal(c.data(), 'abc');
   assert.ok(t !== null);
   await port.stopListening();
+});
+
+test('SocketTransport: exceptions in buildProtocol, connectionMade and connectionLost are logged and never crash the process', async () => {
+  const events: LogEvent[] = [];
+  const observer = (e: LogEvent): void => {
+    events.push(e);
+  };
+  globalLogPublisher.addObserver(observer);
+  let built = 0;
+  const port = await listenTCP(
+    0,
+    new Factory(() => {
+      built += 1;
+      if (built === 1) throw new Error('no protocol for you');
+      return new (class Fragile extends Protocol {
+        override connectionMade(): void {
+          if (built === 2) throw new Error('made badly');
+        }
+        override connectionLost(reason: Error | null): void {
+          super.connectionLost(reason);
+          throw new Error('lost badly');
+        }
+      })();
+    }),
+    { interface: '127.0.0.1' },
+  );
+  try {
+    const host = port.getHost();
+    const portNo = host.type === 'TCP' ? host.port : 0;
+    for (let i = 0; i < 3; i++) {
+      const c = await client(portNo);
+      if (i === 2) c.socket.end();
+      await c.closed;
+    }
+    await until(() => events.filter((e) => e.message.startsWith('Unhandled error in')).length >= 4, 3000, 'the logged failures');
+    const messages = events.map((e) => e.message).filter((m) => m.startsWith('Unhandled error in'));
+    assert.ok(messages.some((m) => m.startsWith('Unhandled error in Factory.buildProtocol; connection from tcp 127.0.0.1:')));
+    assert.ok(messages.includes('Unhandled error in Fragile.connectionMade; dropping the connection'));
+    assert.ok(messages.includes('Unhandled error in Fragile.connectionLost'));
+  } finally {
+    globalLogPublisher.removeObserver(observer);
+    await port.stopListening();
+  }
 });

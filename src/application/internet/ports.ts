@@ -14,6 +14,9 @@ import type { Address, ITransport, IDatagramProtocol, IDatagramTransport, IListe
 import type { IConnector } from '../protocol.js';
 import { CannotListenError, ConnectError, NoProtocolError, describeSystemError, errnoOf } from './errors.js';
 import { SocketTransport, describeAddress, socketAddress } from './tcp-transport.js';
+import { Logger } from '../logger/logger.js';
+
+const log = new Logger('tacd.network');
 
 /** Options of listenTCP. */
 export interface TCPListenOptions {
@@ -114,7 +117,8 @@ export class StreamListeningPort implements IListeningPort {
     let proto: IProtocol | null;
     try {
       proto = this.factory.buildProtocol(peer);
-    } catch {
+    } catch (e) {
+      log.failure('Unhandled error in {factory}.buildProtocol; connection from {peer} dropped', e, { factory: this.factory.constructor.name, peer: describeAddress(peer) });
       proto = null;
     }
     if (proto === null) {

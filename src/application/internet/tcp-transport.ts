@@ -11,7 +11,10 @@
  */
 import type net from 'node:net';
 import type { Address, IProtocol, ITransport } from '../interfaces.js';
+import { Logger } from '../logger/logger.js';
 import { ConnectionLostError, describeSystemError, errnoOf } from './errors.js';
+
+const log = new Logger('tacd.transport');
 
 /** Every live transport, so the runner can close leftovers at shutdown (Twisted's disconnectAll). */
 const liveTransports = new Set<SocketTransport>();
@@ -73,7 +76,8 @@ export class SocketTransport implements ITransport {
       try {
         this.protocol.dataReceived(data);
       } catch (e) {
-        // Twisted: an exception in dataReceived drops the connection with that reason.
+        // Twisted: an exception in dataReceived is logged and drops the connection with that reason.
+        log.failure('Unhandled error in {protocol}.dataReceived; dropping the connection', e, { protocol: this.protocol.constructor.name });
         this.error = e instanceof Error ? e : new Error(String(e));
         this.socket.destroy();
       }
@@ -89,6 +93,7 @@ export class SocketTransport implements ITransport {
     try {
       protocol.makeConnection(this);
     } catch (e) {
+      log.failure('Unhandled error in {protocol}.connectionMade; dropping the connection', e, { protocol: protocol.constructor.name });
       this.error = e instanceof Error ? e : new Error(String(e));
       socket.destroy();
     }
@@ -111,9 +116,11 @@ export class SocketTransport implements ITransport {
     }
     try {
       this.protocol.connectionLost(reason);
-    } finally {
-      this.onClose?.(this, reason);
+    } catch (e) {
+      // An exception here must not escape into Node's event emitter (it would end the process).
+      log.failure('Unhandled error in {protocol}.connectionLost', e, { protocol: this.protocol.constructor.name });
     }
+    this.onClose?.(this, reason);
   }
 
   /**
