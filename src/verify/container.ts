@@ -60,6 +60,11 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   /** Throw a TacError when the command exits non-zero (default false: inspect exitCode). */
   readonly check?: boolean;
+  /**
+   * Run it as a transient unit of the container's systemd (systemd-run --wait
+   * --pipe): own cgroup, journal, the service environment instead of nsenter's.
+   */
+  readonly asUnit?: boolean;
 }
 
 export interface CopyInOptions {
@@ -436,9 +441,12 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
         DEBIAN_FRONTEND: 'noninteractive',
         ...o.env,
       };
+      const unitPrefix = o.asUnit
+        ? ['systemd-run', '--quiet', '--wait', '--pipe', '--collect', '--service-type=exec', ...Object.entries(o.env ?? {}).map(([k, v]) => `--setenv=${k}=${v}`), '--']
+        : [];
       const r = await run(
         'nsenter',
-        ['-t', String(leaderPid), '-a', '--', '/usr/bin/env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv],
+        ['-t', String(leaderPid), '-a', '--', '/usr/bin/env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...unitPrefix, ...argv],
         { allowFailure: true, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) },
       );
       if (o.check && r.exitCode !== 0) {

@@ -51,6 +51,8 @@ test('boot to running, exec, copyIn through absolute symlinks, host network, tea
     assert.deepEqual([r.exitCode, r.stdout, r.stderr], [3, 'out\n', 'err\n']);
     assert.equal((await c.exec(['sh', '-c', 'echo "$PATH|$HOME|${TACD_X:-}"'], { env: { TACD_X: 'y' } })).stdout, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin|/root|y\n');
     await assert.rejects(c.exec(['false'], { check: true }), /exited 1/);
+    const unit = await c.exec(['sh', '-c', 'echo "$TACD_X"; cat /proc/self/cgroup | grep -c run-u; exit 4'], { asUnit: true, env: { TACD_X: 'z' } });
+    assert.deepEqual([unit.exitCode, unit.stdout.split('\n')[0]], [4, 'z'], unit.stderr);
 
     // /var/run -> /run is an absolute symlink: it must resolve inside the container, not on the host.
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-copyin-'));
