@@ -427,3 +427,14 @@ test('UNIXClient connects to a UNIXServer', async () => {
     cleanup();
   }
 });
+
+test('UNIXServer on a Linux abstract socket (a path starting with NUL): no lock file, no chmod, restartable', async () => {
+  const name = `\0tacd-test-${process.pid}-${Date.now()}`;
+  const server = new UNIXServer(name, echoFactory());
+  for (let i = 0; i < 2; i++) {
+    await server.startService();
+    assert.equal(await roundTrip({ path: name }, `abstract ${i}`), `abstract ${i}`);
+    await server.stopService();
+  }
+  assert.equal(await connectOutcome({ path: name }), 'ECONNREFUSED');
+});
