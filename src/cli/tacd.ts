@@ -17,7 +17,6 @@ import { runMain, exitAfterFlush } from './report.js';
 import { Application } from '../application/application.js';
 import { formatPluginHelp, parsePluginOptions } from '../application/service-maker.js';
 import { parseRunnerArgs, runnerHelp, type RunnerOptions } from '../runner/options.js';
-import { loadApplication } from '../runner/tac-loader.js';
 import { runApplication, tacdVersion, type RunDeps } from '../runner/run.js';
 import type { Outcome } from '../runner/signals.js';
 import { discoverPlugins, findPlugin, formatPluginList } from '../plugins/registry.js';
@@ -45,7 +44,8 @@ function deps(io: TacdIO, argv: readonly string[]): RunDeps {
 async function applicationBuilder(opts: RunnerOptions, io: TacdIO): Promise<(() => Promise<Application>) | null> {
   if (opts.tacFile !== null) {
     const file = opts.tacFile;
-    return () => loadApplication(file);
+    // The loader pulls in esbuild: import it only for -y.
+    return async () => (await import('../runner/tac-loader.js')).loadApplication(file);
   }
   const maker = await findPlugin(discoverPlugins(io.cwd, io.env), opts.plugin!).load();
   const parsed = parsePluginOptions(maker, opts.pluginArgs);

@@ -9,7 +9,6 @@
  * survive it.
  */
 import fs from 'node:fs';
-import { spawnProgram } from '../core/exec.js';
 
 /** The environment variable that tells the re-executed runner it is the daemon and where its status pipe is. */
 export const DAEMON_ENV = 'TACD_DAEMON_STATUS_FD';
@@ -42,6 +41,7 @@ export interface DaemonParentOptions {
 
 /** Parent side: starts the daemon and returns the exit status (0 or 1) once it has reported. */
 export async function spawnDaemon(o: DaemonParentOptions): Promise<number> {
+  const { spawnProgram } = await import('../core/exec.js');
   const child = spawnProgram(process.execPath, o.command, {
     cwd: o.cwd,
     env: { ...o.env, [DAEMON_ENV]: '3' },

@@ -16,7 +16,6 @@
  *   lost when the sender exits before systemd reads it.
  * We never pass --pid (it would send MAINPID= and change the main pid).
  */
-import { run } from '../core/exec.js';
 import type { Logger } from '../application/logger/logger.js';
 
 export interface Notifier {
@@ -37,6 +36,8 @@ export interface Notifier {
 export type NotifySender = (args: readonly string[]) => Promise<void>;
 
 export const systemdNotifyBinary: NotifySender = async (args) => {
+  // Loaded on first use: most runs have no NOTIFY_SOCKET, and execa costs start-up time.
+  const { run } = await import('../core/exec.js');
   await run('systemd-notify', args, { timeoutMs: 10_000 });
 };
 

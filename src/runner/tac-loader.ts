@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { build, transform, type Message, type Plugin } from 'esbuild';
+import type { Message, Plugin } from 'esbuild';
 import { DataError, NoInputError } from '../core/errors.js';
 import { Application, isApplication } from '../application/application.js';
 import type { IService } from '../application/service.js';
@@ -70,6 +70,7 @@ async function compile(file: string): Promise<{ out: string; cleanup(): void }> 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tacd-tac-'));
   const out = path.join(dir, path.basename(file).replace(/\.[cm]?tsx?$/, '') + '.mjs');
   const cleanup = (): void => fs.rmSync(dir, { recursive: true, force: true });
+  const { build } = await import('esbuild');
   try {
     const result = await build({
       entryPoints: [file],
@@ -96,6 +97,7 @@ async function compile(file: string): Promise<{ out: string; cleanup(): void }> 
 
 // Node's ESM SyntaxError does not say where: let esbuild parse the file to find the line and column.
 async function locateJsSyntaxError(e: SyntaxError, file: string): Promise<DataError> {
+  const { transform } = await import('esbuild');
   try {
     await transform(fs.readFileSync(file, 'utf8'), { loader: 'js', format: 'esm', sourcefile: file, logLevel: 'silent' });
   } catch (te) {
