@@ -395,3 +395,18 @@ test('signed with gpg: rpm -K says "digests signatures OK" once the key is impor
   const broken = await rpmq(['-K', file], db);
   assert.notEqual(broken.exitCode, 0);
 });
+
+test('source seam: lead type 1, SOURCEPACKAGE = 1, arch src, no SOURCERPM (payload synthesis is not done yet)', async (t) => {
+  if (await needTools(t, 'rpm')) return;
+  const file = path.join(work.dir, rpmFileName(PLAN.meta, { source: true }));
+  assert.match(file, /tacd-fixture-1\.2\.3-1\.src\.rpm$/);
+  const out = await buildRpm(PLAN, { source: true });
+  writeFileSync(file, out);
+  assert.equal(out.readUInt16BE(6), 1, 'lead type 1');
+  const tags = new Map(splitRpm(out).header.entries.map((e) => [e.tag, e.value]));
+  assert.deepEqual(tags.get(1106), [1]);
+  assert.ok(!tags.has(1044), 'no SOURCERPM on a source package');
+  assert.equal((await rpmq(['-K', file])).stdout.trim(), `${file}: digests OK`);
+  const q = await rpmq(['-qp', '--qf', '%{ARCH} %{SOURCEPACKAGE} %{SOURCERPM}\n', file]);
+  assert.equal(q.stdout, 'src 1 (none)\n');
+});
