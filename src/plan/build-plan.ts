@@ -54,6 +54,10 @@ function dependencies(spec: PackageSpec, family: Family): Relation[] {
   const base: Relation[] = [];
   if (spec.runtime === 'system') base.push({ name: 'nodejs', op: '>=', version: '20' });
   if (family === 'deb') base.push({ name: 'adduser' });
+  // The shared libraries an official (or NodeSource) node 20 build links against.
+  if (family === 'deb' && spec.runtime === 'bundled') {
+    base.push({ name: 'libc6', op: '>=', version: '2.28' }, { name: 'libgcc-s1', op: '>=', version: '3.0' }, { name: 'libstdc++6', op: '>=', version: '5' });
+  }
   return [...base, ...spec.relations.depends];
 }
 
@@ -107,9 +111,18 @@ function docs(spec: PackageSpec, family: Family, render: RenderFn, mtime: number
     licenseText: licenseText(spec.license),
     packagingHolders: [`${year} ${spec.maintainer}`],
   });
+  const readme = text(render('README.Debian', { ...serviceLocals(spec, family), maintainer: spec.maintainer }));
+  if (family === 'rpm') {
+    return [
+      { kind: 'dir', path: `/usr/share/doc/${n}`, mode: 0o755, owned: true },
+      file(`/usr/share/doc/${n}/README`, readme, 0o644, { doc: true }),
+      { kind: 'dir', path: `/usr/share/licenses/${n}`, mode: 0o755, owned: true },
+      file(`/usr/share/licenses/${n}/copyright`, text(copyright), 0o644, { license: true }),
+    ];
+  }
   const out: PayloadEntry[] = [
     { kind: 'dir', path: `/usr/share/doc/${n}`, mode: 0o755, owned: true },
-    file(`/usr/share/doc/${n}/copyright`, text(copyright), 0o644, family === 'rpm' ? { license: true } : {}),
+    file(`/usr/share/doc/${n}/copyright`, text(copyright)),
   ];
   if (family === 'deb') {
     const changelog = render('changelog', {
@@ -117,7 +130,7 @@ function docs(spec: PackageSpec, family: Family, render: RenderFn, mtime: number
       entries: [{ version: `${spec.version}-${spec.release}`, distribution: 'unstable', urgency: 'medium', changes: [changeLine(spec)], author: spec.maintainer, date: rfc2822(mtime) }],
     });
     out.push(file(`/usr/share/doc/${n}/changelog.Debian.gz`, gzipNoName(text(changelog))));
-    out.push(file(`/usr/share/doc/${n}/README.Debian`, text(render('README.Debian', { ...serviceLocals(spec, family), maintainer: spec.maintainer }))));
+    out.push(file(`/usr/share/doc/${n}/README.Debian`, readme));
     out.push(file(`/usr/share/lintian/overrides/${n}`, text(render('lintian-overrides', serviceLocals(spec, family)))));
   }
   return out;
@@ -157,7 +170,8 @@ function serviceFiles(spec: PackageSpec, family: Family, render: RenderFn): Payl
   if (family === 'deb') {
     out.push(file(`/etc/init.d/${n}`, text(render('initd/debian', l)), 0o755, { config: true }));
   } else {
-    out.push(file(`/etc/rc.d/init.d/${n}`, text(render('initd/redhat', l)), 0o755, { config: true }));
+    // Fedora packaging: init scripts are not %config (rpmlint executable-marked-as-config-file).
+    out.push(file(`/etc/rc.d/init.d/${n}`, text(render('initd/redhat', l)), 0o755));
     // %systemd_post applies presets; ours enables the service, as dpkg's postinst does.
     out.push(file(`/usr/lib/systemd/system-preset/90-${n}.preset`, text(l.units.map((u) => `enable ${u}\n`).join(''))));
   }

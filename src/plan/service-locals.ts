@@ -52,5 +52,6 @@ export function serviceLocals(spec: PackageSpec, family: Family): ServiceLocals 
     socketPorts: spec.socketActivation ? spec.ports : [],
     units,
     initScript: true,
+    runtime: spec.runtime,
   };
 }

@@ -134,6 +134,45 @@ function pick<T>(...vals: readonly (T | undefined)[]): T | undefined {
 }
 
 /**
+ * Wraps each paragraph of `text` at `width` columns (lintian
+ * extended-description-line-too-long, rpmlint description-line-too-long).
+ * Lines starting with a space are kept verbatim (Debian's preformatted lines).
+ */
+export function wrapText(text: string, width: number): string {
+  const out: string[] = [];
+  for (const para of text.replace(/\r\n/g, '\n').trim().split(/\n\s*\n/)) {
+    if (out.length) out.push('');
+    const lines = para.split('\n');
+    if (lines.some((l) => l.startsWith(' '))) {
+      out.push(...lines);
+      continue;
+    }
+    let line = '';
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      if (line !== '' && line.length + 1 + word.length > width) {
+        out.push(line);
+        line = word;
+      } else line = line === '' ? word : `${line} ${word}`;
+    }
+    if (line !== '') out.push(line);
+  }
+  return out.join('\n');
+}
+
+// A synopsis that does not start with the package name (lintian description-starts-with-package-name).
+function defaultSummary(source: AppSource): string {
+  return source.kind === 'plugin' ? `tacd ${source.plugin} plugin service` : `System service run by tacd from ${path.basename(source.file)}`;
+}
+
+// The name of a package without one: the plugin's, or the tac file's base
+// name (its folder's for a generic app.tac.ts / main / index).
+function fallbackName(source: AppSource): string {
+  if (source.kind === 'plugin') return source.plugin;
+  const base = path.basename(source.file).replace(/\..*$/, '').toLowerCase();
+  return ['app', 'main', 'index', 'server'].includes(base) ? path.basename(path.dirname(path.resolve(source.file))).toLowerCase() : base;
+}
+
+/**
  * A Debian-style synopsis from a derived description (package.json or a
  * plugin's): no trailing period, no leading article (lintian
  * description-synopsis-starts-with-article), first letter kept as is.
@@ -165,15 +204,17 @@ function longDescription(summary: string, source: AppSource): string {
 export function normalizeSpec(a: NormalizeArgs): PackageSpec {
   const { cli, source } = a;
   const dir = source.kind === 'tac' ? path.dirname(path.resolve(a.cwd, source.file)) : a.cwd;
-  // tacd's own package.json describes tacd, not an app that happens to live in its tree (fixtures).
-  const pj = findPackageJson(dir, source.kind === 'tac' ? path.join(PROJECT_ROOT, 'package.json') : undefined);
-  const key = tacdKey(pj);
+  const pj = findPackageJson(dir);
+  // A plugin, or an app inside tacd's own tree (the fixtures), is not what
+  // the found package.json names and describes: only its version,
+  // maintainer, license and homepage apply.
+  const foreign = source.kind === 'plugin' || pj?.file === path.join(PROJECT_ROOT, 'package.json');
+  const key = foreign ? {} : tacdKey(pj);
   const where = pj ? pj.file : 'package.json';
 
-  const pjName = str(pj?.name, `${where}: name`)?.replace(/^@[^/]+\//, '');
-  const fallbackName = source.kind === 'plugin' ? source.plugin : path.basename(source.file).replace(/\..*$/, '');
-  const rawName = pick(cli.name, key.name, source.kind === 'plugin' ? undefined : pjName, fallbackName)!;
-  const name = validName(rawName, cli.name !== undefined ? '--name' : key.name !== undefined ? `${where}: tacd.name` : pjName !== undefined && source.kind === 'tac' ? `${where}: name` : 'package name');
+  const pjName = foreign ? undefined : str(pj?.name, `${where}: name`)?.replace(/^@[^/]+\//, '');
+  const rawName = pick(cli.name, key.name, pjName, fallbackName(source))!;
+  const name = validName(rawName, cli.name !== undefined ? '--name' : key.name !== undefined ? `${where}: tacd.name` : pjName !== undefined ? `${where}: name` : 'package name');
 
   const rawVersion = pick(cli.version, key.version, str(pj?.version, `${where}: version`));
   if (rawVersion === undefined) {
@@ -192,13 +233,13 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
     throw new DataError('ts2deb.spec.maintainer', `maintainer '${maintainer}': expected 'Name <email@example.org>'`, { field: 'maintainer' });
   }
 
-  const pjDescription = str(pj?.description, `${where}: description`);
+  const pjDescription = foreign ? undefined : str(pj?.description, `${where}: description`);
   const derived = source.kind === 'plugin' ? a.pluginDescription : pjDescription;
-  const summary = (pick(cli.description, key.description) ?? synopsis(derived ?? `${name} service`)).trim();
+  const summary = (pick(cli.description, key.description) ?? synopsis(derived ?? defaultSummary(source))).trim();
   if (summary === '' || summary.includes('\n') || summary.length > 80) {
     throw new DataError('ts2deb.spec.description', `description '${summary.slice(0, 40)}…': expected one line of 1 to 80 characters`, { field: 'description' });
   }
-  const description = pick(cli.longDescription, key.longDescription, longDescription(summary, source))!;
+  const description = wrapText(pick(cli.longDescription, key.longDescription, longDescription(summary, source))!, 72);
 
   const license = pick(cli.license, key.license, str(pj?.license, `${where}: license`), 'UNLICENSED')!;
   if (!/^[A-Za-z0-9.+_ ()-]+$/.test(license)) throw new DataError('ts2deb.spec.license', `license '${license}': expected an SPDX identifier such as MIT`, { field: 'license' });

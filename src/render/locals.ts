@@ -47,6 +47,8 @@ export interface ServiceLocals {
   readonly units: readonly string[];
   /** Whether an /etc/init.d/NAME script is shipped. */
   readonly initScript: boolean;
+  /** 'bundled': node is shipped at /usr/lib/NAME/node; 'system': /usr/bin/node from nodejs (>= 20). */
+  readonly runtime: 'bundled' | 'system';
 }
 
 /** Locals for templates/changelog.ejs (Debian changelog format). */
