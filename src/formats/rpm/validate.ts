@@ -115,7 +115,8 @@ function validateMeta(m: PackageMeta): void {
 
 function validateRelation(field: string, r: Relation, key: string): void {
   const alts = [r, ...(r.or ?? [])];
-  if (alts.length > 1 && key === 'provides') fail(field, 'a provide cannot have alternatives');
+  // rpmbuild: "No rich dependencies allowed for this type" (Provides, Obsoletes).
+  if (alts.length > 1 && (key === 'provides' || key === 'obsoletes')) fail(field, `${key} cannot have alternatives (rpm allows rich dependencies only in requires, recommends, suggests and conflicts)`);
   alts.forEach((a, j) => {
     const f = j === 0 ? field : `${field}.or[${j - 1}]`;
     if (!/^[^\s,()<>=]+$/.test(a.name) || CONTROL.test(a.name)) fail(`${f}.name`, `'${a.name}' is not a valid dependency name (no spaces, commas, parentheses or operators)`);

@@ -4,7 +4,8 @@ import { createGzip } from 'node:zlib';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { filter, haveProgram, run, type RunResult } from '../../../src/core/exec.js';
+import { haveProgram, run, type RunResult } from '../../../src/core/exec.js';
+import { xzCompressor } from '../../../src/core/xz.js';
 import type { Compressor, PackagePlan, PayloadEntry } from '../../../src/formats/plan.js';
 import { writeRpm, type RpmOptions } from '../../../src/formats/rpm/rpm.js';
 
@@ -28,13 +29,8 @@ export const gzip = (level = 9): Compressor => ({
   },
 });
 
-export const xz = (level = 6): Compressor => ({
-  name: 'xz',
-  level,
-  async compress(input) {
-    return filter('xz', ['-c', `-${level}`, '-T1'], input);
-  },
-});
+/** src/core/xz.ts, with the level recorded (PAYLOADFLAGS). */
+export const xz = (level = 6): Compressor => ({ ...xzCompressor(level), level });
 
 export function tmp(prefix: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), `tacd-${prefix}-`));

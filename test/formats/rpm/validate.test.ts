@@ -40,6 +40,7 @@ test('meta fields', () => {
   expectField(withMeta({ changelog: [{ time: 1, author: 'a', version: '1-1', changes: [] }] }), 'meta.changelog[0].changes', /at least one/);
   expectField(withMeta({ relations: { depends: [{ name: 'a b' }] } }), 'meta.relations.depends[0].name', /not a valid dependency name/);
   expectField(withMeta({ relations: { depends: [{ name: 'a', op: '>=' }] } }), 'meta.relations.depends[0]', /op and version/);
+  expectField(withMeta({ relations: { obsoletes: [{ name: 'a', or: [{ name: 'b' }] }] } }), 'meta.relations.obsoletes[0]', /cannot have alternatives/);
 });
 
 test('payload entries', () => {
@@ -74,4 +75,21 @@ test('rpmFileName maps Debian architectures', () => {
   assert.equal(rpmFileName({ ...m, epoch: 2 }), 'tacd-fixture-1.2.3-1.x86_64.rpm', 'the epoch is not part of the file name');
   assert.equal(rpmFileName(m, { source: true }), 'tacd-fixture-1.2.3-1.src.rpm');
   assert.throws(() => rpmFileName({ ...m, arch: 'vax' }), DataError);
+});
+
+test('a file whose content changes between the digest pass and the payload pass is refused', async () => {
+  let opens = 0;
+  const flaky = {
+    size: 4,
+    open: () =>
+      (async function* () {
+        opens++;
+        yield new Uint8Array(opens === 1 ? 4 : 5);
+      })(),
+  };
+  const plan = withPayload({ kind: 'file', path: '/opt/flaky', mode: 0o644, data: flaky });
+  await assert.rejects(writeRpm(plan, { compression: gzip() }), (e: unknown) => e instanceof DataError && /opt\/flaky/.test(e.message) && /declared size 4/.test(e.message));
+  // And a wrong declared size is caught on the first pass.
+  const short = withPayload({ kind: 'file', path: '/opt/short', mode: 0o644, data: { size: 10, open: flaky.open } });
+  await assert.rejects(writeRpm(short, { compression: gzip() }), (e: unknown) => e instanceof DataError && e.field === 'payload.data');
 });
