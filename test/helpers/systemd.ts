@@ -44,6 +44,13 @@ function skipOrFail(t: TestContext, reason: string): void {
   t.skip(reason);
 }
 
+/** True (after t.skip(reason)) when systemd tests cannot run here: `if (await skipUnlessSystemd(t)) return;` */
+export async function skipUnlessSystemd(t: TestContext): Promise<boolean> {
+  const reason = await systemdSkipReason();
+  if (reason) skipOrFail(t, reason);
+  return reason !== undefined;
+}
+
 /** The cached rootfs for `options`, or undefined after t.skip(reason). */
 export async function rootfsOrSkip(t: TestContext, options: RootfsOptions = {}): Promise<Rootfs | undefined> {
   const reason = await systemdSkipReason();

@@ -13,7 +13,11 @@ import { run } from '../../src/core/exec.js';
 import { TacError } from '../../src/core/errors.js';
 import { bootContainer, cleanupStaleContainers, containerStateRoot } from '../../src/verify/container.js';
 import { hostNodeDeb, mountPoints } from '../../src/verify/rootfs.js';
-import { bootOrSkip, LIFECYCLE_ROOTFS, rootfsOrSkip, systemdSkipReason, withSystemd } from '../helpers/systemd.js';
+import { bootOrSkip, LIFECYCLE_ROOTFS, rootfsOrSkip, skipUnlessSystemd, withSystemd } from '../helpers/systemd.js';
+
+// Every test here boots the same image as the package lifecycle suites, so a
+// fresh CI host builds one rootfs, not two.
+const ROOTFS = LIFECYCLE_ROOTFS;
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -23,9 +27,9 @@ function noMountsUnder(dir: string): void {
 }
 
 test('rootfs: built once, then reused from the cache', async (t) => {
-  const first = await rootfsOrSkip(t);
+  const first = await rootfsOrSkip(t, ROOTFS);
   if (!first) return;
-  const again = await rootfsOrSkip(t);
+  const again = await rootfsOrSkip(t, ROOTFS);
   assert.ok(again?.cached, 'second lookup must hit the cache');
   assert.equal(again.path, first.path);
   assert.ok(existsSync(path.join(first.path, 'lib/systemd/systemd')));
@@ -37,7 +41,7 @@ test('rootfs: built once, then reused from the cache', async (t) => {
 });
 
 test('boot to running, exec, copyIn through absolute symlinks, host network, teardown', async (t) => {
-  const c = await bootOrSkip(t);
+  const c = await bootOrSkip(t, { rootfs: ROOTFS });
   if (!c) return;
   let teardownMs = 0;
   const server = http.createServer((_, res) => res.end('hello from the host'));
@@ -84,7 +88,7 @@ test('boot to running, exec, copyIn through absolute symlinks, host network, tea
 });
 
 test('a transient unit (systemd-run) is active, then stopped', async (t) => {
-  await withSystemd(t, {}, async (c) => {
+  await withSystemd(t, { rootfs: ROOTFS }, async (c) => {
     await c.exec(['systemd-run', '--unit=tacd-transient', '--service-type=exec', '/bin/sleep', 'infinity'], { check: true });
     assert.equal(await c.waitForUnitState('tacd-transient.service', ['active']), 'active');
     const p = await c.unitProperties('tacd-transient.service', ['MainPID', 'SubState']);
@@ -160,11 +164,11 @@ fi
 }
 
 test('.deb lifecycle: postinst enables and starts the unit, purge removes it', async (t) => {
-  if (await systemdSkipReason()) return void (await bootOrSkip(t)); // skips loudly
+  if (await skipUnlessSystemd(t)) return;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-deb-'));
   try {
     const deb = await buildSleeperDeb(dir);
-    await withSystemd(t, {}, async (c) => {
+    await withSystemd(t, { rootfs: ROOTFS }, async (c) => {
       const t0 = Date.now();
       const inst = await c.installDeb(deb);
       assert.equal(inst.exitCode, 0, inst.stderr);
@@ -188,7 +192,7 @@ test('.deb lifecycle: postinst enables and starts the unit, purge removes it', a
 });
 
 test('a unit that exits at once is seen as failed', async (t) => {
-  await withSystemd(t, {}, async (c) => {
+  await withSystemd(t, { rootfs: ROOTFS }, async (c) => {
     await c.writeFile('/etc/systemd/system/tacd-fails.service', '[Service]\nExecStart=/bin/sh -c "echo tacd-fails-now; exit 3"\n');
     await c.exec(['systemctl', 'daemon-reload'], { check: true });
     await c.exec(['systemctl', 'start', '--no-block', 'tacd-fails.service'], { check: true });
@@ -201,8 +205,7 @@ test('a unit that exits at once is seen as failed', async (t) => {
 });
 
 test('stale state of a crashed run is unmounted and removed', async (t) => {
-  const reason = await systemdSkipReason();
-  if (reason) return void (await bootOrSkip(t));
+  if (await skipUnlessSystemd(t)) return;
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-stale-'));
   const dir = path.join(root, 'tacd-crashed');
   await fs.mkdir(path.join(dir, 'rw'), { recursive: true });
@@ -221,7 +224,7 @@ test('stale state of a crashed run is unmounted and removed', async (t) => {
 });
 
 test('lifecycle rootfs variant: host Node 20 as nodejs, rpm inside', async (t) => {
-  await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS }, async (c) => {
+  await withSystemd(t, { rootfs: ROOTFS }, async (c) => {
     t.diagnostic(`timing: boot (lifecycle rootfs) ${secs(c.bootMs)}`);
     const node = await c.exec(['node', '--version']);
     assert.equal(node.stdout.trim(), `v${process.versions.node}`, node.stderr);
@@ -233,14 +236,14 @@ test('lifecycle rootfs variant: host Node 20 as nodejs, rpm inside', async (t) =
   });
 });
 
-test('hostNodeDeb() is cached and installs with dpkg -i on the base rootfs', async (t) => {
-  if (await systemdSkipReason()) return void (await bootOrSkip(t));
+test('hostNodeDeb() is cached and (re)installs with dpkg -i', async (t) => {
+  if (await skipUnlessSystemd(t)) return;
   const t0 = Date.now();
   const deb = await hostNodeDeb({ onProgress: (l) => t.diagnostic(l) });
   const again = await hostNodeDeb();
   assert.equal(again.path, deb.path);
   t.diagnostic(`timing: hostNodeDeb (${deb.source}, ${deb.version}) ${secs(Date.now() - t0)}`);
-  await withSystemd(t, {}, async (c) => {
+  await withSystemd(t, { rootfs: ROOTFS }, async (c) => {
     const t1 = Date.now();
     const r = await c.installDeb(deb.path);
     assert.equal(r.exitCode, 0, r.stderr);
@@ -250,7 +253,7 @@ test('hostNodeDeb() is cached and installs with dpkg -i on the base rootfs', asy
 });
 
 test('a rootfs that cannot boot fails with one clear line and leaves nothing behind', async (t) => {
-  if (await systemdSkipReason()) return void (await bootOrSkip(t));
+  if (await skipUnlessSystemd(t)) return;
   const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-empty-root-'));
   const stateRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-state-'));
   try {
