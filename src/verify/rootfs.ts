@@ -601,10 +601,12 @@ async function build(plan: BuildPlan): Promise<{ entry: string; buildMs: number 
     progress(`${builder} took ${((Date.now() - t0) / 1000).toFixed(1)} s; configuring the image`);
     await configureImage(scratch);
 
+    const tCopy = Date.now();
     await fs.rm(stage, { recursive: true, force: true });
     await fs.mkdir(stage, { recursive: true });
     await run('cp', ['-a', `${scratch}/.`, path.join(stage, 'root')]);
     await fs.chmod(path.join(stage, 'root'), 0o755);
+    progress(`copied into the cache in ${((Date.now() - tCopy) / 1000).toFixed(1)} s`);
     const buildMs = Date.now() - t0;
     const meta: RootfsMeta = {
       recipe: RECIPE_VERSION,
