@@ -9,35 +9,7 @@ import { rmSync } from 'node:fs';
 import type { Container } from '../../src/verify/container.js';
 import { LIFECYCLE_ROOTFS, withSystemd } from '../helpers/systemd.js';
 import { buildPackage, tempDir } from './helpers.js';
-
-async function probe(c: Container, port: number): Promise<string> {
-  const r = await c.exec(['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'ping\\n' >&3 && timeout 3 head -c 5 <&3`]);
-  return r.stdout;
-}
-
-async function waitPort(c: Container, port: number): Promise<string> {
-  let last = '';
-  for (let i = 0; i < 50; i++) {
-    last = await probe(c, port);
-    if (last === 'ping\n') return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return last;
-}
-
-async function prop(c: Container, unit: string, p: string): Promise<string> {
-  return (await c.unitProperties(unit, [p]))[p] ?? '';
-}
-
-async function cursor(c: Container): Promise<string> {
-  const r = await c.exec(['journalctl', '-n', '0', '--show-cursor', '-q']);
-  return /cursor: (.*)/.exec(r.stdout)?.[1]?.trim() ?? '';
-}
-
-async function startsSince(c: Container, cur: string, unit: string): Promise<number> {
-  const r = await c.exec(['journalctl', `--after-cursor=${cur}`, '-u', unit, '-o', 'cat', '--no-pager']);
-  return r.stdout.split('\n').filter((l) => l.startsWith('Started ')).length;
-}
+import { prop, startsSince, cursor, waitPort } from './probe.js';
 
 async function install(c: Container, deb: string): Promise<void> {
   const r = await c.installDeb(deb);
@@ -100,6 +72,21 @@ test('deb lifecycle: --plugin echo, --runtime system', { timeout: 300_000 }, asy
     const v2 = await buildPackage('ts2deb', args('2.0.0'));
     const v3 = await buildPackage('ts2deb', args('3.0.0'));
     await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS }, (c) => lifecycle(c, { name: 'echo', port: 7001, v1, v2, v3 }));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('deb lifecycle: --runtime bundled on port 80, bound as the unprivileged user', { timeout: 300_000 }, async (t) => {
+  const out = tempDir();
+  try {
+    const args = (v: string) => ['--plugin', 'echo', '--name', 'echo80', '--runtime', 'bundled', '--set-version', v, '--output', out, '--', '--port', '80'];
+    const v1 = await buildPackage('ts2deb', args('1.0.0'));
+    const v2 = await buildPackage('ts2deb', args('2.0.0'));
+    const v3 = await buildPackage('ts2deb', args('3.0.0'));
+    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS }, async (c) => {
+      await lifecycle(c, { name: 'echo80', port: 80, v1, v2, v3 });
+    });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
