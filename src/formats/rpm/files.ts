@@ -259,7 +259,8 @@ export function putFileTags(h: HeaderBuilder, files: readonly RpmFile[], mtime: 
   h.strings(RPMTAG_FILEUSERNAME, files.map((f) => f.user));
   h.strings(RPMTAG_FILEGROUPNAME, files.map((f) => f.group));
   h.int32(RPMTAG_FILEVERIFYFLAGS, files.map((f) => f.verifyFlags));
-  h.int32(RPMTAG_FILEDEVICES, files.map(() => 1));
+  // rpmbuild records device 0 for a %ghost that does not exist in the buildroot, 1 otherwise.
+  h.int32(RPMTAG_FILEDEVICES, files.map((f) => (f.entry.kind === 'ghost' ? 0 : 1)));
   h.int32(RPMTAG_FILEINODES, files.map((_, i) => i + 1));
   h.strings(RPMTAG_FILELANGS, files.map(() => ''));
   h.int32(RPMTAG_FILECOLORS, files.map((f) => f.color));

@@ -51,7 +51,8 @@ export function putScripts(h: HeaderBuilder, scripts: Scripts | undefined): Dep[
   for (const [key, bodyTag, progTag, sense] of SCRIPTLETS) {
     const body = scripts[key];
     if (body === undefined || body.trim() === '') continue;
-    h.string(bodyTag, body);
+    // rpmbuild strips trailing whitespace from scriptlet bodies (stripTrailingBlanksStringBuf).
+    h.string(bodyTag, body.replace(/\s+$/, ''));
     h.string(progTag, SCRIPT_INTERPRETER);
     deps.push({ name: SCRIPT_INTERPRETER, flags: RPMSENSE_INTERP | sense, version: '' });
   }
