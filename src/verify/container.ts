@@ -11,6 +11,19 @@
  * console.log, owner.json}. stateRoot defaults to env TACD_STATE_DIR or
  * /run/tacd/containers. cleanupStaleContainers() tears down what a crashed
  * process left there (its recorded owner process is gone).
+ *
+ * Usage:
+ *   await withContainer({ rootfs: { hostNode: true, extraPackages: ['rpm'] } }, async (c) => {
+ *     await c.installDeb('out/echo_1.0-1_all.deb');           // dpkg -i (copied in first)
+ *     await c.waitForUnitState('echo.service', ['active']);
+ *     (await c.exec(['curl', '-sf', 'http://127.0.0.1:8080/'])).stdout;
+ *     await c.journal('echo.service');
+ *   });
+ * `hostNode: true` bakes the host's Node (>= 20) into the image as package
+ * `nodejs` (rootfs.ts hostNodeDeb()), so `Depends: nodejs (>= 20)` installs
+ * offline; Debian bookworm's own nodejs is 18. `extraPackages: ['rpm']` adds
+ * Debian's rpm (database in /var/lib/rpm) for `rpm -ivh --nodeps` tests.
+ * Without hostNode, c.installDeb((await hostNodeDeb()).path) installs it later.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs, existsSync, readFileSync, readdirSync } from 'node:fs';
