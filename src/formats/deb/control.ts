@@ -12,7 +12,7 @@ import type { PackageMeta, Relation } from '../plan.js';
 /** [epoch:]upstream[-revision]; epoch 0 is omitted (dpkg treats 0:v and v as equal). */
 export function debVersion(meta: Pick<PackageMeta, 'version' | 'release' | 'epoch'>): string {
   const epoch = meta.epoch !== undefined && meta.epoch > 0 ? `${meta.epoch}:` : '';
-  const revision = meta.release !== '' ? `-${meta.release}` : '';
+  const revision = meta.release ? `-${meta.release}` : '';
   return `${epoch}${meta.version}${revision}`;
 }
 

@@ -7,12 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import tarStreamWriter from 'tar-stream';
 import { xzCompressor } from '../../../src/core/xz.js';
+import { arChunks } from '../../../src/formats/archive/ar.js';
 import { gzipCompressor } from '../../../src/formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../../../src/formats/deb/deb.js';
 import type { FileData, PackagePlan } from '../../../src/formats/plan.js';
 import { assertGolden } from '../../helpers/golden.js';
-import { walkTar } from '../archive/tar-walk.js';
+import { collect, walkTar } from '../archive/tar-walk.js';
 import { LONG_PATH, LONG_TARGET, MTIME, NAME, POSTINST, PRERM, fixturePlan, have, sh } from './fixture.js';
 
 const HAVE_DPKG = have('dpkg-deb');
@@ -124,6 +126,54 @@ describe('the fixture .deb', () => {
       }
       assert.equal(readdirSync(path.join(out, 'usr/lib/tacd-fixture/helper-dir')).length, 0, 'the empty directory is there and empty');
     }
+  });
+
+  test('dpkg --unpack (dpkg\'s own tar parser, not GNU tar) installs it into a private root and registers the conffiles', (t) => {
+    if (!have('dpkg')) return t.skip('dpkg not installed: the package was not unpacked by dpkg itself');
+    const admin = path.join(dir, 'admin');
+    const inst = path.join(dir, 'inst');
+    for (const d of ['info', 'updates', 'triggers']) mkdirSync(path.join(admin, d), { recursive: true });
+    mkdirSync(inst);
+    writeFileSync(path.join(admin, 'status'), '');
+    writeFileSync(path.join(admin, 'available'), '');
+    // --unpack runs no postinst (it would call adduser); --force-depends: the private database is empty.
+    const root = process.getuid?.() === 0;
+    sh('dpkg', [`--admindir=${admin}`, `--instdir=${inst}`, '--force-depends', '--force-script-chrootless', ...(root ? [] : ['--force-not-root']), '--unpack', gzDeb]);
+    const status = readFileSync(path.join(admin, 'status'), 'utf8');
+    assert.match(status, /^Status: install ok unpacked$/m);
+    assert.match(status, /^Conffiles:\n \/etc\/default\/tacd-fixture newconffile\n \/etc\/tacd-fixture\/tacd-fixture\.conf newconffile$/m);
+    const listed = sh('dpkg', [`--admindir=${admin}`, '--listfiles', NAME]).trimEnd().split('\n');
+    assert.ok(listed.includes(LONG_PATH) && listed.includes(`/usr/lib/${NAME}/long-link.js`) && listed.includes(`/usr/lib/${NAME}/données-名前.js`), listed.join('\n'));
+    assert.equal(readlinkSync(path.join(inst, `usr/lib/${NAME}/long-link.js`)), LONG_TARGET);
+    assert.equal(lstatSync(path.join(inst, `usr/lib/${NAME}/helper`)).mode & 0o7777, 0o4755);
+    assert.equal(readFileSync(path.join(inst, LONG_PATH), 'utf8'), 'module.exports = 150;\n');
+    assert.ok(lstatSync(path.join(inst, `etc/${NAME}/${NAME}.conf.dpkg-new`)).isFile(), 'conffiles are unpacked as .dpkg-new until configured');
+    if (root) assert.equal(lstatSync(path.join(inst, `var/lib/${NAME}`)).uid, Number(sh('id', ['-u', 'nobody']).trim()), 'dpkg maps the owner name to the local uid');
+  });
+
+  test('negative control: the same package with a PAX data.tar (tar-stream, a long name) is rejected by dpkg', async (t) => {
+    if (!have('dpkg')) return t.skip('dpkg not installed: cannot show that dpkg rejects PAX');
+    const pack = tarStreamWriter.pack();
+    pack.entry({ name: './', type: 'directory', mode: 0o755 });
+    pack.entry({ name: `./${'p'.repeat(150)}`, mode: 0o644 }, 'pax\n');
+    pack.finalize();
+    const paxTar = await collect(pack as AsyncIterable<Buffer>);
+    assert.ok(walkTar(paxTar).some((h) => h.typeflag === 'x'), 'tar-stream wrote a PAX header for the long name');
+    const controlTar = spawnSync('dpkg-deb', ['--ctrl-tarfile', gzDeb], { maxBuffer: 1 << 24 }).stdout;
+    const compress = (b: Buffer) => gzipCompressor().compress((async function* () { yield b; })());
+    const bad = path.join(dir, 'pax.deb');
+    writeFileSync(bad, Buffer.concat(arChunks([
+      { name: 'debian-binary', data: new TextEncoder().encode('2.0\n'), mtime: MTIME },
+      { name: 'control.tar.gz', data: await compress(controlTar), mtime: MTIME },
+      { name: 'data.tar.gz', data: await compress(paxTar), mtime: MTIME },
+    ])));
+    const admin = path.join(dir, 'admin-pax');
+    for (const d of ['info', 'updates', 'triggers']) mkdirSync(path.join(admin, d), { recursive: true });
+    writeFileSync(path.join(admin, 'status'), '');
+    mkdirSync(path.join(dir, 'inst-pax'));
+    const r = spawnSync('dpkg', [`--admindir=${admin}`, `--instdir=${path.join(dir, 'inst-pax')}`, '--force-depends', '--force-not-root', '--unpack', bad], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /unsupported PAX tar header type/);
   });
 
   test('control.tar: md5sums match the files (md5sum -c), conffiles, script and control modes', (t) => {
