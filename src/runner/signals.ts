@@ -17,6 +17,7 @@
  *   for its inspector).
  */
 import type { IService } from '../application/service.js';
+import { disconnectAll } from '../application/internet/tcp-transport.js';
 import type { Logger } from '../application/logger/logger.js';
 import type { LogSetup } from './log-setup.js';
 import type { Notifier } from './sd-notify.js';
@@ -72,7 +73,12 @@ export function trackStops(root: IService): { pending(): IService[] } {
   };
 }
 
-/** Closes connections still open after the tree stopped (Twisted's "during shutdown" disconnectAll). */
+/**
+ * Closes connections still open after the tree stopped (Twisted's "during
+ * shutdown" disconnectAll): each service's `closeAllConnections()` (servers
+ * built on node:http, such as the web plugin, have their own), then every
+ * connection the framework's transports still hold, client side included.
+ */
 export function closeLeftoverConnections(root: IService): void {
   walkTree(root, (s) => {
     const o = s as unknown as Record<string, unknown>;
@@ -87,6 +93,7 @@ export function closeLeftoverConnections(root: IService): void {
       }
     }
   });
+  disconnectAll();
 }
 
 export interface ShutdownOptions {
