@@ -144,6 +144,7 @@ export function fixturePlan(overrides: Partial<PackagePlan['meta']> = {}, extraP
       { kind: 'file', path: '/usr/lib/tacd-fixture/helper', mode: 0o4755, data: enc.encode('#!/bin/sh\necho setuid\n') },
       { kind: 'file', path: '/usr/lib/tacd-fixture/grüße-✓.txt', mode: 0o644, data: enc.encode('UTF-8 name\n') },
       { kind: 'file', path: LONG_PATH, mode: 0o644, data: enc.encode('long path\n') },
+      { kind: 'file', path: '/usr/lib/tacd-fixture/with space.txt', mode: 0o644, data: enc.encode('a space\n') },
       { kind: 'file', path: '/usr/lib/tacd-fixture/blob.bin', mode: 0o644, data: streamed(200_003, 0xab) },
       { kind: 'symlink', path: '/usr/lib/tacd-fixture/current', mode: 0o777, target: 'app.js' },
       { kind: 'symlink', path: '/usr/lib/tacd-fixture/long-link', mode: 0o777, target: LONG_TARGET },

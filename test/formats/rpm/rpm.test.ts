@@ -410,3 +410,31 @@ test('source seam: lead type 1, SOURCEPACKAGE = 1, arch src, no SOURCERPM (paylo
   const q = await rpmq(['-qp', '--qf', '%{ARCH} %{SOURCEPACKAGE} %{SOURCERPM}\n', file]);
   assert.equal(q.stdout, 'src 1 (none)\n');
 });
+
+test('upgrade in a private root: scriptlet $1 counts and order, %config(noreplace) keeps local edits (.rpmnew)', async (t) => {
+  if (await needTools(t, 'rpm', 'ldd')) return;
+  if (process.getuid?.() !== 0) return t.skip('not root: rpm --root install needs chroot for scriptlets');
+  const root = path.join(work.dir, 'upgrade-root');
+  mkdirSync(root);
+  await shellRoot(root);
+  const rpm = (args: string[]) => run('rpm', ['--root', root, '--dbpath', '/var/lib/rpm', ...args], { allowFailure: true, env: { LC_ALL: 'C.UTF-8' } });
+  await rpm(['--initdb']);
+  assert.equal((await rpm(['-i', '--nodeps', pkg])).exitCode, 0);
+  const conf = path.join(root, 'etc/tacd-fixture/config.json');
+  writeFileSync(conf, '{"port": 9090}\n'); // the administrator's edit
+  const v2 = fixturePlan({ version: '1.2.4' });
+  const next: PackagePlan = {
+    ...v2,
+    payload: v2.payload.map((e) => (e.path === '/etc/tacd-fixture/config.json' && e.kind === 'file' ? { ...e, data: new TextEncoder().encode('{"port": 8081}\n') } : e)),
+  };
+  const file2 = await writeRpmFile(work.dir, next, {}, 'v2.rpm');
+  const up = await rpm(['-U', '--nodeps', file2]);
+  assert.equal(up.exitCode, 0, up.stderr);
+  assert.doesNotMatch(up.stdout + up.stderr, /scriptlet failed/i);
+  assert.match(up.stdout + up.stderr, /config\.json created as .*config\.json\.rpmnew/);
+  assert.equal(readFileSync(conf, 'utf8'), '{"port": 9090}\n', 'local edit kept');
+  assert.equal(readFileSync(conf + '.rpmnew', 'utf8'), '{"port": 8081}\n');
+  // New %pre/%post with 2 instances, then the old package's %preun/%postun with 1 left.
+  assert.equal(readFileSync(path.join(root, 'tacd-scriptlets.log'), 'utf8'), 'pre 1\npost 1\nposttrans\npre 2\npost 2\npreun 1\npostun 1\nposttrans\n');
+  assert.equal((await rpm(['-q', 'tacd-fixture'])).stdout.trim(), 'tacd-fixture-1.2.4-1.x86_64');
+});
