@@ -181,7 +181,16 @@ export function writeAtomically(dir: string, name: string, chunks: readonly Uint
 }
 
 function appSource(p: Parsed, io: CliIO): { source: AppSource; pluginDescription?: string } {
-  if (p.tac !== undefined) return { source: { kind: 'tac', file: p.tac } };
+  if (p.tac !== undefined) {
+    let isFile = false;
+    try {
+      isFile = statSync(p.tac).isFile();
+    } catch {
+      isFile = false;
+    }
+    if (!isFile) throw new NoInputError(p.tac, `tac file not found: ${p.tac}`, { code: 'ts2deb.tac.missing' });
+    return { source: { kind: 'tac', file: p.tac } };
+  }
   const ref = findPlugin(discoverPlugins(io.cwd, io.env), p.plugin!);
   if (ref.source !== 'built-in') {
     throw new UsageError(`plugin '${ref.name}' (from ${ref.source}) is not built in: package a tac file that uses it instead`, { code: 'ts2deb.plugin.notBuiltIn' });
