@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DataError } from '../../../src/core/errors.js';
@@ -50,4 +50,31 @@ test('names over 15 characters, with a slash or empty, and oversized members are
   assert.throws(() => arHeader('', 1, 0), DataError);
   assert.throws(() => arHeader('x', 10_000_000_000, 0), /size/);
   assert.throws(() => arHeader('x', 1, -5), /mtime/);
+});
+
+test('our member headers equal the ones dpkg-deb --build writes, byte for byte', (t) => {
+  if (!have('dpkg-deb')) return t.skip('dpkg-deb not installed: cannot compare ar headers with dpkg');
+  const dir = mkdtempSync(path.join(tmpdir(), 'tacd-ar-dpkg-'));
+  try {
+    const stage = path.join(dir, 'stage');
+    mkdirSync(path.join(stage, 'DEBIAN'), { recursive: true });
+    writeFileSync(path.join(stage, 'DEBIAN/control'), 'Package: archeck\nVersion: 1.0\nArchitecture: all\nMaintainer: A B <a@example.org>\nDescription: x\n y\n');
+    const out = path.join(dir, 'a.deb');
+    const r = spawnSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, out], { env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const deb = readFileSync(out);
+    let at = 8;
+    const names: string[] = [];
+    while (at < deb.length) {
+      const theirs = deb.subarray(at, at + 60);
+      const name = theirs.subarray(0, 16).toString().trim();
+      const size = Number(theirs.subarray(48, 58).toString().trim());
+      names.push(name);
+      assert.equal(Buffer.from(arHeader(name, size, 1700000000)).toString('latin1'), theirs.toString('latin1'), `header of ${name}`);
+      at += 60 + size + (size % 2);
+    }
+    assert.deepEqual(names, ['debian-binary', 'control.tar.xz', 'data.tar.xz']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -167,10 +167,7 @@ export async function fixturePlan(): Promise<PackagePlan> {
   };
 }
 
-/** True when `name` is on PATH. */
-export function have(name: string): boolean {
-  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name]).status === 0;
-}
+export { have } from '../archive/tar-walk.js';
 
 /** Runs a program and returns stdout; fails the test with its stderr on a non-zero exit. */
 export function sh(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; maxBuffer?: number } = {}): string {
