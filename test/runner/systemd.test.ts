@@ -14,7 +14,7 @@ import { RUNNER_FIXTURES } from './helpers.js';
 // ExecStopPost sees how the main process ended ($$ escapes systemd's own expansion); '+' runs it as root.
 const RECORD_EXIT = "ExecStopPost=+/bin/sh -c 'echo \"$$SERVICE_RESULT $$EXIT_CODE $$EXIT_STATUS\" > /run/tacd-exit'";
 
-function unit(description: string, execStart: string): string {
+function unit(description: string, execStart: string, extra: readonly string[] = []): string {
   return [
     '[Unit]',
     `Description=${description}`,
@@ -27,6 +27,7 @@ function unit(description: string, execStart: string): string {
     `ExecStart=${execStart}`,
     RECORD_EXIT,
     'TimeoutStartSec=30',
+    ...extra,
     '',
   ].join('\n');
 }
@@ -36,7 +37,7 @@ test('systemd Type=notify: `systemctl start` returns only once the port answers;
     const node = (await c.sh('command -v node')).stdout.trim();
     assert.ok(node, 'node is in the container image');
     const port = 18555;
-    await c.writeFile('/etc/systemd/system/tacd-echo.service', unit('tacd echo', `${node} /opt/tacd/bin/tacd.js --pidfile= echo --port ${port} --interface 127.0.0.1`));
+    await c.writeFile('/etc/systemd/system/tacd-echo.service', unit('tacd echo', `${node} /opt/tacd/bin/tacd.js --pidfile= echo --port ${port} --interface 127.0.0.1`, ['WatchdogSec=2', 'ExecReload=/bin/kill -HUP $MAINPID']));
     await c.writeFile('/srv/fail.tac.ts', fs.readFileSync(path.join(RUNNER_FIXTURES, 'fail-start.tac.ts.in')), 0o644);
     await c.writeFile('/etc/systemd/system/tacd-fail.service', unit('tacd failing app', `${node} /opt/tacd/bin/tacd.js --pidfile= -y /srv/fail.tac.ts`));
     await c.exec(['systemctl', 'daemon-reload'], { check: true });
@@ -56,6 +57,14 @@ test('systemd Type=notify: `systemctl start` returns only once the port answers;
     assert.doesNotMatch(info.stdout, /^<\d>/m);
     const errs = await c.sh('journalctl -u tacd-echo -p err -o cat --no-pager');
     assert.equal(errs.stdout.trim(), '');
+
+    // WATCHDOG=1 pings (every second, through systemd-notify) keep it alive past WatchdogSec=2.
+    await new Promise((r) => setTimeout(r, 4500));
+    assert.equal((await c.unitProperties('tacd-echo', ['ActiveState']))['ActiveState'], 'active', await c.journal('tacd-echo', 20));
+    // systemctl reload → SIGHUP → RELOADING=1, reload hooks, READY=1.
+    const reload = await c.exec(['systemctl', 'reload', 'tacd-echo'], { timeoutMs: 30_000 });
+    assert.equal(reload.exitCode, 0, reload.stderr);
+    assert.match(await c.journal('tacd-echo', 20), /Received SIGHUP, reopening log files and reloading\./);
 
     // systemctl stop: SIGTERM, graceful stop, the process dies by SIGTERM, which systemd counts as success.
     const stop = await c.exec(['systemctl', 'stop', 'tacd-echo'], { timeoutMs: 60_000 });
