@@ -132,6 +132,8 @@ function validatePath(field: string, p: string): void {
   }
   if (CONTROL.test(p)) fail(field, `'${JSON.stringify(p)}' contains a control character`);
   if (new TextEncoder().encode(p).length + 2 > CPIO_MAX_NAME) fail(field, `path is longer than ${CPIO_MAX_NAME - 3} bytes`);
+  // Shipping the same binary (node) in several packages makes build-id links collide.
+  if (p === '/usr/lib/.build-id' || p.startsWith('/usr/lib/.build-id/')) fail(field, `'${p}': build-id links must not be packaged (they collide between packages shipping the same binary)`);
 }
 
 function validateEntry(field: string, e: PayloadEntry): void {

@@ -51,6 +51,7 @@ test('payload entries', () => {
   expectField(withPayload({ kind: 'file', path: '/x', mode: 0o10000, data: new Uint8Array() }), `payload[${n}].mode`, /0\.\.0o7777/);
   expectField(withPayload({ kind: 'dir', path: '/usr/bin2', mode: 0o755, owner: 'bad user' }), `payload[${n}].owner`, /not a valid user/);
   expectField(withPayload({ kind: 'symlink', path: '/l', mode: 0o777, target: '' }), `payload[${n}].target`, /non-empty target/);
+  expectField(withPayload({ kind: 'symlink', path: '/usr/lib/.build-id/ab/cdef', mode: 0o777, target: '../../../bin/x' }), `payload[${n}].path`, /build-id/);
   // The app.js file used as a directory.
   const fileIdx = base.payload.findIndex((e) => e.path === '/usr/lib/tacd-fixture/app.js');
   expectField(withPayload({ kind: 'file', path: '/usr/lib/tacd-fixture/app.js/x', mode: 0o644, data: new Uint8Array() }), `payload[${fileIdx}].path`, /is a file but/);
