@@ -435,6 +435,9 @@ export async function ensureRootfs(options: RootfsOptions = {}): Promise<Rootfs>
       const entry = (await generations(cacheDir, suite, key)).at(-1);
       const meta = entry ? await readMeta(entry) : undefined;
       if (entry && meta && existsSync(path.join(entry, 'root', 'sbin', 'init')) && Date.now() - Date.parse(meta.builtAt) <= maxAgeMs) {
+        // meta.json's mtime records the last use; unused variants are pruned after UNUSED_DAYS
+        const now = new Date();
+        await fs.utimes(path.join(entry, 'meta.json'), now, now).catch(() => undefined);
         return { path: path.join(entry, 'root'), key, suite, packages, cached: true, elapsedMs: Date.now() - t0, buildMs: meta.buildMs };
       }
     }
@@ -518,15 +521,40 @@ async function pruneGenerations(cacheDir: string, suite: string, key: string, ke
   }
 }
 
-/** Scratch mounts and half-copied stages of builds that crashed (we hold the lock, so none is running). */
+/** Variants (any key) not used for this many days are removed before the next build. */
+const UNUSED_DAYS = 14;
+
+/**
+ * Scratch mounts and half-copied stages of builds that crashed (we hold the
+ * lock, so none is running), and entries unused for UNUSED_DAYS (no mount uses them).
+ */
+/** Removes stale scratch dirs and variants unused for 14 days from the cache (takes the build lock). */
+export async function pruneRootfsCache(cacheDir?: string): Promise<void> {
+  const dir = rootfsCacheDir(cacheDir);
+  if (!existsSync(dir)) return;
+  await withFileLock(path.join(dir, '.lock'), () => removeLeftovers(dir));
+}
+
 async function removeLeftovers(cacheDir: string): Promise<void> {
   for (const name of await fs.readdir(cacheDir).catch(() => [] as string[])) {
     const p = path.join(cacheDir, name);
-    if (name.startsWith('.build-')) {
+    if (/^[a-z0-9-]+-[0-9a-f]{16}\.\d{8}T\d{6}Z$/.test(name)) {
+      const st = await fs.stat(path.join(p, 'meta.json')).catch(() => undefined);
+      const unused = !st || Date.now() - st.mtimeMs > UNUSED_DAYS * 86_400_000;
+      if (unused && !usedByMount(path.join(p, 'root'))) {
+        await fs.rm(p, { recursive: true, force: true }).catch(() => undefined);
+      }
+    } else if (name.startsWith('.build-')) {
       if (await unmountIfMounted(p)) await fs.rm(p, { recursive: true, force: true }).catch(() => undefined);
     } else if (/\.new-\d+$/.test(name)) {
       await fs.rm(p, { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+  // build logs of variants that no longer exist
+  const left = await fs.readdir(cacheDir).catch(() => [] as string[]);
+  for (const log of left.filter((n) => n.endsWith('.log'))) {
+    const prefix = `${log.slice(0, -'.log'.length)}.`;
+    if (!left.some((n) => n.startsWith(prefix) && !n.endsWith('.log') && !n.includes('.new-'))) await fs.rm(path.join(cacheDir, log), { force: true }).catch(() => undefined);
   }
 }
 

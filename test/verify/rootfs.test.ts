@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { debianSourceLines, readAptSources, rootfsCacheDir } from '../../src/verify/rootfs.js';
+import { debianSourceLines, pruneRootfsCache, readAptSources, rootfsCacheDir } from '../../src/verify/rootfs.js';
 
 async function etcApt(files: Record<string, string>): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-apt-'));
@@ -94,5 +94,26 @@ test('the rootfs cache dir: TACD_ROOTFS_CACHE overrides the default', () => {
   } finally {
     if (saved === undefined) delete process.env.TACD_ROOTFS_CACHE;
     else process.env.TACD_ROOTFS_CACHE = saved;
+  }
+});
+
+test('pruneRootfsCache removes variants unused for 14 days, their logs and crashed stages', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-cache-'));
+  try {
+    const old = path.join(dir, 'bookworm-0123456789abcdef.20200101T000000Z');
+    const fresh = path.join(dir, 'bookworm-fedcba9876543210.20260101T000000Z');
+    for (const e of [old, fresh]) {
+      await fs.mkdir(path.join(e, 'root'), { recursive: true });
+      await fs.writeFile(path.join(e, 'meta.json'), '{}');
+    }
+    const longAgo = new Date(Date.now() - 15 * 86_400_000);
+    await fs.utimes(path.join(old, 'meta.json'), longAgo, longAgo);
+    await fs.writeFile(path.join(dir, 'bookworm-0123456789abcdef.log'), 'x');
+    await fs.writeFile(path.join(dir, 'bookworm-fedcba9876543210.log'), 'x');
+    await fs.mkdir(path.join(dir, 'bookworm-fedcba9876543210.20260202T000000Z.new-12345'));
+    await pruneRootfsCache(dir);
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['.lock', 'bookworm-fedcba9876543210.20260101T000000Z', 'bookworm-fedcba9876543210.log']);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
   }
 });
