@@ -303,7 +303,9 @@ async function resolveInside(rootDir: string, containerPath: string, createParen
     }
     const candidate = path.join(rootDir, ...resolved, part);
     const st = await fs.lstat(candidate).catch(() => undefined);
-    if (st?.isSymbolicLink() && parts.length > 0) {
+    // Every symlink is followed here, the last component's too: fs would otherwise
+    // follow an absolute target on the host.
+    if (st?.isSymbolicLink()) {
       if (++hops > 40) throw new TacError('tacd.verify.path', `too many symlinks resolving ${containerPath} in the container`);
       const target = await fs.readlink(candidate);
       if (target.startsWith('/')) resolved.length = 0;

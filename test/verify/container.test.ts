@@ -66,6 +66,11 @@ test('boot to running, exec, copyIn through absolute symlinks, host network, tea
     assert.equal((await c.exec(['cat', '/run/tacd-probe/probe'])).stdout, 'copied\n');
     assert.equal((await c.exec(['stat', '-c', '%a', '/run/tacd-probe/probe'])).stdout.trim(), '600');
     assert.ok(!existsSync('/run/tacd-probe'), 'copyIn escaped to the host /run');
+    // ... and so must an absolute symlink as the last component
+    await c.exec(['ln', '-s', '/run/tacd-link-target', '/etc/tacd-link'], { check: true });
+    await c.writeFile('/etc/tacd-link', 'through the link\n');
+    assert.equal((await c.exec(['cat', '/run/tacd-link-target'])).stdout, 'through the link\n');
+    assert.ok(!existsSync('/run/tacd-link-target'), 'writeFile escaped to the host /run');
     await c.writeFile('/etc/tacd-written', 'x');
     assert.equal((await c.readFile('/etc/tacd-written')).toString(), 'x');
 
