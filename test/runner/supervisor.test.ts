@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanEnv, exchange, finished, freePort, portAnswers, RUNNER_FIXTURES, startTacd, TACD_BIN, tempDir, waitFor } from './helpers.js';
+import { cleanEnv, exchange, finished, freePort, portAnswers, procStatus, RUNNER_FIXTURES, startTacd, TACD_BIN, tempDir, waitFor } from './helpers.js';
 
 test('JOURNAL_STREAM matching stdout: <N> priority prefixes, no timestamps, no daemonizing', async (t) => {
   const dir = tempDir();
@@ -23,6 +23,7 @@ test('JOURNAL_STREAM matching stdout: <N> priority prefixes, no timestamps, no d
   fs.closeSync(fd);
   const done = finished(child);
   await waitFor('port', () => portAnswers(port));
+  assert.equal(procStatus(child.pid!, 'Umask'), procStatus(process.pid, 'Umask'), 'no 0077 default umask under a supervisor');
   child.kill('SIGTERM');
   const r = await done;
   assert.equal(r.signal, 'SIGTERM', r.stderr);
