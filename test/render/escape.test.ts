@@ -1,0 +1,56 @@
+// The escapers every template uses: table-driven, one per target syntax.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { debContinuation, js, oneLine, rpmSpecText, sh, systemdArg, systemdValue } from '../../src/render/escape.js';
+import { exitCodeOf } from '../../src/core/errors.js';
+
+test('sh() quotes one POSIX shell word', () => {
+  const cases: [string, string][] = [
+    ['echo', 'echo'],
+    ['/usr/lib/x/node', '/usr/lib/x/node'],
+    ['--port=80', '--port=80'],
+    ['', "''"],
+    ['a b', "'a b'"],
+    ["it's", "'it'\\''s'"],
+    ['$HOME', "'$HOME'"],
+    ['`x`;rm -rf /', "'`x`;rm -rf /'"],
+    ['R&D', "'R&D'"],
+  ];
+  for (const [input, want] of cases) assert.equal(sh(input), want, JSON.stringify(input));
+});
+
+test('sh() output survives a real shell unchanged', async () => {
+  const { run } = await import('../../src/core/exec.js');
+  for (const s of ["it's", 'a  b', '$(id)', '"q"', '\\n', '*', '']) {
+    const r = await run('sh', ['-c', `printf '%s' ${sh(s)}`]);
+    assert.equal(r.stdout, s);
+  }
+});
+
+test('systemdValue() doubles % and refuses newlines and a trailing backslash', () => {
+  assert.equal(systemdValue('R&D 100% <fun>'), 'R&D 100%% <fun>');
+  assert.throws(() => systemdValue('a\nb'), (e: unknown) => exitCodeOf(e) === 65);
+  assert.throws(() => systemdValue('a\\'), /backslash/);
+});
+
+test('systemdArg() quotes a command-line word for systemd', () => {
+  const cases: [string, string][] = [
+    ['/usr/bin/node', '/usr/bin/node'],
+    ['--pidfile=', '--pidfile='],
+    ['TACD_ARGS=--port 7001', '"TACD_ARGS=--port 7001"'],
+    ['a"b', '"a\\"b"'],
+    ['50%', '"50%%"'],
+    ['$X', '"$$X"'],
+    ['back\\slash', '"back\\\\slash"'],
+  ];
+  for (const [input, want] of cases) assert.equal(systemdArg(input), want, JSON.stringify(input));
+  assert.throws(() => systemdArg('a\tb'), /control character/);
+});
+
+test('rpmSpecText() escapes macros; debContinuation() indents and dots blank lines', () => {
+  assert.equal(rpmSpecText('%{name} 100%'), '%%{name} 100%%');
+  assert.equal(debContinuation('a\n\nb'), ' a\n .\n b');
+  assert.equal(oneLine('x y'), 'x y');
+  assert.throws(() => oneLine('x\ny'));
+  assert.equal(js('</script>\u2028'), '"<\\/script>\\u2028"');
+});

@@ -1,0 +1,107 @@
+// Rendering: the built-in templates against golden files, the ban on `<%=`,
+// errors naming the template file and line, overrides by name.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { exitCodeOf, describeError } from '../../src/core/errors.js';
+import { run } from '../../src/core/exec.js';
+import { createRenderer, render, renderText, templateFile } from '../../src/render/render.js';
+import { TEMPLATE_NAMES, type ServiceLocals } from '../../src/render/locals.js';
+import { TEMPLATES_DIR } from '../../src/core/paths.js';
+import { assertGolden } from '../helpers/golden.js';
+
+export const SERVICE: ServiceLocals = {
+  name: 'echo',
+  summary: 'TCP echo server (R&D, 100%)',
+  homepage: 'https://example.org/echo',
+  family: 'deb',
+  user: 'echo',
+  group: 'echo',
+  createUser: true,
+  launch: ['/usr/lib/echo/node', '--enable-source-maps', '/usr/lib/echo/launcher.cjs'],
+  target: ['echo'],
+  envVar: 'TACD_ARGS',
+  defaultArgs: ['--port', '7001'],
+  envFile: '/etc/default/echo',
+  stateDir: '/var/lib/echo',
+  logsDir: '/var/log/echo',
+  runtimeDir: '/run/echo',
+  pidFile: '/run/echo/echo.pid',
+  logFile: '/var/log/echo/echo.log',
+  privilegedPort: false,
+  socketPorts: [],
+  units: ['echo.service'],
+  initScript: true,
+  runtime: 'bundled',
+};
+
+const SERVICE_TEMPLATES = ['systemd/service', 'deb/preinst', 'deb/postinst', 'deb/prerm', 'deb/postrm', 'rpm/pre', 'rpm/post', 'rpm/preun', 'rpm/postun', 'initd/debian', 'initd/redhat', 'default', 'sysusers', 'tmpfiles', 'lintian-overrides'] as const;
+
+test('every built-in template exists', () => {
+  for (const name of TEMPLATE_NAMES) assert.equal(templateFile(name), path.join(TEMPLATES_DIR, `${name}.ejs`));
+});
+
+test('service templates render as their golden files', () => {
+  for (const name of SERVICE_TEMPLATES) {
+    const family = name.startsWith('rpm/') || name === 'initd/redhat' ? 'rpm' : 'deb';
+    const envFile = family === 'rpm' ? '/etc/sysconfig/echo' : '/etc/default/echo';
+    assertGolden(`render/${name}.txt`, render(name, { ...SERVICE, family, envFile }));
+  }
+  const priv = render('systemd/service', { ...SERVICE, privilegedPort: true, socketPorts: [80], units: ['echo.socket', 'echo.service'] });
+  assertGolden('render/systemd/service-port80-socket.txt', priv);
+  assertGolden('render/systemd/socket.txt', render('systemd/socket', { ...SERVICE, socketPorts: [80] }));
+  assertGolden('render/changelog.txt', render('changelog', { name: 'echo', entries: [{ version: '1.0.0-1', distribution: 'unstable', urgency: 'medium', changes: ['First.'], author: 'Ann <ann@example.org>', date: 'Thu, 21 Sep 2026 00:00:00 +0000' }] }));
+  assertGolden('render/copyright.txt', render('copyright', { name: 'echo', source: 'https://example.org', holders: ['2026 Ann <ann@example.org>'], license: 'MIT', licenseText: 'line one\n\nline two', packagingHolders: ['2026 Ann <ann@example.org>'] }));
+});
+
+test('the unit keeps R&D as is (no HTML escaping) and doubles %', () => {
+  const unit = render('systemd/service', SERVICE);
+  assert.match(unit, /^Description=TCP echo server \(R&D, 100%%\)$/m);
+  assert.match(unit, /^ExecStart=\/usr\/lib\/echo\/node --enable-source-maps \/usr\/lib\/echo\/launcher\.cjs --nodaemon --pidfile= echo \$TACD_ARGS$/m);
+  assert.match(unit, /^Environment="TACD_ARGS=--port 7001"$/m);
+});
+
+test('maintainer scripts and init scripts are valid sh (sh -n)', async () => {
+  for (const name of SERVICE_TEMPLATES.filter((n) => n.startsWith('deb/') || n.startsWith('rpm/') || n.startsWith('initd/') || n === 'default')) {
+    const r = await run('sh', ['-n'], { input: render(name, SERVICE), allowFailure: true });
+    assert.equal(r.exitCode, 0, `${name}: ${r.stderr}`);
+  }
+});
+
+test("'<%=' is refused with the file and line", () => {
+  assert.throws(
+    () => renderText('line one\n<%= it.name %>\n', '/t/x.ejs', { name: 'a' }),
+    (e: unknown) => exitCodeOf(e) === 65 && /^\/t\/x\.ejs:2: '<%=' is not allowed/.test(describeError(e)),
+  );
+});
+
+test('a template that throws names its file and line', () => {
+  assert.throws(
+    () => renderText('a\nb\n<%- it.missing.deeper %>\n', '/t/bad.ejs', {}),
+    (e: unknown) => exitCodeOf(e) === 65 && /^\/t\/bad\.ejs:3: template failed to render: .*deeper/.test(describeError(e)),
+  );
+});
+
+test('a template with a syntax error names its file and line', () => {
+  assert.throws(
+    () => renderText('one\ntwo\n<% if (it.x { %>\nz\n<% } %>\n', '/t/syntax.ejs', {}),
+    (e: unknown) => exitCodeOf(e) === 65 && /^\/t\/syntax\.ejs:3: template does not compile/.test(describeError(e)),
+  );
+});
+
+test('--templates DIR overrides a template by name; others stay built-in', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tacd-tpl-'));
+  try {
+    mkdirSync(path.join(dir, 'systemd'));
+    writeFileSync(path.join(dir, 'systemd', 'service.ejs'), '# mine for <%- systemdValue(it.name) %>\n');
+    const r = createRenderer(dir);
+    assert.equal(r('systemd/service', SERVICE), '# mine for echo\n');
+    assert.match(r('default', SERVICE), /^TACD_ARGS='--port 7001'$/m);
+    assert.throws(() => createRenderer(path.join(dir, 'nope')), (e: unknown) => exitCodeOf(e) === 66);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
