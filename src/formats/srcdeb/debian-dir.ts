@@ -21,7 +21,8 @@
  *  - The plan's maintainer scripts become debian/NAME.preinst etc., byte for
  *    byte, without a #DEBHELPER# token: debhelper's own snippets are switched
  *    off in debian/rules (see rules.ts for why), so the token would expand to
- *    nothing; debian/source/lintian-overrides says so for lintian.
+ *    nothing. debian/source/lintian-overrides says so for lintian, and also
+ *    explains the prebuilt files of payload/ (lintian-overrides.ts).
  *  - Configuration files outside /etc go to debian/NAME.conffiles (debhelper
  *    marks everything under /etc by itself).
  *
@@ -36,6 +37,7 @@ import { validateDebPlan } from '../deb/validate.js';
 import type { FileData, PackagePlan, PayloadEntry, Relation } from '../plan.js';
 import { checkChangelog, renderChangelog, type ChangelogOptions } from './changelog.js';
 import { renderCopyright } from './copyright.js';
+import { prebuiltFiles, renderLintianOverrides } from './lintian-overrides.js';
 import { renderRules } from './rules.js';
 import { sourceFormat, type SourceFormat, type SourceFormatName } from './version.js';
 
@@ -153,19 +155,6 @@ export function renderReadmeSource(plan: PackagePlan, format: SourceFormat): str
   ].join('\n');
 }
 
-function lintianOverrides(plan: PackagePlan): string | undefined {
-  const scripts = (['preinst', 'postinst', 'prerm', 'postrm'] as const).filter((s) => plan.scripts?.[s] !== undefined);
-  const missing = scripts.filter((s) => !plan.scripts![s]!.includes('#DEBHELPER#'));
-  if (missing.length === 0) return undefined;
-  return [
-    "# The maintainer scripts are ts2deb's own and already contain what debhelper's",
-    '# systemd/init autoscripts would add; debian/rules turns every snippet generator',
-    '# off, so a #DEBHELPER# token would expand to nothing (see debian/rules).',
-    ...missing.map((s) => `maintainer-script-lacks-debhelper-token [debian/${plan.meta.name}.${s}]`),
-    '',
-  ].join('\n');
-}
-
 /** The bytes of a small file (units, default file, copyright), reading a stream if need be. */
 async function bytesOf(data: FileData): Promise<Uint8Array> {
   if (data instanceof Uint8Array) return data;
@@ -265,7 +254,8 @@ export async function debianDir(input: DebianDirInput): Promise<DebianDir> {
   add('rules', renderRules({ name, units: [...new Set(units)].sort(), keepUncompressed: keepUncompressed.sort(), modes }), 0o755);
   add('source/format', `${format}\n`);
   add('README.source', renderReadmeSource(plan, format));
-  const overrides = lintianOverrides(plan);
+  const payload = plan.payload.filter((e) => e.kind !== 'ghost' && !lifted.has(e.path));
+  const overrides = renderLintianOverrides(plan, await prebuiltFiles(payload));
   if (overrides !== undefined) add('source/lintian-overrides', overrides);
   if (conffiles.length > 0) add(`${name}.conffiles`, conffiles.sort().map((p) => `${p}\n`).join(''));
   for (const s of ['preinst', 'postinst', 'prerm', 'postrm'] as const) {
@@ -274,5 +264,5 @@ export async function debianDir(input: DebianDirInput): Promise<DebianDir> {
   }
 
   const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { format, files: sorted, payload: plan.payload.filter((e) => e.kind !== 'ghost' && !lifted.has(e.path)), changelog };
+  return { format, files: sorted, payload, changelog };
 }

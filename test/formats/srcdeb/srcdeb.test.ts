@@ -73,12 +73,33 @@ function build(tree: string): string {
   return sh('dpkg-buildpackage', ['-us', '-uc', '-b'], { cwd: tree });
 }
 
+/**
+ * The quilt fixture also carries what a real ts2deb payload has and lintian
+ * calls prebuilt: an ELF executable standing in for the bundled node (a copy
+ * of the host's /usr/bin/true, so the package is for the host architecture), a
+ * minified bundle and a long-line script.
+ */
+function withPrebuilt(plan: PackagePlan): PackagePlan {
+  const elf = readFileSync('/usr/bin/true');
+  const arch = sh('dpkg', ['--print-architecture']).trim();
+  return {
+    ...plan,
+    meta: { ...plan.meta, arch },
+    payload: [
+      ...plan.payload,
+      { kind: 'file', path: '/usr/lib/tacd-demo/node', mode: 0o755, data: { size: elf.length, open: async function* () { yield elf; } } },
+      { kind: 'file', path: '/usr/lib/tacd-demo/app.asar.unpacked/vendor.min.js', mode: 0o644, data: text('var a=1;\n') },
+      { kind: 'file', path: '/usr/lib/tacd-demo/app.asar.unpacked/bundle.js', mode: 0o644, data: text(`${'x=1;'.repeat(200)}\n`) },
+    ],
+  };
+}
+
 describe('Debian source package (3.0 quilt, xz) rebuilt with the real tools', { skip: SKIP }, () => {
   let dir: string;
   let names: string[];
   let rebuilt: string;
   let direct: string;
-  const demo = demoPlan();
+  const demo = { ...demoPlan(), plan: SKIP === undefined ? withPrebuilt(demoPlan().plan) : demoPlan().plan };
   const input: DebianSourceInput = {
     plan: demo.plan,
     changelog: demo.changelog,
@@ -122,10 +143,12 @@ describe('Debian source package (3.0 quilt, xz) rebuilt with the real tools', { 
     assert.match(r.stderr, /checksum|size/i);
   });
 
-  test("the rebuilt .deb has ts2deb's files, modes, owners and links", () => {
+  test("the rebuilt .deb has ts2deb's files, modes, owners and links; the prebuilt binary is not stripped", () => {
     // The changelog is gzipped by dh_compress (gzip -9n) instead of zlib: same text, other bytes.
     const ignore = /changelog\.Debian\.gz$/;
     assert.deepEqual(listing(rebuilt, ignore), listing(direct, ignore));
+    const node = (deb: string): Buffer => spawnSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xOf - ./usr/lib/tacd-demo/node', 'sh', deb], { maxBuffer: 1 << 28 }).stdout;
+    assert.ok(node(rebuilt).equals(node(direct)), 'usr/lib/tacd-demo/node differs (stripped?)');
   });
 
   test("the rebuilt .deb has ts2deb's control fields", () => {
@@ -173,6 +196,7 @@ describe('Debian source package (3.0 quilt, xz) rebuilt with the real tools', { 
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.deepEqual(tags.filter((l) => l.startsWith('E: ')), []);
     assert.deepEqual(tags.filter((l) => l.startsWith('W: ')), [], 'no warnings expected either');
+    assert.deepEqual(tags.filter((l) => /unused-override|mismatched-override/.test(l)), [], 'every override in debian/source/lintian-overrides is used');
   });
 
   test('byte-reproducible: the same input gives the same files', async () => {
