@@ -779,6 +779,18 @@ async function hostNodeDebLocked(dir: string, options: NodeDebOptions): Promise<
   const version = `${nodeVersion}-0tacd1`;
   const out = path.join(dir, `nodejs_${version}_${arch}.deb`);
   if (existsSync(out)) return { path: out, version, source: 'synthesized' };
+  // Only a self-contained node (NodeSource, nodejs.org, setup-node builds) can be
+  // copied alone; Debian's own links libnode.so and friends.
+  const ldd = await run('ldd', [nodeBin], { allowFailure: true });
+  const libs = [...ldd.stdout.matchAll(/^\s*(\S+\.so[^\s]*)/gm)].map((m) => m[1]!);
+  const foreign = libs.filter((l) => !/^(linux-vdso|linux-gate|ld-linux|libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s)[.-]/.test(path.basename(l)));
+  if (ldd.exitCode === 0 && foreign.length > 0) {
+    throw new TacError(
+      'tacd.verify.node',
+      `the running node (${nodeBin}) needs ${foreign.join(', ')}, so it cannot be packaged alone; use hostNodeDeb({ method: 'repack' }) (apt-get install dpkg-repack)`,
+      { exitCode: ExitCode.UNAVAILABLE },
+    );
+  }
   progress(`packaging the host's node ${nodeVersion} (${nodeBin}) as nodejs_${version}_${arch}.deb`);
   const tree = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-nodedeb-'));
   try {
