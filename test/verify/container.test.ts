@@ -277,3 +277,19 @@ test('a rootfs that cannot boot fails with one clear line and leaves nothing beh
     await fs.rm(stateRoot, { recursive: true, force: true });
   }
 });
+
+test('privateNetwork: loopback only; bindReadOnly: host files visible, not writable', async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const shared = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-bind-'));
+  await fs.writeFile(path.join(shared, 'hello'), 'from the host\n');
+  try {
+    await withSystemd(t, { rootfs: ROOTFS, privateNetwork: true, bindReadOnly: [shared] }, async (c) => {
+      const links = await c.exec(['ip', '-o', 'link', 'show'], { check: true });
+      assert.deepEqual(links.stdout.trim().split('\n').map((l) => l.split(':')[1]?.trim()), ['lo']);
+      assert.equal((await c.exec(['cat', path.join(shared, 'hello')])).stdout, 'from the host\n');
+      assert.notEqual((await c.exec(['touch', path.join(shared, 'x')])).exitCode, 0, 'bind mount is read-only');
+    });
+  } finally {
+    await fs.rm(shared, { recursive: true, force: true });
+  }
+});
