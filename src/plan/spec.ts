@@ -140,7 +140,7 @@ function pick<T>(...vals: readonly (T | undefined)[]): T | undefined {
  */
 export function wrapText(text: string, width: number): string {
   const out: string[] = [];
-  for (const para of text.replace(/\r\n/g, '\n').trim().split(/\n\s*\n/)) {
+  for (const para of text.replace(/\r\n/g, '\n').replace(/^\s*\n|\s+$/g, '').split(/\n\s*\n/)) {
     if (out.length) out.push('');
     const lines = para.split('\n');
     if (lines.some((l) => l.startsWith(' '))) {

@@ -1,0 +1,92 @@
+// The plan layout for deb and rpm, with the bundler and node reader faked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
+import { PROJECT_ROOT } from '../../src/core/paths.js';
+import { buildPlan, rfc2822, scriptHasCode, type PlanDeps } from '../../src/plan/build-plan.js';
+import { normalizeSpec, type SpecInput } from '../../src/plan/spec.js';
+import { createRenderer } from '../../src/render/render.js';
+import type { FileEntry, PackagePlan } from '../../src/formats/plan.js';
+
+const deps: PlanDeps = {
+  render: createRenderer(),
+  bundle: async () => ({ files: [{ rel: 'app.asar', data: new Uint8Array([1]), mode: 0o644 }, { rel: 'launcher.cjs', data: new Uint8Array([2]), mode: 0o644 }, { rel: 'app.asar.unpacked/native/a.node', data: new Uint8Array([3]), mode: 0o644 }], archiveSha256: 'ab'.repeat(32) }),
+  readNode: () => ({ arch: 'arm64', data: new Uint8Array([0x7f]) }),
+  mtime: 1790000000,
+};
+
+function spec(cli: SpecInput = {}, args = ['--port', '7001']) {
+  return normalizeSpec({ cli, source: { kind: 'plugin', plugin: 'echo', args }, cwd: PROJECT_ROOT, execPath: process.execPath, pluginDescription: 'A TCP echo server.' });
+}
+
+function files(plan: PackagePlan): Map<string, FileEntry> {
+  return new Map(plan.payload.filter((e): e is FileEntry => e.kind === 'file').map((e) => [e.path, e]));
+}
+
+const text = (e: FileEntry | undefined): string => Buffer.from(e!.data as Uint8Array).toString('utf8');
+
+test('deb layout: /lib unit, /etc/default and init.d conffiles, docs, bundled node', async () => {
+  const { plan } = await buildPlan(spec(), 'deb', deps);
+  const f = files(plan);
+  assert.equal(plan.meta.arch, 'arm64');
+  assert.equal(plan.meta.mtime, 1790000000);
+  assert.deepEqual([...f.keys()].sort(), [
+    '/etc/default/echo',
+    '/etc/init.d/echo',
+    '/lib/systemd/system/echo.service',
+    '/usr/lib/echo/app.asar',
+    '/usr/lib/echo/app.asar.unpacked/native/a.node',
+    '/usr/lib/echo/launcher.cjs',
+    '/usr/lib/echo/node',
+    '/usr/lib/sysusers.d/echo.conf',
+    '/usr/lib/tmpfiles.d/echo.conf',
+    '/usr/share/doc/echo/README.Debian',
+    '/usr/share/doc/echo/changelog.Debian.gz',
+    '/usr/share/doc/echo/copyright',
+    '/usr/share/lintian/overrides/echo',
+  ]);
+  assert.equal(f.get('/etc/default/echo')!.config, true);
+  assert.equal(f.get('/etc/init.d/echo')!.config, true);
+  assert.equal(f.get('/etc/init.d/echo')!.mode, 0o755);
+  assert.equal(f.get('/usr/lib/echo/node')!.mode, 0o755);
+  assert.match(text(f.get('/lib/systemd/system/echo.service')), /^ExecStart=\/usr\/lib\/echo\/node --enable-source-maps /m);
+  const gz = f.get('/usr/share/doc/echo/changelog.Debian.gz')!.data as Uint8Array;
+  assert.deepEqual([...gz.subarray(4, 8)], [0, 0, 0, 0], 'gzip header mtime is 0');
+  assert.equal(gz[3]! & 0x08, 0, 'gzip header carries no file name');
+  assert.match(gunzipSync(gz).toString(), new RegExp(`\\n -- tacd developers <tacd@example.org>  ${rfc2822(1790000000).replace(/[+]/g, '\\+')}\\n`));
+  assert.deepEqual(Object.keys(plan.scripts!).sort(), ['postinst', 'postrm', 'prerm'], 'the empty preinst is not shipped');
+  const names = plan.meta.relations!.depends!.map((r) => r.name);
+  assert.deepEqual(names, ['adduser', 'libc6', 'libgcc-s1', 'libstdc++6']);
+  const dirs = plan.payload.filter((e) => e.kind === 'dir').map((e) => e.path);
+  assert.ok(dirs.includes('/usr/lib/echo') && dirs.includes('/usr/lib/echo/app.asar.unpacked/native'));
+});
+
+test('rpm layout: /usr/lib unit, /etc/sysconfig config, preset, license, system runtime', async () => {
+  const { plan } = await buildPlan(spec({ runtime: 'system' }), 'rpm', deps);
+  const f = files(plan);
+  assert.equal(plan.meta.arch, 'all');
+  for (const p of ['/usr/lib/systemd/system/echo.service', '/etc/sysconfig/echo', '/etc/rc.d/init.d/echo', '/usr/lib/systemd/system-preset/90-echo.preset', '/usr/share/licenses/echo/copyright', '/usr/share/doc/echo/README']) {
+    assert.ok(f.has(p), p);
+  }
+  assert.ok(!f.has('/usr/lib/echo/node'));
+  assert.equal(f.get('/etc/sysconfig/echo')!.config, true);
+  assert.equal(f.get('/usr/share/licenses/echo/copyright')!.license, true);
+  assert.equal(f.get('/usr/share/doc/echo/README')!.doc, true);
+  assert.match(text(f.get('/usr/lib/systemd/system/echo.service')), /^ExecStart=\/usr\/bin\/node /m);
+  assert.match(text(f.get('/usr/lib/systemd/system/echo.service')), /^EnvironmentFile=-\/etc\/sysconfig\/echo$/m);
+  assert.deepEqual(plan.meta.relations!.depends, [{ name: 'nodejs', op: '>=', version: '20' }]);
+  assert.deepEqual(Object.keys(plan.scripts!).sort(), ['postinst', 'postrm', 'preinst', 'prerm']);
+});
+
+test('--arch must agree with the bundled node; socket activation adds a socket unit', async () => {
+  await assert.rejects(buildPlan(spec({ arch: 'amd64' }), 'deb', deps), /--arch amd64 does not match the node binary .* which is arm64/);
+  const { plan } = await buildPlan(spec({ socketActivation: true, runtime: 'system' }), 'deb', deps);
+  const f = files(plan);
+  assert.match(text(f.get('/lib/systemd/system/echo.socket')), /^ListenStream=7001$/m);
+  assert.match(text(f.get('/lib/systemd/system/echo.service')), /^Requires=echo\.socket$/m);
+});
+
+test('scriptHasCode ignores comments, set -e and exit 0', () => {
+  assert.equal(scriptHasCode('#!/bin/sh\n# x\nset -e\n\nexit 0\n'), false);
+  assert.equal(scriptHasCode('#!/bin/sh\nset -e\ntrue\n'), true);
+});
