@@ -31,6 +31,7 @@
  * owned by root (a rebuild with Rules-Requires-Root: no makes everything
  * root:root; create the owner in postinst and chown there).
  */
+import { gunzipSync } from 'node:zlib';
 import { DataError } from '../../core/errors.js';
 import { formatRelations, renderDescription } from '../deb/control.js';
 import { validateDebPlan } from '../deb/validate.js';
@@ -48,7 +49,11 @@ export const BUILD_DEPENDS = `debhelper-compat (= ${DEBHELPER_COMPAT})`;
 /** What the caller supplies besides the plan. */
 export interface DebianDirInput {
   readonly plan: PackagePlan;
-  /** debian/changelog as ts2deb rendered it; default: rendered from plan.meta.changelog (see changelog.ts). */
+  /**
+   * debian/changelog as ts2deb rendered it. Default: the payload's
+   * /usr/share/doc/NAME/changelog.Debian.gz (or changelog.gz), decompressed;
+   * without one, rendered from plan.meta.changelog (see changelog.ts).
+   */
   readonly changelog?: string;
   readonly changelogOptions?: ChangelogOptions;
   /**
@@ -173,6 +178,18 @@ async function bytesOf(data: FileData): Promise<Uint8Array> {
   return out;
 }
 
+/** The text of the payload's gzipped Debian changelog, if it has one. */
+async function payloadChangelog(plan: PackagePlan): Promise<string | undefined> {
+  const doc = `/usr/share/doc/${plan.meta.name}`;
+  const e = plan.payload.find((p) => p.kind === 'file' && (p.path === `${doc}/changelog.Debian.gz` || p.path === `${doc}/changelog.gz`));
+  if (e === undefined || e.kind !== 'file') return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(gunzipSync(await bytesOf(e.data)));
+  } catch (cause) {
+    throw new DataError('tacd.srcdeb.changelog', `${e.path} in the payload is not a gzipped UTF-8 changelog`, { field: 'payload', cause });
+  }
+}
+
 /** Modes that `tar --no-same-permissions` + dh_fixperms would not reproduce by themselves. */
 function needsExplicitMode(e: PayloadEntry): boolean {
   const rel = e.path.slice(1);
@@ -200,7 +217,7 @@ export async function debianDir(input: DebianDirInput): Promise<DebianDir> {
   const format = sourceFormat(plan.meta, input.format);
   const name = plan.meta.name;
 
-  const changelog = input.changelog ?? renderChangelog(plan.meta, input.changelogOptions);
+  const changelog = input.changelog ?? (await payloadChangelog(plan)) ?? renderChangelog(plan.meta, input.changelogOptions);
   checkChangelog(changelog, plan.meta);
 
   const files = new Map<string, DebianFile>();
