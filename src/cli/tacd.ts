@@ -20,6 +20,8 @@ import { parseRunnerArgs, runnerHelp, type RunnerOptions } from '../runner/optio
 import { runApplication, tacdVersion, type RunDeps } from '../runner/run.js';
 import type { Outcome } from '../runner/signals.js';
 import { discoverPlugins, findPlugin, formatPluginList } from '../plugins/registry.js';
+import { getBundledApplication } from '../runner/bundled-app.js';
+import { asApplication } from '../runner/tac-module.js';
 
 /** What the body needs from the process, so tests can run it in-process. */
 export interface TacdIO {
@@ -40,8 +42,16 @@ function deps(io: TacdIO, argv: readonly string[]): RunDeps {
   };
 }
 
-/** The application builder for the options: a tac file, or a plugin under Application(tapname). Null when help was printed. */
+/**
+ * The application builder for the options: a tac file, a plugin under
+ * Application(tapname), or (in a packaged app, given neither) the bundled
+ * tac's application. Null when help was printed.
+ */
 async function applicationBuilder(opts: RunnerOptions, io: TacdIO): Promise<(() => Promise<Application>) | null> {
+  if (opts.tacFile === null && opts.plugin === null) {
+    const bundled = getBundledApplication();
+    return async () => asApplication(bundled, 'the bundled application');
+  }
   if (opts.tacFile !== null) {
     const file = opts.tacFile;
     // The loader pulls in esbuild: import it only for -y.
@@ -68,7 +78,8 @@ export async function tacd(argv: readonly string[], io: TacdIO): Promise<number 
     io.stdout.write(`tacd (the tacd daemon) ${tacdVersion()}\nnode ${process.version}\n`);
     return 0;
   }
-  if (opts.help || (opts.tacFile === null && opts.plugin === null)) {
+  const bundled = getBundledApplication() !== undefined;
+  if (opts.help || (opts.tacFile === null && opts.plugin === null && !bundled)) {
     io.stdout.write(runnerHelp() + '\n' + formatPluginList(discoverPlugins(io.cwd, io.env)));
     return 0;
   }

@@ -66,8 +66,19 @@ export async function spawnDaemon(o: DaemonParentOptions): Promise<number> {
     if (o.startTimeoutMs) timer = setTimeout(() => resolve('1 TimeoutError: the daemon did not report its startup in time'), o.startTimeoutMs);
   });
   (pipe as unknown as { destroy(): void }).destroy();
+  if (status === '0') {
+    child.unref();
+    return 0;
+  }
+  if (status === '') {
+    // No report at all: the daemon died early (its stderr is /dev/null); say how, and how to see why.
+    const end = await Promise.race([child.then((r) => r), new Promise<null>((r) => setTimeout(() => r(null), 1000).unref())]);
+    const how = end === null ? 'closed its status pipe' : end.signal ? `was killed by ${end.signal}` : `exited with status ${end.exitCode}`;
+    o.stderr.write(parentMessageFor(`1 the daemon ${how} before reporting its startup (run with --nodaemon to see its output)`));
+    child.unref();
+    return 1;
+  }
   child.unref();
-  if (status === '0') return 0;
   o.stderr.write(parentMessageFor(status));
   return 1;
 }

@@ -22,14 +22,12 @@ import { builtinModules } from 'node:module';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Message, Plugin } from 'esbuild';
 import { DataError, NoInputError } from '../core/errors.js';
-import { Application, isApplication } from '../application/application.js';
-import type { IService } from '../application/service.js';
+import type { Application } from '../application/application.js';
+import { asApplication } from './tac-module.js';
 
 /** The entry module of this tacd (dist/src/index.js), which `import 'tacd'` in a tac file maps to. */
 const TACD_ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
 
-export const NO_APPLICATION_MESSAGE =
-  "Could not find 'application' in the file. To use 'tacd -y', your .tac file must create a suitable object (e.g., by calling new Application()) and export it as 'application'";
 
 const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
 
@@ -130,18 +128,9 @@ export async function importTac(file: string): Promise<Record<string, unknown>> 
 }
 
 /**
- * Loads the tac's `application`. A bare IService is accepted too and put
- * under an Application named after the file.
- * @throws DataError (65) with Twisted's message when there is none.
+ * Loads the tac's `application` (see asApplication).
+ * @throws NoInputError / DataError as described above.
  */
 export async function loadApplication(file: string): Promise<Application> {
-  const mod = await importTac(file);
-  const app = mod['application'];
-  if (isApplication(app)) return app;
-  if (app && typeof (app as IService).startService === 'function' && typeof (app as IService).setServiceParent === 'function') {
-    const root = new Application(path.basename(file).replace(/\..*$/, ''));
-    await (app as IService).setServiceParent(root);
-    return root;
-  }
-  throw new DataError('tacd.tac.noApplication', `${file}: ${NO_APPLICATION_MESSAGE}`, { field: file });
+  return asApplication((await importTac(file))['application'], file);
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { parseRange, resolveRequestPath, contentTypeOf } from '../../src/plugins/web.js';
-import { finished, freePort, portAnswers, startTacd, tempDir, waitFor } from '../runner/helpers.js';
+import { finished, freePort, portAnswers, startTacd, tempDir, waitFor, waitForChildPort } from '../runner/helpers.js';
 
 interface Reply {
   status: number;
@@ -43,7 +43,7 @@ test('tacd web serves --path with content types, HEAD, ranges and directory hand
   const child = startTacd(['-n', '--pidfile=', 'web', '--port', String(port), '--interface', '127.0.0.1', '--path', root]);
   const done = finished(child);
   t.after(() => child.kill('SIGKILL'));
-  await waitFor('web port', () => portAnswers(port));
+  await waitForChildPort(child, port);
 
   let r = await request(port, '/');
   assert.equal(r.status, 200);

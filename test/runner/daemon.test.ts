@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { alive, cleanEnv, copyFixture, RUNNER_FIXTURES, exchange, finished, freePort, portAnswers, procStatus, runTacd, startTacd, stopDaemon, tempDir, waitFor } from './helpers.js';
+import { alive, cleanEnv, copyFixture, RUNNER_FIXTURES, exchange, finished, freePort, portAnswers, procStatus, runTacd, startTacd, stopDaemon, tempDir, waitFor, waitForChildPort } from './helpers.js';
 
 function readPidfile(file: string): number {
   return Number(fs.readFileSync(file, 'utf8').trim());
@@ -39,7 +39,7 @@ test('foreground: SIGTERM stops the tree and the process dies by SIGTERM (like t
     const port = await freePort();
     const child = startTacd(['-n', '--pidfile=', 'echo', '--port', String(port), '--interface', '127.0.0.1']);
     const done = finished(child);
-    await waitFor('port', () => portAnswers(port));
+    await waitForChildPort(child, port);
     child.kill(sig);
     const r = await done;
     assert.equal(r.signal, sig, `exit: ${r.code} ${r.stderr}`);
@@ -56,7 +56,7 @@ test('a stale pidfile is removed and the daemon starts', async (t) => {
   const port = await freePort();
   const child = startTacd(['-n', '--pidfile', pidfile, 'echo', '--port', String(port), '--interface', '127.0.0.1']);
   const done = finished(child);
-  await waitFor('port', () => portAnswers(port));
+  await waitForChildPort(child, port);
   assert.equal(readPidfile(pidfile), child.pid);
   child.kill('SIGTERM');
   const r = await done;
@@ -116,7 +116,7 @@ test('--umask is applied (explicit 027 → pidfile 0640); -n without --umask lea
   const port2 = await freePort();
   const child = startTacd(['-n', '--pidfile', path.join(dir, 'fg.pid'), 'echo', '--port', String(port2), '--interface', '127.0.0.1']);
   const done = finished(child);
-  await waitFor('port', () => portAnswers(port2));
+  await waitForChildPort(child, port2);
   assert.equal(procStatus(child.pid!, 'Umask'), procStatus(process.pid, 'Umask'));
   child.kill('SIGTERM');
   await done;
@@ -202,4 +202,12 @@ test('--uid nobody after binding a port below 1024 as root: the daemon runs as n
   assert.equal(procStatus(pid, 'Groups')!.trim(), '65534');
   assert.equal(await exchange(port, 'as nobody\n'), 'as nobody\n');
   assert.match(fs.readFileSync(path.join(dir, 'tacd.log'), 'utf8'), /set uid\/gid 65534\/65534/);
+});
+
+test('a daemon that dies before reporting: the parent exits 1 and says how it ended', async (t) => {
+  const dir = tempDir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const r = await runTacd(['--rundir', dir, '-y', path.join(RUNNER_FIXTURES, 'die-in-daemon.tac.mjs')], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'An error has occurred: the daemon exited with status 3 before reporting its startup (run with --nodaemon to see its output)\nPlease look at log file for more information.\n');
 });

@@ -157,3 +157,23 @@ export async function stopDaemon(pid: number, signal: NodeJS.Signals = 'SIGTERM'
   }
   await waitFor(`pid ${pid} to exit`, () => !alive(pid), 15_000);
 }
+
+/** Waits until `port` answers; fails at once (with the child's output) if the child exits first. */
+export async function waitForChildPort(child: ChildProcess, port: number, timeoutMs = 15_000): Promise<void> {
+  let out = '';
+  const collect = (d: Buffer): void => void (out += d.toString());
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  try {
+    await waitFor(`port ${port} (output so far: ${JSON.stringify(out)})`, () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`tacd exited (${child.exitCode ?? child.signalCode}) before port ${port} answered:\n${out}`);
+      return portAnswers(port);
+    }, timeoutMs);
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('timed out')) throw new Error(`timed out waiting for port ${port}; tacd said:\n${out}`);
+    throw e;
+  } finally {
+    child.stdout?.off('data', collect);
+    child.stderr?.off('data', collect);
+  }
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanEnv, exchange, finished, freePort, portAnswers, procStatus, RUNNER_FIXTURES, startTacd, TACD_BIN, tempDir, waitFor } from './helpers.js';
+import { cleanEnv, exchange, finished, freePort, portAnswers, procStatus, RUNNER_FIXTURES, startTacd, TACD_BIN, tempDir, waitFor, waitForChildPort } from './helpers.js';
 
 test('JOURNAL_STREAM matching stdout: <N> priority prefixes, no timestamps, no daemonizing', async (t) => {
   const dir = tempDir();
@@ -22,7 +22,7 @@ test('JOURNAL_STREAM matching stdout: <N> priority prefixes, no timestamps, no d
   });
   fs.closeSync(fd);
   const done = finished(child);
-  await waitFor('port', () => portAnswers(port));
+  await waitForChildPort(child, port);
   assert.equal(procStatus(child.pid!, 'Umask'), procStatus(process.pid, 'Umask'), 'no 0077 default umask under a supervisor');
   child.kill('SIGTERM');
   const r = await done;
@@ -39,7 +39,7 @@ test('JOURNAL_STREAM naming another file: ordinary timestamped text', async () =
   const port = await freePort();
   const child = startTacd(['-n', '--pidfile=', 'echo', '--port', String(port), '--interface', '127.0.0.1'], { env: cleanEnv({ JOURNAL_STREAM: '1:2' }) });
   const done = finished(child);
-  await waitFor('port', () => portAnswers(port));
+  await waitForChildPort(child, port);
   child.kill('SIGTERM');
   const r = await done;
   assert.match(r.stdout, /^\d{4}-\d\d-\d\dT\S+ \[tacd#info\] tacd /m);
@@ -55,7 +55,7 @@ test('socket activation: systemd-socket-activate --fdname=web hands its socket t
   const done = finished(child);
   t.after(() => child.kill('SIGKILL'));
   // The socket exists before tacd does; the first connection waits in its backlog until tacd adopts it.
-  await waitFor('activation socket', () => portAnswers(port));
+  await waitForChildPort(child, port);
   assert.equal(await exchange(port, 'adopted\n', '127.0.0.1', 3000), 'adopted\n');
   await waitFor('tacd started', () => child.exitCode === null);
   child.kill('SIGTERM');
