@@ -60,7 +60,7 @@ export interface ContainerOptions {
   readonly overlaySize?: string;
   /** Extra systemd-nspawn arguments. */
   readonly nspawnArgs?: readonly string[];
-  /** Keep the state dir (console.log, upper layer) on shutdown, for debugging. */
+  /** Keep the state dir's console.log after shutdown, for debugging (the writable layer is a tmpfs and goes). */
   readonly keepState?: boolean;
   /** Progress lines (rootfs build); default stderr. */
   readonly onProgress?: (line: string) => void;
