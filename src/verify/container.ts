@@ -148,7 +148,14 @@ function processStart(pid: number): string | undefined {
 }
 
 function alive(pid: number | undefined, start: string | undefined): boolean {
-  return pid !== undefined && start !== undefined && processStart(pid) === start;
+  if (pid === undefined || start === undefined || processStart(pid) !== start) return false;
+  try {
+    // a zombie (exited, not yet reaped) counts as gone
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 function childrenOf(pid: number): number[] {
