@@ -24,6 +24,7 @@ import { tarStream, type TarEntry } from '../archive/tar.js';
 import { debTree } from '../deb/tree.js';
 import type { Compressor, FileData, PackagePlan, PayloadEntry } from '../plan.js';
 import { debianDir, type DebianDirInput, type DebianFile } from './debian-dir.js';
+import { renderSourceChanges } from './changes.js';
 import { fileSums, renderDsc } from './dsc.js';
 import { fileVersion } from './version.js';
 
@@ -43,6 +44,8 @@ export interface DebianSourceInput extends DebianDirInput {
 export interface DebianSourceOptions {
   /** Compresses the tarballs; the extension (.gz or .xz) follows its name. */
   readonly compression: Compressor;
+  /** Also write NAME_VERSION_source.changes (unsigned), as dpkg-genchanges -S would. */
+  readonly changes?: boolean;
 }
 
 export interface OutputFile {
@@ -51,10 +54,14 @@ export interface OutputFile {
 }
 
 export interface DebianSource {
-  /** In .dsc order, the .dsc last: orig, debian, dsc (or: native tarball, dsc). */
+  /**
+   * In .dsc order, the .dsc after the tarballs: orig, debian, dsc (or: native
+   * tarball, dsc); then the _source.changes when asked for.
+   */
   readonly files: readonly OutputFile[];
 }
 
+const enc = new TextEncoder();
 const EXTENSION: Partial<Record<string, string>> = { gzip: 'gz', xz: 'xz' };
 
 function fail(field: string, message: string): never {
@@ -124,22 +131,27 @@ export async function writeDebianSource(input: DebianSourceInput, options: Debia
   const top = `${meta.name}-${meta.version}`;
   const base = `${meta.name}_${fileVersion(meta)}`;
 
-  const upstream: TarEntry[] = [dirEntry(`${top}/`, mtime)];
-  const debianTree = subtree('debian', plan, debianPayload(dir.files), mtime);
-  const out: OutputFile[] = [];
-  if (dir.format === '3.0 (native)') {
-    upstream.push(...subtree(`${top}/debian`, plan, debianPayload(dir.files), mtime));
+  const native = dir.format === '3.0 (native)';
+  const debianFiles = debianPayload(dir.files);
+  const upstream: TarEntry[] = [
+    dirEntry(`${top}/`, mtime),
+    ...(native ? subtree(`${top}/debian`, plan, debianFiles, mtime) : []),
+    ...subtree(`${top}/payload`, plan, dir.payload, mtime),
+    ...(sources.length > 0 ? subtree(`${top}/source`, plan, sources, mtime) : []),
+  ];
+  const compress = (entries: TarEntry[]): Promise<Uint8Array> => options.compression.compress(tarStream(entries));
+  const out: OutputFile[] = native
+    ? [{ name: `${base}.tar.${ext}`, bytes: await compress(upstream) }]
+    : [
+        { name: `${meta.name}_${meta.version}.orig.tar.${ext}`, bytes: await compress(upstream) },
+        { name: `${base}.debian.tar.${ext}`, bytes: await compress(subtree('debian', plan, debianFiles, mtime)) },
+      ];
+  const sums = out.map((f) => fileSums(f.name, f.bytes));
+  const dsc = { name: `${base}.dsc`, bytes: enc.encode(renderDsc(plan, dir.format, sums)) };
+  out.push(dsc);
+  if (options.changes === true) {
+    const changes = renderSourceChanges(plan, dir.changelog, [fileSums(dsc.name, dsc.bytes), ...sums]);
+    out.push({ name: `${base}_source.changes`, bytes: enc.encode(changes) });
   }
-  upstream.push(...subtree(`${top}/payload`, plan, dir.payload, mtime));
-  if (sources.length > 0) upstream.push(...subtree(`${top}/source`, plan, sources, mtime));
-
-  if (dir.format === '3.0 (native)') {
-    out.push({ name: `${base}.tar.${ext}`, bytes: await options.compression.compress(tarStream(upstream)) });
-  } else {
-    out.push({ name: `${meta.name}_${meta.version}.orig.tar.${ext}`, bytes: await options.compression.compress(tarStream(upstream)) });
-    out.push({ name: `${base}.debian.tar.${ext}`, bytes: await options.compression.compress(tarStream(debianTree)) });
-  }
-  const dsc = renderDsc(plan, dir.format, out.map((f) => fileSums(f.name, f.bytes)));
-  out.push({ name: `${base}.dsc`, bytes: new TextEncoder().encode(dsc) });
   return { files: out };
 }

@@ -23,7 +23,7 @@ const SKIP = MISSING.length > 0 ? `not installed: ${MISSING.join(', ')} (apt-get
 
 async function writeSet(dir: string, input: DebianSourceInput, compression: Compressor): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const { files } = await writeDebianSource(input, { compression });
+  const { files } = await writeDebianSource(input, { compression, changes: true });
   for (const f of files) writeFileSync(path.join(dir, f.name), f.bytes);
   return files.map((f) => f.name);
 }
@@ -121,8 +121,8 @@ describe('Debian source package (3.0 quilt, xz) rebuilt with the real tools', { 
     if (dir && process.env['TACD_KEEP_TMP'] !== '1') rmSync(dir, { recursive: true, force: true });
   });
 
-  test('file names: NAME_VERSION.orig.tar.xz, NAME_VERSION-REV.debian.tar.xz, NAME_VERSION-REV.dsc', () => {
-    assert.deepEqual(names, ['tacd-demo_1.2.3.orig.tar.xz', 'tacd-demo_1.2.3-1.debian.tar.xz', 'tacd-demo_1.2.3-1.dsc']);
+  test('file names: NAME_VERSION.orig.tar.xz, NAME_VERSION-REV.debian.tar.xz, NAME_VERSION-REV.dsc, _source.changes', () => {
+    assert.deepEqual(names, ['tacd-demo_1.2.3.orig.tar.xz', 'tacd-demo_1.2.3-1.debian.tar.xz', 'tacd-demo_1.2.3-1.dsc', 'tacd-demo_1.2.3-1_source.changes']);
     const orig = sh('tar', ['-tJf', path.join(dir, 'src', names[0]!)]).trimEnd().split('\n');
     assert.ok(orig.every((n) => n.startsWith('tacd-demo-1.2.3/')), orig.join('\n'));
     assert.ok(orig.includes('tacd-demo-1.2.3/payload/usr/lib/tacd-demo/run'));
@@ -188,6 +188,13 @@ describe('Debian source package (3.0 quilt, xz) rebuilt with the real tools', { 
     assert.equal(strip(theirs), strip(ours));
   });
 
+  test('the _source.changes is what dpkg-genchanges -S writes for the same files', () => {
+    const src = path.join(dir, 'src');
+    sh('dpkg-source', ['-x', names[2]!, 'fresh'], { cwd: src });
+    sh('dpkg-genchanges', ['-S', '-O../genchanges.changes'], { cwd: path.join(src, 'fresh') });
+    assert.equal(readFileSync(path.join(src, names[3]!), 'utf8'), readFileSync(path.join(src, 'genchanges.changes'), 'utf8'));
+  });
+
   test('lintian on the .dsc: no errors', (t) => {
     if (!have('lintian')) return t.skip('lintian not installed (apt-get install lintian)');
     const r = spawnSync('lintian', ['--fail-on', 'error', '--display-info', path.join(dir, 'src', names[2]!)], { encoding: 'utf8' });
@@ -219,7 +226,7 @@ describe('Debian source package (3.0 native, gzip, epoch) rebuilt with the real 
 
   test('dpkg-source -x, dpkg-buildpackage -b, same files and fields as ts2deb; reproducible', async () => {
     const names = await writeSet(path.join(dir, 'src'), input, gzipCompressor());
-    assert.deepEqual(names, ['tacd-demo_1.2.3.tar.gz', 'tacd-demo_1.2.3.dsc']);
+    assert.deepEqual(names, ['tacd-demo_1.2.3.tar.gz', 'tacd-demo_1.2.3.dsc', 'tacd-demo_1.2.3_source.changes']);
     assert.match(readFileSync(path.join(dir, 'src', names[1]!), 'utf8'), /^Format: 3\.0 \(native\)\n[\s\S]*^Version: 2:1\.2\.3$/m);
     const direct = await writeTs2deb(path.join(dir, 'ts2deb'), demo.plan, gzipCompressor());
     sh('dpkg-source', ['-x', names[1]!, 'tree'], { cwd: path.join(dir, 'src') });
