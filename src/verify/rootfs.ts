@@ -60,6 +60,14 @@ const CHROOT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 
 export type RootfsBuilder = 'mmdebstrap' | 'debootstrap';
 
+/**
+ * The image for package lifecycle checks (tests and `ts2deb verify`): base +
+ * rpm, with the host's Node baked in as package `nodejs` (satisfies
+ * `Depends: nodejs (>= 20)` offline). Use this value so every user shares one
+ * cached variant, and a fresh host builds one image.
+ */
+export const LIFECYCLE_ROOTFS: RootfsOptions = Object.freeze({ hostNode: true, extraPackages: Object.freeze(['rpm']) });
+
 export interface RootfsOptions {
   /** Cache directory; default env TACD_ROOTFS_CACHE or /var/cache/tacd/rootfs. */
   readonly cacheDir?: string;

@@ -13,14 +13,10 @@ import type { TestContext } from 'node:test';
 import { haveProgram } from '../../src/core/exec.js';
 import { describeError } from '../../src/core/errors.js';
 import { bootContainer, cleanupStaleContainers, type Container, type ContainerOptions } from '../../src/verify/container.js';
-import { ensureRootfs, type Rootfs, type RootfsOptions } from '../../src/verify/rootfs.js';
+import { ensureRootfs, LIFECYCLE_ROOTFS, type Rootfs, type RootfsOptions } from '../../src/verify/rootfs.js';
 
-/**
- * The rootfs variant for package lifecycle tests: base + rpm, with the host's
- * Node baked in as a `nodejs` package (satisfies `Depends: nodejs (>= 20)`
- * offline). Use this exact value so every suite shares one cached variant.
- */
-export const LIFECYCLE_ROOTFS: RootfsOptions = { hostNode: true, extraPackages: ['rpm'] };
+/** The rootfs variant for package lifecycle tests (defined in src/verify/rootfs.ts, shared with ts2deb verify). */
+export { LIFECYCLE_ROOTFS };
 
 /** Why the systemd tests cannot run here (cheap checks only), or undefined. */
 export async function systemdSkipReason(): Promise<string | undefined> {
