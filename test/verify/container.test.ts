@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/core/exec.js';
 import { TacError } from '../../src/core/errors.js';
+import { ExitCode } from '../../src/core/exit-codes.js';
 import { bootContainer, cleanupStaleContainers, containerStateRoot } from '../../src/verify/container.js';
 import { hostNodeDeb, mountPoints } from '../../src/verify/rootfs.js';
 import { bootOrSkip, LIFECYCLE_ROOTFS, rootfsOrSkip, skipUnlessSystemd, withSystemd } from '../helpers/systemd.js';
@@ -291,5 +292,28 @@ test('privateNetwork: loopback only; bindReadOnly: host files visible, not writa
     });
   } finally {
     await fs.rm(shared, { recursive: true, force: true });
+  }
+});
+
+test('missing systemd-nspawn or root: one line naming what is missing, with the sysexits code', async () => {
+  const bin = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-path-'));
+  const savedPath = process.env.PATH;
+  try {
+    await fs.symlink('/bin/sh', path.join(bin, 'sh'));
+    process.env.PATH = bin; // sh only: no systemd-nspawn
+    await assert.rejects(bootContainer({ rootfsPath: '/nonexistent' }), (e: unknown) => {
+      assert.ok(e instanceof TacError);
+      if (process.getuid?.() === 0) {
+        assert.equal(e.exitCode, ExitCode.UNAVAILABLE);
+        assert.equal(e.message, "booting a systemd container needs 'systemd-nspawn' (Debian package systemd-container); install it with apt-get install systemd-container");
+      } else {
+        assert.equal(e.exitCode, ExitCode.NOPERM);
+        assert.match(e.message, /needs root/);
+      }
+      return true;
+    });
+  } finally {
+    process.env.PATH = savedPath;
+    await fs.rm(bin, { recursive: true, force: true });
   }
 });
