@@ -151,7 +151,10 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
   notifier.startWatchdog();
   handlers!.arm();
 
+  // Like a reactor, the runner runs until told to stop, even when no service holds a handle open.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
   const outcome = await handlers!.done;
+  clearInterval(keepAlive);
   handlers!.dispose();
   notifier.stopWatchdog();
   removePid(opts.pidfile, log);
