@@ -14,7 +14,7 @@
  * newest (first) entry, so it must be the plan's version.
  */
 import { DataError } from '../../core/errors.js';
-import type { ChangelogEntry, PackageMeta } from '../plan.js';
+import type { PackageMeta } from '../plan.js';
 import { fullVersion } from './version.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -72,13 +72,12 @@ function oneLine(value: string, field: string): string {
 export function renderChangelog(meta: PackageMeta, options: ChangelogOptions = {}): string {
   const dist = oneLine(options.distribution ?? 'unstable', 'distribution');
   const urgency = oneLine(options.urgency ?? 'medium', 'urgency');
-  const given = meta.changelog ?? [];
-  const entries: readonly ChangelogEntry[] =
+  const given = (meta.changelog ?? []).map((e, i) => ({ e, f: `meta.changelog[${i}]` }));
+  const entries =
     given.length > 0
-      ? [...given].map((e, i) => ({ e, i })).sort((a, b) => b.e.time - a.e.time || a.i - b.i).map((x) => x.e)
-      : [{ time: meta.mtime, author: meta.maintainer, version: fullVersion(meta), changes: ['Packaged with ts2deb (tacd).'] }];
-  const blocks = entries.map((e, i) => {
-    const f = `meta.changelog[${given.indexOf(e) < 0 ? i : given.indexOf(e)}]`;
+      ? [...given].sort((a, b) => b.e.time - a.e.time)
+      : [{ e: { time: meta.mtime, author: meta.maintainer, version: fullVersion(meta), changes: ['Packaged with ts2deb (tacd).'] }, f: 'meta' }];
+  const blocks = entries.map(({ e, f }) => {
     const changes = e.changes.length > 0 ? e.changes : ['No changes recorded.'];
     return [
       `${meta.name} (${oneLine(e.version, `${f}.version`)}) ${dist}; urgency=${urgency}`,

@@ -111,6 +111,8 @@ export function demoPlan(over: Partial<PackageMeta> = {}): DemoPlan {
     { kind: 'file', path: `${doc}/${changelogName}`, mode: 0o644, data: gzipSync(text(changelog), { level: 9 }) },
     { kind: 'file', path: `${doc}/README.Debian`, mode: 0o644, data: text(`tacd-demo for Debian\n\n${'This is filler text for the README. '.repeat(150)}\n`) },
     { kind: 'file', path: LONG_DIR, mode: 0o644, data: text('a file with a path over 100 bytes\n') },
+    { kind: 'file', path: `${doc}/examples/run me.sh`, mode: 0o755, data: text('#!/bin/sh\necho example\n') },
+    { kind: 'file', path: "/usr/lib/tacd-demo/it's $HOME & co.txt", mode: 0o600, data: text('awkward name\n') },
     { kind: 'ghost', path: '/var/log/tacd-demo.log', mode: 0o644 },
   ];
   return { plan: { meta, payload, scripts: { postinst: POSTINST, prerm: PRERM, postrm: POSTRM } }, changelog };
