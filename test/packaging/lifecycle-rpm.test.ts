@@ -71,3 +71,25 @@ test('rpm lifecycle: --plugin echo, --runtime system', { timeout: 300_000 }, asy
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('rpm lifecycle: --runtime bundled on port 443, bound as the unprivileged user', { timeout: 300_000 }, async (t) => {
+  const out = tempDir();
+  try {
+    const file = await buildPackage('ts2rpm', ['--plugin', 'echo', '--name', 'echo443', '--runtime', 'bundled', '--output', out, '--', '--port', '443']);
+    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS }, async (c) => {
+      const unit = 'echo443.service';
+      await rpm(c, ['-i', '--nodeps'], file);
+      assert.equal(await c.waitForUnitState(unit, ['active'], 10_000), 'active');
+      assert.equal(await waitPort(c, 443), 'ping\n');
+      const pid = await prop(c, unit, 'MainPID');
+      assert.equal((await c.exec(['ps', '-o', 'user=', '-p', pid])).stdout.trim(), 'echo443');
+      assert.equal((await c.exec(['readlink', `/proc/${pid}/exe`])).stdout.trim(), '/usr/lib/echo443/node', 'the bundled node runs');
+      await rpm(c, ['-e', '--nodeps', 'echo443']);
+      assert.notEqual((await c.exec(['systemctl', 'is-active', unit])).stdout.trim(), 'active');
+      const left = await c.sh(`ls -d /usr/lib/systemd/system/${unit} /etc/systemd/system/*/${unit} /etc/sysconfig/echo443 /var/lib/echo443 /var/log/echo443 /usr/lib/echo443 2>/dev/null || true`);
+      assert.equal(left.stdout.trim(), '');
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

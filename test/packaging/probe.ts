@@ -25,8 +25,19 @@ export async function cursor(c: Container): Promise<string> {
   return /cursor: (.*)/.exec(r.stdout)?.[1]?.trim() ?? '';
 }
 
-export async function startsSince(c: Container, cur: string, unit: string): Promise<number> {
+/** "Started UNIT" journal lines after `cur`; waits (journald writes asynchronously) until at least `atLeast` appear or 5 s pass. */
+export async function startsSince(c: Container, cur: string, unit: string, atLeast = 1): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < 50; i++) {
+    await c.exec(['journalctl', '--sync']);
+    const r = await c.exec(['journalctl', `--after-cursor=${cur}`, '-u', unit, '-o', 'cat', '--no-pager']);
+    n = r.stdout.split('\n').filter((l) => l.startsWith('Started ')).length;
+    if (n >= atLeast) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  // settle, then count again so a late second start is not missed
+  await new Promise((res) => setTimeout(res, 300));
+  await c.exec(['journalctl', '--sync']);
   const r = await c.exec(['journalctl', `--after-cursor=${cur}`, '-u', unit, '-o', 'cat', '--no-pager']);
   return r.stdout.split('\n').filter((l) => l.startsWith('Started ')).length;
 }
-
