@@ -2,6 +2,12 @@
  * The `web` plugin: a static file server on node:http.
  *
  *   tacd web [--port 8080] [--interface ADDR] [--path DIR]
+ *   tacd web --listen ENDPOINT [--path DIR]   (systemd:domain=INET:name=web, unix:/run/web.sock, …)
+ *
+ * With --listen the framework's endpoint service accepts the connections
+ * and each socket is handed to the http.Server (a bridge protocol emits
+ * 'connection' on it), so socket activation and UNIX sockets work as for
+ * the echo plugin.
  *
  * GET and HEAD only (405 otherwise); a Content-Type from the extension;
  * single byte ranges (206, 416 when unsatisfiable); index.html or a listing
@@ -15,8 +21,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { defineServiceMaker, parsePort } from '../application/service-maker.js';
-import { Service } from '../application/service.js';
+import net from 'node:net';
+import { MultiService, Service } from '../application/service.js';
 import type { IService } from '../application/service.js';
+import { Factory, Protocol } from '../application/protocol.js';
+import { endpointService } from './endpoint-service.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -154,18 +163,25 @@ export function staticHandler(root: string): http.RequestListener {
   };
 }
 
-/** An http.Server for `root`, bound in privilegedStartService (before the privilege drop). */
+/** An http.Server for `root`, bound in privilegedStartService (before the privilege drop); port null: fed by a bridge, not listening itself. */
 export class StaticWebServer extends Service {
   readonly root: string;
-  readonly port: number;
+  readonly port: number | null;
   readonly iface: string;
   private server: http.Server | null = null;
 
-  constructor(root: string, port: number, iface = '') {
+  constructor(root: string, port: number | null, iface = '') {
     super();
     this.root = root;
     this.port = port;
     this.iface = iface;
+  }
+
+  /** Hands an accepted socket to the http.Server (false when it is not running). */
+  accept(socket: net.Socket): boolean {
+    if (!this.server) return false;
+    this.server.emit('connection', socket);
+    return true;
   }
 
   /** The bound port (useful with port 0), or null. */
@@ -179,6 +195,11 @@ export class StaticWebServer extends Service {
     if (this.server) return;
     const root = fs.realpathSync(this.root);
     const server = http.createServer(staticHandler(root));
+    if (this.port === null) {
+      this.server = server;
+      this.log.info('serving {root}', { root });
+      return;
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ port: this.port, ...(this.iface ? { host: this.iface } : {}) }, () => {
@@ -200,6 +221,10 @@ export class StaticWebServer extends Service {
     const server = this.server;
     this.server = null;
     if (!server) return;
+    if (this.port === null) {
+      server.closeIdleConnections();
+      return;
+    }
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -212,6 +237,19 @@ export class StaticWebServer extends Service {
   }
 }
 
+/** Gives each connection's socket to the http.Server; the transport must be a socket transport (it exposes `socket`). */
+class HttpBridge extends Protocol {
+  private readonly web: StaticWebServer;
+  constructor(web: StaticWebServer) {
+    super();
+    this.web = web;
+  }
+  override connectionMade(): void {
+    const socket = (this.transport as unknown as { socket?: unknown }).socket;
+    if (!(socket instanceof net.Socket) || !this.web.accept(socket)) this.transport?.abortConnection();
+  }
+}
+
 export const webServiceMaker = defineServiceMaker({
   tapname: 'web',
   description: 'A static file web server.',
@@ -219,13 +257,20 @@ export const webServiceMaker = defineServiceMaker({
     { long: 'port', short: 'p', description: 'TCP port to listen on.', default: 8080, parse: parsePort },
     { long: 'interface', description: "Address to bind ('' for every address).", default: '' },
     { long: 'path', description: 'Directory to serve.', default: '.', metavar: 'DIR' },
+    { long: 'listen', description: 'Endpoint description to listen on (systemd:domain=INET:name=web, unix:/run/web.sock); overrides --port and --interface.', metavar: 'ENDPOINT' },
   ] as const,
   makeService(o): IService {
     const root = path.resolve(o.path);
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
       throw new UsageError(`--path: not a directory: ${root}`, { code: 'tacd.web.path' });
     }
-    return new StaticWebServer(root, o.port, o.interface);
+    if (o.listen === undefined) return new StaticWebServer(root, o.port, o.interface);
+    // The http.Server starts first (children start in order) and is fed by the endpoint's connections.
+    const tree = new MultiService();
+    const web = new StaticWebServer(root, null);
+    void web.setServiceParent(tree);
+    void endpointService(o.listen, new Factory(() => new HttpBridge(web))).setServiceParent(tree);
+    return tree;
   },
 });
 

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { parseRange, resolveRequestPath, contentTypeOf } from '../../src/plugins/web.js';
-import { finished, freePort, portAnswers, startTacd, tempDir, waitFor, waitForChildPort } from '../runner/helpers.js';
+import { spawn } from 'node:child_process';
+import { cleanEnv, finished, freePort, portAnswers, startTacd, TACD_BIN, tempDir, waitFor, waitForChildPort } from '../runner/helpers.js';
 
 interface Reply {
   status: number;
@@ -110,4 +111,42 @@ test('web --path that is not a directory: 64', async () => {
   const r = await finished(child);
   assert.equal(r.code, 64);
   assert.equal(r.stderr, 'tacd: --path: not a directory: /nonexistent-dir\n');
+});
+
+test('tacd web --listen: a UNIX socket endpoint, and socket activation (systemd-socket-activate --fdname=web)', async (t) => {
+  const dir = tempDir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'hello.txt'), 'hello over an endpoint\n');
+  const sock = path.join(dir, 'web.sock');
+  const child = startTacd(['-n', '--pidfile=', 'web', '--path', dir, '--listen', `unix:${sock}`]);
+  const done = finished(child);
+  t.after(() => child.kill('SIGKILL'));
+  await waitFor('unix socket', () => fs.existsSync(sock));
+  const body = await new Promise<string>((resolve, reject) => {
+    http
+      .get({ socketPath: sock, path: '/hello.txt', agent: false }, (res) => {
+        let b = '';
+        res.on('data', (d: Buffer) => (b += d.toString()));
+        res.on('end', () => resolve(`${res.statusCode} ${res.headers['content-type']} ${b}`));
+      })
+      .on('error', reject);
+  });
+  assert.equal(body, '200 text/plain; charset=utf-8 hello over an endpoint\n');
+  child.kill('SIGTERM');
+  assert.equal((await done).signal, 'SIGTERM');
+
+  const port = await freePort();
+  const sa = spawn('systemd-socket-activate', ['-l', `127.0.0.1:${port}`, '--fdname=web', '--', process.execPath, TACD_BIN, '--pidfile=', 'web', '--path', dir, '--listen', 'systemd:domain=INET:name=web'], {
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const saDone = finished(sa);
+  t.after(() => sa.kill('SIGKILL'));
+  await waitFor('activation socket', () => portAnswers(port));
+  const r = await request(port, '/hello.txt', 'GET', { Range: 'bytes=0-4' });
+  assert.equal(r.status, 206);
+  assert.equal(r.body, 'hello');
+  sa.kill('SIGTERM');
+  const end = await saDone;
+  assert.equal(end.signal, 'SIGTERM', end.stdout + end.stderr);
 });
