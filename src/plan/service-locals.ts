@@ -48,7 +48,8 @@ export function serviceLocals(spec: PackageSpec, family: Family): ServiceLocals 
     runtimeDir: `/run/${n}`,
     pidFile: `/run/${n}/${n}.pid`,
     logFile: `/var/log/${n}/${n}.log`,
-    privilegedPort: spec.ports.some((p) => p < 1024),
+    // Under socket activation systemd binds the port: the service needs no capability.
+    privilegedPort: !spec.socketActivation && spec.ports.some((p) => p < 1024),
     socketPorts: spec.socketActivation ? spec.ports : [],
     units,
     initScript: true,

@@ -182,6 +182,30 @@ export function synopsis(text: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/**
+ * A plugin's options under socket activation: systemd binds the port (the
+ * .socket unit listens on 0.0.0.0:PORT), so `--port`/`--interface` give way
+ * to `--listen systemd:domain=INET:index=0`, the descriptor systemd passes.
+ * @throws UsageError for more than one port (a plugin takes one --listen).
+ */
+export function socketActivatedArgs(args: readonly string[], ports: readonly number[]): string[] {
+  if (args.some((a) => a === '--listen' || a.startsWith('--listen='))) return [...args];
+  if (ports.length !== 1) {
+    throw new UsageError(`--socket-activation: a plugin listens on one socket, got ports ${ports.join(', ')}`, { code: 'ts2deb.spec.socket' });
+  }
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (/^--(port|interface)=/.test(a)) continue;
+    if (a === '--port' || a === '-p' || a === '--interface') {
+      i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return [...out, '--listen', 'systemd:domain=INET:index=0'];
+}
+
 /** Ports given to a plugin as --port N, --port=N or -p N. */
 export function portsFromArgs(args: readonly string[]): number[] {
   const out: number[] = [];
@@ -273,12 +297,14 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
     throw new UsageError('--socket-activation needs a port: give the plugin --port N, or "tacd": {"ports": [N]} in package.json', { code: 'ts2deb.spec.socket' });
   }
 
+  const finalSource = socketActivation && source.kind === 'plugin' ? { ...source, args: socketActivatedArgs(source.args, ports) } : source;
+
   const rel = (field: keyof SpecInput & ('depends' | 'recommends' | 'suggests' | 'conflicts' | 'replaces' | 'provides')): Relation[] => [
     ...parseRelations(key[field], field),
     ...parseRelations(cli[field], field),
   ];
   return {
-    source,
+    source: finalSource,
     name,
     version,
     release,

@@ -82,7 +82,8 @@ test('--arch must agree with the bundled node; socket activation adds a socket u
   await assert.rejects(buildPlan(spec({ arch: 'amd64' }), 'deb', deps), /--arch amd64 does not match the node binary .* which is arm64/);
   const { plan } = await buildPlan(spec({ socketActivation: true, runtime: 'system' }), 'deb', deps);
   const f = files(plan);
-  assert.match(text(f.get('/lib/systemd/system/echo.socket')), /^ListenStream=7001$/m);
+  assert.match(text(f.get('/lib/systemd/system/echo.socket')), /^ListenStream=0\.0\.0\.0:7001$/m);
+  assert.match(text(f.get('/etc/default/echo')), /^TACD_ARGS='--listen systemd:domain=INET:index=0'$/m);
   assert.match(text(f.get('/lib/systemd/system/echo.service')), /^Requires=echo\.socket$/m);
 });
 
