@@ -44,9 +44,18 @@ export interface DebianSourceInput extends DebianDirInput {
 export interface DebianSourceOptions {
   /** Compresses the tarballs; the extension (.gz or .xz) follows its name. */
   readonly compression: Compressor;
-  /** Also write NAME_VERSION_source.changes (unsigned), as dpkg-genchanges -S would. */
+  /** Also write NAME_VERSION_source.changes, as dpkg-genchanges -S would. */
   readonly changes?: boolean;
+  /**
+   * An OpenPGP cleartext signer (`gpg --clearsign`, supplied by the host) for
+   * the .dsc and the .changes; both stay unsigned without it. The .changes
+   * lists the checksums of the signed .dsc, so the .dsc is signed first.
+   */
+  readonly clearsign?: ClearSigner;
 }
+
+/** Returns `text` wrapped in an OpenPGP cleartext signature (RFC 4880 §7). */
+export type ClearSigner = (text: Uint8Array) => Promise<Uint8Array>;
 
 export interface OutputFile {
   readonly name: string;
@@ -147,11 +156,12 @@ export async function writeDebianSource(input: DebianSourceInput, options: Debia
         { name: `${base}.debian.tar.${ext}`, bytes: await compress(subtree('debian', plan, debianFiles, mtime)) },
       ];
   const sums = out.map((f) => fileSums(f.name, f.bytes));
-  const dsc = { name: `${base}.dsc`, bytes: enc.encode(renderDsc(plan, dir.format, sums)) };
+  const sign = async (text: string): Promise<Uint8Array> => (options.clearsign ? options.clearsign(enc.encode(text)) : enc.encode(text));
+  const dsc = { name: `${base}.dsc`, bytes: await sign(renderDsc(plan, dir.format, sums)) };
   out.push(dsc);
   if (options.changes === true) {
     const changes = renderSourceChanges(plan, dir.changelog, [fileSums(dsc.name, dsc.bytes), ...sums]);
-    out.push({ name: `${base}_source.changes`, bytes: enc.encode(changes) });
+    out.push({ name: `${base}_source.changes`, bytes: await sign(changes) });
   }
   return { files: out };
 }

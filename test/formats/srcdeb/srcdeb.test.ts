@@ -243,3 +243,40 @@ describe('Debian source package (3.0 native, gzip, epoch) rebuilt with the real 
     for (const n of twice) assert.ok(readFileSync(path.join(dir, 'twice', n)).equals(readFileSync(path.join(dir, 'src', n))), `${n} differs`);
   });
 });
+
+describe('clearsigned .dsc and .changes (a throwaway gpg key)', { skip: SKIP ?? (have('gpg') && have('gpgv') ? undefined : 'gpg/gpgv not installed (apt-get install gnupg gpgv)') }, () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'tacd-srcdeb-sign-'));
+  });
+  after(() => {
+    // The gpg-agent this test's gpg started, for its own homedir only.
+    if (dir) spawnSync('gpgconf', ['--homedir', path.join(dir, 'home', '.gnupg'), '--kill', 'gpg-agent']);
+    if (dir && process.env['TACD_KEEP_TMP'] !== '1') rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('dpkg-source --require-valid-signature -x accepts the .dsc; the .changes lists the signed .dsc', async () => {
+    const home = path.join(dir, 'home');
+    const gnupg = path.join(home, '.gnupg');
+    mkdirSync(gnupg, { recursive: true, mode: 0o700 });
+    const gpg = ['--homedir', gnupg, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', ''];
+    sh('gpg', [...gpg, '--quick-gen-key', 'tacd test <test@example.org>', 'ed25519', 'sign', 'never']);
+    writeFileSync(path.join(gnupg, 'trustedkeys.gpg'), spawnSync('gpg', [...gpg, '--export'], { maxBuffer: 1 << 20 }).stdout);
+    const clearsign = async (data: Uint8Array): Promise<Uint8Array> => {
+      const r = spawnSync('gpg', [...gpg, '--digest-algo', 'SHA256', '--clearsign', '--output', '-'], { input: data, maxBuffer: 1 << 24 });
+      if (r.status !== 0) throw new Error(`gpg --clearsign: ${r.stderr}`);
+      return r.stdout;
+    };
+    const demo = demoPlan();
+    const { files } = await writeDebianSource({ plan: demo.plan, changelog: demo.changelog }, { compression: gzipCompressor(), changes: true, clearsign });
+    const src = path.join(dir, 'src');
+    mkdirSync(src);
+    for (const f of files) writeFileSync(path.join(src, f.name), f.bytes);
+    const [, , dscFile, changesFile] = files;
+    assert.match(Buffer.from(dscFile!.bytes).toString(), /^-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nFormat: 3\.0 \(quilt\)\n[\s\S]*-----END PGP SIGNATURE-----\n$/);
+    sh('dpkg-source', ['--require-valid-signature', '-x', dscFile!.name, 'tree'], { cwd: src, env: { HOME: home } });
+    sh('gpgv', ['--keyring', path.join(gnupg, 'trustedkeys.gpg'), path.join(src, changesFile!.name)]);
+    const sha256 = spawnSync('sha256sum', [path.join(src, dscFile!.name)], { encoding: 'utf8' }).stdout.split(' ')[0]!;
+    assert.match(Buffer.from(changesFile!.bytes).toString(), new RegExp(`^ ${sha256} ${dscFile!.bytes.length} ${dscFile!.name.replace(/\./g, '\\.')}$`, 'm'));
+  });
+});
