@@ -53,7 +53,8 @@ function resolveArch(spec: PackageSpec, nodeArch: string | undefined): string {
 function dependencies(spec: PackageSpec, family: Family): Relation[] {
   const base: Relation[] = [];
   if (spec.runtime === 'system') base.push({ name: 'nodejs', op: '>=', version: '20' });
-  if (family === 'deb') base.push({ name: 'adduser' });
+  // adduser for the account; init-system-helpers for deb-systemd-helper/-invoke, update-rc.d, invoke-rc.d.
+  if (family === 'deb') base.push({ name: 'adduser' }, { name: 'init-system-helpers', op: '>=', version: '1.54~' });
   // The shared libraries an official (or NodeSource) node 20 build links against.
   if (family === 'deb' && spec.runtime === 'bundled') {
     base.push({ name: 'libc6', op: '>=', version: '2.28' }, { name: 'libgcc-s1', op: '>=', version: '3.0' }, { name: 'libstdc++6', op: '>=', version: '5' });

@@ -110,3 +110,27 @@ test('writeAtomically: a failed rename leaves no temp file and is EX_CANTCREAT',
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('--help lists the options and exits 0 without building', async () => {
+  const io = testIO();
+  assert.equal(await runPackageCli(debAdapter, ['--help'], io), 0);
+  for (const o of ['--plugin', '--set-version', '--maintainer', '--runtime', '--node', '--compression', '--templates', '--socket-activation', '--json']) {
+    assert.ok(io.stdout.text().includes(o), o);
+  }
+});
+
+test('--json reports the file, its digest and the payload', async () => {
+  const out = tempDir('tacd-out-');
+  try {
+    const io = testIO();
+    assert.equal(await runPackageCli(rpmAdapter, ['--plugin', 'echo', '--runtime', 'system', '--json', '--output', out], io), 0);
+    const report = JSON.parse(io.stdout.text()) as { file: string; format: string; arch: string; sha256: string; files: { path: string; config?: boolean }[] };
+    assert.equal(report.file, path.join(out, 'echo-0.1.0-1.noarch.rpm'));
+    assert.equal(report.format, 'rpm');
+    assert.equal(report.arch, 'all');
+    assert.match(report.sha256, /^[0-9a-f]{64}$/);
+    assert.ok(report.files.some((f) => f.path === '/etc/sysconfig/echo' && f.config));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

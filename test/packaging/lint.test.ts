@@ -58,7 +58,7 @@ test('ts2deb --plugin echo -- --port 7001: dpkg-deb, lintian, systemd-analyze', 
     const deb = await buildPackage('ts2deb', ['--plugin', 'echo', '--runtime', 'system', '--output', out, '--', '--port', '7001']);
     assert.equal(path.basename(deb), 'echo_0.1.0-1_all.deb');
     const info = await run('dpkg-deb', ['-I', deb]);
-    assert.match(info.stdout, /Depends: nodejs \(>= 20\), adduser/);
+    assert.match(info.stdout, /Depends: nodejs \(>= 20\), adduser, init-system-helpers \(>= 1\.54~\)/);
     assert.match(info.stdout, /Architecture: all/);
     const contents = (await run('dpkg-deb', ['-c', deb])).stdout;
     for (const p of ['./lib/systemd/system/echo.service', './etc/default/echo', './etc/init.d/echo', './usr/lib/echo/app.asar', './usr/lib/echo/launcher.cjs', './usr/lib/sysusers.d/echo.conf', './usr/lib/tmpfiles.d/echo.conf', './usr/share/doc/echo/copyright', './usr/share/doc/echo/changelog.Debian.gz']) {
@@ -146,5 +146,21 @@ test('the same input and SOURCE_DATE_EPOCH give byte-identical packages', { time
   } finally {
     rmSync(out1, { recursive: true, force: true });
     rmSync(out2, { recursive: true, force: true });
+  }
+});
+
+test('--compression xz gives a .deb with data.tar.xz and an rpm that verifies', { timeout: 120_000 }, async (t) => {
+  if (await missing(t, 'dpkg-deb', 'rpm', 'xz')) return;
+  const out = tempDir();
+  try {
+    const deb = await buildPackage('ts2deb', ['--plugin', 'echo', '--runtime', 'system', '--compression', 'xz', '--output', out]);
+    const ar = await run('ar', ['t', deb]);
+    assert.deepEqual(ar.stdout.trim().split('\n'), ['debian-binary', 'control.tar.xz', 'data.tar.xz']);
+    assert.ok((await run('dpkg-deb', ['-c', deb])).stdout.includes('./usr/lib/echo/app.asar'));
+    const rpmFile = await buildPackage('ts2rpm', ['--plugin', 'echo', '--runtime', 'system', '--compression', 'xz', '--output', out]);
+    assert.match((await run('rpm', ['-K', rpmFile])).stdout, /digests OK/);
+    assert.equal((await run('rpm', ['-qp', '--qf', '%{PAYLOADCOMPRESSOR}', rpmFile])).stdout, 'xz');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
 });

@@ -56,7 +56,7 @@ test('deb layout: /lib unit, /etc/default and init.d conffiles, docs, bundled no
   assert.match(gunzipSync(gz).toString(), new RegExp(`\\n -- tacd developers <tacd@example.org>  ${rfc2822(1790000000).replace(/[+]/g, '\\+')}\\n`));
   assert.deepEqual(Object.keys(plan.scripts!).sort(), ['postinst', 'postrm', 'prerm'], 'the empty preinst is not shipped');
   const names = plan.meta.relations!.depends!.map((r) => r.name);
-  assert.deepEqual(names, ['adduser', 'libc6', 'libgcc-s1', 'libstdc++6']);
+  assert.deepEqual(names, ['adduser', 'init-system-helpers', 'libc6', 'libgcc-s1', 'libstdc++6']);
   const dirs = plan.payload.filter((e) => e.kind === 'dir').map((e) => e.path);
   assert.ok(dirs.includes('/usr/lib/echo') && dirs.includes('/usr/lib/echo/app.asar.unpacked/native'));
 });
