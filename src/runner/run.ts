@@ -96,9 +96,17 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
   const supervisor = detectSupervisor(env);
   const daemon = statusPipe !== null || (!opts.nodaemon && supervisor === null);
 
-  checkPid(opts.pidfile, proc, log);
-  const app = await buildApp();
-  const identity = resolveIdentity(opts.uid ?? app.process.uid, opts.gid ?? app.process.gid, deps.accounts ?? systemAccountFiles);
+  let app: Application;
+  let identity: ReturnType<typeof resolveIdentity>;
+  try {
+    checkPid(opts.pidfile, proc, log);
+    app = await buildApp();
+    identity = resolveIdentity(opts.uid ?? app.process.uid, opts.gid ?? app.process.gid, deps.accounts ?? systemAccountFiles);
+  } catch (e) {
+    // The daemonizing parent checked all of this already; should it differ now, still tell the parent why.
+    statusPipe?.failure(e);
+    throw e;
+  }
   const logChoice = {
     appObserver: app.logObserver,
     syslog: opts.syslog,

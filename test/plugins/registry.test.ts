@@ -22,14 +22,14 @@ test('a bare `tacd` and `tacd --help` list the plugins sorted, with descriptions
 
 test('`tacd PLUGIN --help` shows the plugin options; --version', async () => {
   let r = await runTacd(['echo', '--help']);
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Usage: tacd \[options\] echo \[echo options\]\n\nA TCP echo server/);
   assert.match(r.stdout, /--port=PORT +TCP port to listen on\. \[default: 8000\]/);
   assert.match(r.stdout, /--listen=ENDPOINT/);
   r = await runTacd(['web', '-h']);
   assert.match(r.stdout, /--path=DIR +Directory to serve\. \[default: \.\]/);
   r = await runTacd(['--version']);
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^tacd \(the tacd daemon\) \d+\.\d+\.\d+\nnode v\d+/);
 });
 
