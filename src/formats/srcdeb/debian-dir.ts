@@ -178,10 +178,21 @@ async function bytesOf(data: FileData): Promise<Uint8Array> {
   return out;
 }
 
-/** The text of the payload's gzipped Debian changelog, if it has one. */
-async function payloadChangelog(plan: PackagePlan): Promise<string | undefined> {
+/**
+ * The payload files that hold the Debian changelog, which dh_installchangelogs
+ * regenerates from debian/changelog: changelog.Debian.gz; for a native package
+ * also changelog.gz (the name dh gives it there). A quilt package's
+ * changelog.gz is an upstream changelog and stays.
+ */
+function debianChangelogPaths(plan: PackagePlan, format: SourceFormat): string[] {
   const doc = `/usr/share/doc/${plan.meta.name}`;
-  const e = plan.payload.find((p) => p.kind === 'file' && (p.path === `${doc}/changelog.Debian.gz` || p.path === `${doc}/changelog.gz`));
+  return format === '3.0 (native)' ? [`${doc}/changelog.Debian.gz`, `${doc}/changelog.gz`] : [`${doc}/changelog.Debian.gz`];
+}
+
+/** The text of the payload's gzipped Debian changelog, if it has one. */
+async function payloadChangelog(plan: PackagePlan, format: SourceFormat): Promise<string | undefined> {
+  const paths = debianChangelogPaths(plan, format);
+  const e = plan.payload.find((p) => p.kind === 'file' && paths.includes(p.path));
   if (e === undefined || e.kind !== 'file') return undefined;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(gunzipSync(await bytesOf(e.data)));
@@ -217,7 +228,7 @@ export async function debianDir(input: DebianDirInput): Promise<DebianDir> {
   const format = sourceFormat(plan.meta, input.format);
   const name = plan.meta.name;
 
-  const changelog = input.changelog ?? (await payloadChangelog(plan)) ?? renderChangelog(plan.meta, input.changelogOptions);
+  const changelog = input.changelog ?? (await payloadChangelog(plan, format)) ?? renderChangelog(plan.meta, input.changelogOptions);
   checkChangelog(changelog, plan.meta);
 
   const files = new Map<string, DebianFile>();
@@ -226,6 +237,7 @@ export async function debianDir(input: DebianDirInput): Promise<DebianDir> {
   };
 
   const docDir = `/usr/share/doc/${name}`;
+  const changelogPaths = debianChangelogPaths(plan, format);
   const lifted = new Set<string>();
   const units: string[] = [];
   let copyright: string | Uint8Array | undefined = input.copyright;
@@ -258,7 +270,7 @@ export async function debianDir(input: DebianDirInput): Promise<DebianDir> {
     } else if (e.path === `${docDir}/copyright`) {
       if (copyright === undefined) copyright = await bytesOf(e.data);
       lifted.add(e.path);
-    } else if (e.path === `${docDir}/changelog.Debian.gz` || e.path === `${docDir}/changelog.gz`) {
+    } else if (changelogPaths.includes(e.path)) {
       lifted.add(e.path);
     } else if (compressible(e.path.slice(1))) {
       keepUncompressed.push(e.path.slice(1));

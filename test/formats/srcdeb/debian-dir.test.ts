@@ -185,3 +185,14 @@ test('make/shell quoting of paths in debian/rules', () => {
   assert.equal(makeShellWord('usr/lib/a-b/c.d'), 'usr/lib/a-b/c.d');
   assert.equal(makeShellWord("it's $HOME"), "'it'\\''s $$HOME'");
 });
+
+test("without a changelog text, debian/changelog is the payload's changelog.Debian.gz, checked against the version", async () => {
+  const { plan, changelog } = demoPlan();
+  assert.equal((await debianDir({ plan })).changelog, changelog);
+  const stale = demoPlan({ changelog: [{ time: MTIME, author: 'Jane Doe <jane@example.org>', version: '1.2.2-1', changes: ['Old.'] }], release: '1', version: '1.2.2' });
+  const mixed = { ...plan, payload: plan.payload.map((e) => (e.path.endsWith('changelog.Debian.gz') ? stale.plan.payload.find((s) => s.path === e.path)! : e)) };
+  await assert.rejects(debianDir({ plan: mixed }), isDataError('tacd.srcdeb.changelog', "'1.2.2-1'", "'1.2.3-1'"));
+  // A quilt package's changelog.gz is an upstream changelog: it stays in payload/.
+  const upstream = { ...plan, payload: [...plan.payload, { kind: 'file' as const, path: '/usr/share/doc/tacd-demo/changelog.gz', mode: 0o644, data: text('x') }] };
+  assert.ok((await debianDir({ plan: upstream, changelog })).payload.some((e) => e.path === '/usr/share/doc/tacd-demo/changelog.gz'));
+});
