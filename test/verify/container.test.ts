@@ -289,6 +289,15 @@ test('privateNetwork: loopback only; bindReadOnly: host files visible, not writa
       assert.deepEqual(links.stdout.trim().split('\n').map((l) => l.split(':')[1]?.trim()), ['lo']);
       assert.equal((await c.exec(['cat', path.join(shared, 'hello')])).stdout, 'from the host\n');
       assert.notEqual((await c.exec(['touch', path.join(shared, 'x')])).exitCode, 0, 'bind mount is read-only');
+      // a service inside answers on the container's own loopback (no clash with host ports)
+      const js = "require('http').createServer((q, s) => s.end('inside')).listen(7001, '127.0.0.1')";
+      await c.exec(['systemd-run', '--unit=tacd-http', '/usr/bin/node', '-e', js], { check: true });
+      let body = '';
+      for (let i = 0; i < 50 && body !== 'inside'; i++) {
+        body = (await c.exec(['curl', '-s', '--max-time', '2', 'http://127.0.0.1:7001/'])).stdout;
+        if (body !== 'inside') await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(body, 'inside');
     });
   } finally {
     await fs.rm(shared, { recursive: true, force: true });
