@@ -9,9 +9,11 @@
  * Exit statuses: 0 after a normal run or help; a daemon stopped by
  * SIGTERM/SIGINT dies by that same signal (shell 143/130, systemd
  * "status=15/TERM", a clean stop); 1 when the daemon failed to start or
- * the stop had to be forced; sysexits for bad input (64 usage, 65 bad tac
- * file or pidfile content, 66 missing tac, 67 unknown user/group, 71 cannot
- * bind, 73 cannot create pidfile/log file, 75 already running).
+ * the stop had to be forced; 70 after an uncaught exception (logged with
+ * its stack first); sysexits for bad input (64 usage, 65 bad tac file or
+ * pidfile content, 66 missing tac, 67 unknown user/group, 71 cannot bind,
+ * 73 cannot create pidfile/log file, 75 already running, 77 cannot check
+ * the pid in the pidfile).
  */
 import { runMain, exitAfterFlush } from './report.js';
 import { Application } from '../application/application.js';

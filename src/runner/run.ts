@@ -25,6 +25,7 @@ import { isTacError, TacError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { Logger } from '../application/logger/logger.js';
+import { describeLoggedError } from '../application/logger/format.js';
 import type { Application } from '../application/application.js';
 import type { RunnerOptions } from './options.js';
 import { checkPid, removePid, writePid, type PidProcess } from './pidfile.js';
@@ -85,6 +86,24 @@ export function startupError(e: unknown): TacError {
 }
 
 /**
+ * An exception nobody caught (or a rejection nobody handled) ends the
+ * daemon, as it would end any Node program, but first it is logged at
+ * critical level with its stack, so a daemon whose stderr is /dev/null
+ * does not vanish without a word; the runner then exits 70 (EX_SOFTWARE).
+ */
+function watchForCrash(log: Logger): { crashed: Promise<never>; dispose(): void } {
+  let fail!: (e: unknown) => void;
+  const crashed = new Promise<never>((_resolve, reject) => (fail = reject));
+  crashed.catch(() => undefined);
+  const onCrash = (e: unknown, origin: string): void => {
+    log.critical('Unhandled {origin}; exiting: {error}', { origin, error: describeLoggedError(e, true) });
+    fail(e);
+  };
+  process.on('uncaughtException', onCrash);
+  return { crashed, dispose: () => process.off('uncaughtException', onCrash) };
+}
+
+/**
  * Runs the application until it is stopped. Returns the Outcome (a status
  * to exit with, or the stop signal to re-raise); throws a TacError when
  * startup fails.
@@ -125,6 +144,7 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
   }
 
   const notifier = createNotifier(env, log, deps.notifySender ?? systemdNotifyBinary, proc.pid);
+  const crash = watchForCrash(log);
   let logSetup: LogSetup | null = null;
   let handlers: SignalHandlers | null = null;
   let pidWritten = false;
@@ -139,10 +159,11 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
     proc.chdir(opts.rundir);
     writePid(opts.pidfile, proc, log);
     pidWritten = true;
-    await app.privilegedStartService();
+    await Promise.race([app.privilegedStartService(), crash.crashed]);
     dropPrivileges(identity, proc, log);
-    await app.startService();
+    await Promise.race([app.startService(), crash.crashed]);
   } catch (e) {
+    crash.dispose();
     const err = startupError(e);
     statusPipe?.failure(e);
     if (pidWritten) removePid(opts.pidfile, log);
@@ -161,8 +182,9 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
 
   // Like a reactor, the runner runs until told to stop, even when no service holds a handle open.
   const keepAlive = setInterval(() => undefined, 2 ** 30);
-  const outcome = await handlers!.done;
+  const outcome = await Promise.race([handlers!.done, crash.crashed.then(() => ({ status: 1 }), () => ({ status: ExitCode.SOFTWARE }))]);
   clearInterval(keepAlive);
+  crash.dispose();
   handlers!.dispose();
   notifier.stopWatchdog();
   removePid(opts.pidfile, log);

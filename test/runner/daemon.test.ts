@@ -211,3 +211,19 @@ test('a daemon that dies before reporting: the parent exits 1 and says how it en
   assert.equal(r.code, 1);
   assert.equal(r.stderr, 'An error has occurred: the daemon exited with status 3 before reporting its startup (run with --nodaemon to see its output)\nPlease look at log file for more information.\n');
 });
+
+test('an uncaught exception after startup is logged with its stack; the daemon removes its pidfile and exits 70', async (t) => {
+  const dir = tempDir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const tac = path.join(RUNNER_FIXTURES, 'crash-later.tac.mjs');
+  const r = await runTacd(['--rundir', dir, '-y', tac], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const pid = readPidfile(path.join(dir, 'tacd.pid'));
+  await waitFor('daemon exit', () => !alive(pid));
+  assert.ok(!fs.existsSync(path.join(dir, 'tacd.pid')));
+  const log = fs.readFileSync(path.join(dir, 'tacd.log'), 'utf8');
+  assert.match(log, /\[tacd#critical\] Unhandled uncaughtException; exiting: Error: kaboom after start\n\s+at .*crash-later\.tac\.mjs:8/);
+
+  const fg = await runTacd(['-n', '--pidfile=', '-y', tac]);
+  assert.equal(fg.code, 70, fg.stdout + fg.stderr);
+});
