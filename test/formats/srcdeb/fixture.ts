@@ -3,6 +3,7 @@
 // docs (one over 4 KiB, which dh_compress would otherwise compress), an
 // empty 0750 state directory, a setuid helper, a 150-byte path, and
 // maintainer scripts in the shape of ts2deb's templates.
+import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import type { PackageMeta, PackagePlan, PayloadEntry } from '../../../src/formats/plan.js';
 import { renderChangelog } from '../../../src/formats/srcdeb/changelog.js';
@@ -116,4 +117,16 @@ export function demoPlan(over: Partial<PackageMeta> = {}): DemoPlan {
     { kind: 'ghost', path: '/var/log/tacd-demo.log', mode: 0o644 },
   ];
   return { plan: { meta, payload, scripts: { postinst: POSTINST, prerm: PRERM, postrm: POSTRM } }, changelog };
+}
+
+/**
+ * Why dpkg-buildpackage cannot rebuild here, or undefined. Besides the tools,
+ * dpkg's Debian vendor hook makes build-essential an implicit build
+ * dependency (Dpkg::Vendor::Debian), so it must be installed too.
+ */
+export function rebuildSkipReason(extra: readonly string[] = []): string | undefined {
+  const missing = ['dpkg-source', 'dpkg-buildpackage', 'dh', 'dpkg-deb', ...extra].filter((t) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', t]).status !== 0);
+  const be = spawnSync('dpkg-query', ['-W', '-f', '${Status}', 'build-essential'], { encoding: 'utf8' });
+  if (be.status !== 0 || !be.stdout.includes('install ok installed')) missing.push('build-essential');
+  return missing.length > 0 ? `not installed: ${missing.join(', ')} (apt-get install dpkg-dev debhelper build-essential)` : undefined;
 }

@@ -18,7 +18,8 @@ import { createRenderer } from '../../../src/render/render.js';
 import type { Container } from '../../../src/verify/container.js';
 import { LIFECYCLE_ROOTFS, withSystemd } from '../../helpers/systemd.js';
 import { cursor, prop, startsSince, waitPort } from '../../packaging/probe.js';
-import { have, sh } from '../deb/fixture.js';
+import { sh } from '../deb/fixture.js';
+import { rebuildSkipReason } from './fixture.js';
 
 const NAME = 'srcecho';
 const PORT = 7011;
@@ -50,8 +51,8 @@ async function install(c: Container, deb: string): Promise<void> {
 }
 
 test('the rebuilt .deb under systemd: install, upgrade (one restart), remove, purge', { timeout: 300_000 }, async (t) => {
-  const missing = ['dpkg-source', 'dpkg-buildpackage', 'dh'].filter((p) => !have(p));
-  if (missing.length > 0) return t.skip(`not installed: ${missing.join(', ')} (apt-get install dpkg-dev debhelper)`);
+  const skip = rebuildSkipReason();
+  if (skip !== undefined) return t.skip(skip);
   const dir = mkdtempSync(path.join(tmpdir(), 'tacd-srcdeb-life-'));
   try {
     const v1 = await rebuiltDeb(dir, '1.0.0');

@@ -15,11 +15,9 @@ import { debFileName, writeDeb } from '../../../src/formats/deb/deb.js';
 import type { Compressor, PackagePlan } from '../../../src/formats/plan.js';
 import { writeDebianSource, type DebianSourceInput } from '../../../src/formats/srcdeb/srcdeb.js';
 import { have, sh } from '../deb/fixture.js';
-import { MTIME, demoPlan, text } from './fixture.js';
+import { MTIME, demoPlan, rebuildSkipReason, text } from './fixture.js';
 
-const TOOLS = ['dpkg-source', 'dpkg-buildpackage', 'dh', 'dpkg-deb', 'xz'];
-const MISSING = TOOLS.filter((t) => !have(t));
-const SKIP = MISSING.length > 0 ? `not installed: ${MISSING.join(', ')} (apt-get install dpkg-dev debhelper xz-utils)` : undefined;
+const SKIP = rebuildSkipReason(['xz']);
 
 async function writeSet(dir: string, input: DebianSourceInput, compression: Compressor): Promise<string[]> {
   mkdirSync(dir, { recursive: true });

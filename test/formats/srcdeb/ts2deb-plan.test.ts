@@ -18,10 +18,9 @@ import { buildPlan } from '../../../src/plan/build-plan.js';
 import { normalizeSpec } from '../../../src/plan/spec.js';
 import { createRenderer } from '../../../src/render/render.js';
 import { have, sh } from '../deb/fixture.js';
+import { rebuildSkipReason } from './fixture.js';
 
-const TOOLS = ['dpkg-source', 'dpkg-buildpackage', 'dh', 'dpkg-deb'];
-const MISSING = TOOLS.filter((t) => !have(t));
-const SKIP = MISSING.length > 0 ? `not installed: ${MISSING.join(', ')} (apt-get install dpkg-dev debhelper)` : undefined;
+const SKIP = rebuildSkipReason();
 const MTIME = 1763769600;
 
 function listing(deb: string): string[] {
