@@ -74,9 +74,10 @@ function runtimePlugin(): Plugin {
   };
 }
 
-// tacd's compiled runtime links its .js.map files; a map that is missing or
-// unreadable (a build rewriting dist/ at the same moment) is dropped rather
-// than failing the bundle: only stack-trace mapping into tacd itself is lost.
+// tacd's compiled runtime links its .js.map files. Each map is read here and
+// inlined, so esbuild never reads a file twice while a concurrent build
+// rewrites dist/; a map that is missing or unreadable is dropped (only
+// stack-trace mapping into tacd itself is lost), never a reason to fail.
 function runtimeMapsPlugin(): Plugin {
   return {
     name: 'tacd-runtime-maps',
@@ -86,11 +87,13 @@ function runtimeMapsPlugin(): Plugin {
         const code = readFileSync(args.path, 'utf8');
         const m = /\n\/\/# sourceMappingURL=([^\s]+)\s*$/.exec(code);
         if (!m || m[1]!.startsWith('data:')) return { contents: code, loader: 'js' };
+        const body = code.slice(0, m.index + 1);
         try {
-          JSON.parse(readFileSync(path.resolve(path.dirname(args.path), m[1]!), 'utf8'));
-          return { contents: code, loader: 'js' };
+          const map = readFileSync(path.resolve(path.dirname(args.path), m[1]!), 'utf8');
+          JSON.parse(map);
+          return { contents: `${body}//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}\n`, loader: 'js' };
         } catch {
-          return { contents: code.slice(0, m.index + 1), loader: 'js' };
+          return { contents: body, loader: 'js' };
         }
       });
     },
@@ -119,8 +122,22 @@ function bundleError(m: Message, input: BundleInput): DataError {
   return new DataError('ts2deb.bundle.failed', `${loc}: ${m.text}`, { field: input.kind === 'tac' ? input.file : 'plugin' });
 }
 
-/** Runs esbuild and returns the bundle's text. @throws DataError naming file:line:column. */
+/**
+ * Runs esbuild and returns the bundle's text. A failure inside tacd's own
+ * compiled runtime (dist/ being rewritten by a concurrent build) is retried
+ * once. @throws DataError naming file:line:column.
+ */
 async function compile(input: BundleInput, stage: string, name: string): Promise<string> {
+  try {
+    return await compileOnce(input, stage, name);
+  } catch (e) {
+    if (!(e instanceof DataError) || !e.message.startsWith(DIST_SRC_DIR + path.sep)) throw e;
+    await new Promise((r) => setTimeout(r, 1000));
+    return compileOnce(input, stage, name);
+  }
+}
+
+async function compileOnce(input: BundleInput, stage: string, name: string): Promise<string> {
   try {
     const result = await build({
       stdin: { contents: entrySource(input), resolveDir: DIST_SRC_DIR, sourcefile: 'tacd-entry.js', loader: 'js' },

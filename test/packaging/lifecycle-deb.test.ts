@@ -30,7 +30,8 @@ async function lifecycle(c: Container, o: { name: string; port: number; v1: stri
   // 3: reload keeps the same process
   const pid1 = await prop(c, unit, 'MainPID');
   await c.exec(['systemctl', 'reload', unit], { check: true });
-  assert.equal(await prop(c, unit, 'ActiveState'), 'active');
+  // tacd reports RELOADING=1 then READY=1 around its SIGHUP handling
+  assert.equal(await c.waitForUnitState(unit, ['active'], 10_000), 'active');
   assert.equal(await prop(c, unit, 'MainPID'), pid1, 'reload does not restart');
   // 4: restart
   await c.exec(['systemctl', 'restart', unit], { check: true });

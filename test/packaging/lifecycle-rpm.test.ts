@@ -41,6 +41,7 @@ test('rpm lifecycle: --plugin echo, --runtime system', { timeout: 300_000 }, asy
       assert.equal(await waitPort(c, 7005), 'ping\n');
       const pid1 = await prop(c, unit, 'MainPID');
       await c.exec(['systemctl', 'reload', unit], { check: true });
+      assert.equal(await c.waitForUnitState(unit, ['active'], 10_000), 'active');
       assert.equal(await prop(c, unit, 'MainPID'), pid1, 'reload does not restart');
       await c.exec(['systemctl', 'restart', unit], { check: true });
       assert.notEqual(await prop(c, unit, 'MainPID'), pid1);
