@@ -7,12 +7,14 @@
  * It parses options (commander), normalizes the spec, builds the plan,
  * runs the format writer and writes the package atomically: a temp file in
  * the output folder renamed over the final name, so a failed build leaves
- * no file behind. An existing file of the same name (normally our own
- * previous build of that exact version) is replaced, as dpkg-deb --build
- * and rpmbuild do; nothing else in the folder is touched.
+ * no file behind. An existing file of the same name is replaced only when
+ * it is itself a package of that format (normally our own previous build of
+ * that exact version, which dpkg-deb --build and rpmbuild also replace);
+ * anything else is refused with EX_CANTCREAT. Nothing else in the folder
+ * is touched.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, createReadStream, renameSync, statSync, unlinkSync, openSync, closeSync, writeSync, fsyncSync } from 'node:fs';
+import { accessSync, constants, createReadStream, renameSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { CantCreateError, NoInputError, UsageError } from '../core/errors.js';
@@ -154,8 +156,9 @@ export function checkOutputDir(dir: string): void {
  * Writes `chunks` to `dir/name` atomically: a hidden temp file in `dir`,
  * fsync, rename. The temp file is removed on any failure. Returns the path.
  */
-export function writeAtomically(dir: string, name: string, chunks: readonly Uint8Array[]): string {
+export function writeAtomically(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: (head: Buffer) => boolean = isPackage): string {
   const final = path.join(dir, name);
+  refuseForeign(final, replaceable);
   const tmp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
@@ -177,6 +180,34 @@ export function writeAtomically(dir: string, name: string, chunks: readonly Uint
       // already gone
     }
     throw new CantCreateError(final, `cannot write ${final}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { code: 'ts2deb.output.write', cause: e });
+  }
+}
+
+const DEB_MAGIC = Buffer.from('!<arch>\ndebian-binary');
+const RPM_MAGIC = Buffer.from([0xed, 0xab, 0xee, 0xdb]);
+
+/** True for the first bytes of a .deb or an .rpm. */
+export function isPackage(head: Buffer): boolean {
+  return head.subarray(0, DEB_MAGIC.length).equals(DEB_MAGIC) || head.subarray(0, 4).equals(RPM_MAGIC);
+}
+
+// An existing file at `final` that is not a package is the user's: never replace it.
+function refuseForeign(final: string, replaceable: (head: Buffer) => boolean): void {
+  let head: Buffer;
+  try {
+    const fd = openSync(final, 'r');
+    try {
+      head = Buffer.alloc(32);
+      head = head.subarray(0, readSync(fd, head, 0, 32, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new CantCreateError(final, `cannot replace ${final}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { code: 'ts2deb.output.exists', cause: e });
+  }
+  if (!replaceable(head)) {
+    throw new CantCreateError(final, `refusing to replace ${final}: it exists and is not a package`, { code: 'ts2deb.output.exists' });
   }
 }
 

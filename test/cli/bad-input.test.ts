@@ -2,7 +2,7 @@
 // sysexits status, and no file (not even a temp file) left in --output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exitCodeOf, describeError } from '../../src/core/errors.js';
 import { run } from '../../src/core/exec.js';
@@ -101,11 +101,16 @@ test('writeAtomically: a failed rename leaves no temp file and is EX_CANTCREAT',
   const out = tempDir('tacd-out-');
   try {
     mkdirSync(path.join(out, 'x.deb'));
-    assert.throws(() => writeAtomically(out, 'x.deb', [Buffer.from('data')]), (e: unknown) => exitCodeOf(e) === 73 && /cannot write .*x\.deb/.test(describeError(e)));
+    assert.throws(() => writeAtomically(out, 'x.deb', [Buffer.from('data')], () => true), (e: unknown) => exitCodeOf(e) === 73 && /cannot write .*x\.deb/.test(describeError(e)));
     assert.deepEqual(readdirSync(out), ['x.deb']);
-    writeAtomically(out, 'y.deb', [Buffer.from('one')]);
-    writeAtomically(out, 'y.deb', [Buffer.from('two')]);
+    const deb = Buffer.from('!<arch>\ndebian-binary   ...');
+    writeAtomically(out, 'y.deb', [deb, Buffer.from('one')]);
+    writeAtomically(out, 'y.deb', [deb, Buffer.from('two')]);
     assert.deepEqual(readdirSync(out).sort(), ['x.deb', 'y.deb'], 'our previous output of the same name is replaced, nothing else');
+    writeFileSync(path.join(out, 'z.deb'), 'my notes');
+    assert.throws(() => writeAtomically(out, 'z.deb', [deb]), /refusing to replace .*z\.deb: it exists and is not a package/);
+    assert.equal(readFileSync(path.join(out, 'z.deb'), 'utf8'), 'my notes', "the user's file is untouched");
+    assert.deepEqual(readdirSync(out).sort(), ['x.deb', 'y.deb', 'z.deb']);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
