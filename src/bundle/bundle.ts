@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { build, type Message, type Plugin } from 'esbuild';
 import { DataError, NoInputError } from '../core/errors.js';
-import { DIST_SRC_DIR } from '../core/paths.js';
+import { DIST_SRC_DIR, PROJECT_ROOT } from '../core/paths.js';
 import type { RenderFn } from '../render/render.js';
 import { packAsar } from './asar.js';
 
@@ -116,6 +116,15 @@ function nativePlugin(stage: string): Plugin {
   };
 }
 
+// The version of the tacd doing the bundling (its package.json).
+function tacdBuildVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 function bundleError(m: Message, input: BundleInput): DataError {
   const file = m.location?.file ? path.resolve(m.location.file) : input.kind === 'tac' ? input.file : `plugin ${input.plugin}`;
   const loc = m.location ? `${file}:${m.location.line}:${m.location.column + 1}` : file;
@@ -152,7 +161,9 @@ async function compileOnce(input: BundleInput, stage: string, name: string): Pro
       write: false,
       logLevel: 'silent',
       legalComments: 'none',
-      define: { 'import.meta.url': IMPORT_META_URL },
+      // __TACD_VERSION__: tacd's version at build time, for the runner's banner in a packaged app
+      // (its package.json is not installed with the app).
+      define: { 'import.meta.url': IMPORT_META_URL, __TACD_VERSION__: JSON.stringify(tacdBuildVersion()) },
       banner: { js: `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href;` },
       plugins: [runtimePlugin(), runtimeMapsPlugin(), nativePlugin(stage)],
     });
