@@ -18,6 +18,7 @@ export function xzCompressor(level = 6): Compressor {
   }
   return {
     name: 'xz',
+    level,
     async compress(input: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
       // exec.filter() pumps the input in the background; an error thrown by the
       // input (a stream shorter than declared, say) must not escape as an

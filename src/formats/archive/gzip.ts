@@ -23,6 +23,7 @@ export function gzipCompressor(level = 9): Compressor {
   }
   return {
     name: 'gzip',
+    level,
     async compress(input: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
       const gz = createGzip({ level, chunkSize: 256 * 1024 });
       const source = Readable.from(input, { objectMode: false });

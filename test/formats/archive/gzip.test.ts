@@ -42,3 +42,11 @@ test('gzip levels outside 1-9 are DataErrors', () => {
   assert.throws(() => gzipCompressor(0), DataError);
   assert.throws(() => gzipCompressor(10), /compression level|1 to 9/);
 });
+
+test('the compressor reports its level (RPM records it as PAYLOADFLAGS)', async () => {
+  const { xzCompressor } = await import('../../../src/core/xz.js');
+  assert.equal(gzipCompressor(6).level, 6);
+  assert.equal(gzipCompressor().level, 9);
+  assert.equal(xzCompressor(3).level, 3);
+  assert.equal(xzCompressor().level, 6);
+});
