@@ -18,6 +18,7 @@ import {
   RPMFILE_GHOST,
   RPMFILE_LICENSE,
   RPMFILE_NOREPLACE,
+  RPMFILE_SPECFILE,
   RPMTAG_BASENAMES,
   RPMTAG_CLASSDICT,
   RPMTAG_DIRINDEXES,
@@ -210,6 +211,15 @@ export async function collectFiles(meta: PackageMeta, payload: readonly PayloadE
   return out;
 }
 
+/**
+ * A source package stores its files (the spec and the sources) as bare names, the
+ * way rpmbuild writes a .src.rpm: DIRNAMES [''], cpio names without './' and the
+ * spec flagged RPMFILE_SPECFILE (rpm -i puts it in %_specdir, rpmlint checks its name).
+ */
+export function sourceFiles(files: readonly RpmFile[]): RpmFile[] {
+  return files.map((f) => ({ ...f, path: f.path.slice(1), flags: f.entry.kind === 'file' && f.path.endsWith('.spec') ? f.flags | RPMFILE_SPECFILE : f.flags }));
+}
+
 /** True when any file needs 64-bit sizes (rpm: LONGFILESIZES and the stripped cpio format). */
 export function hasLargeFiles(files: readonly RpmFile[]): boolean {
   return files.some((f) => f.size > CPIO_MAX_SIZE);
@@ -274,7 +284,7 @@ export function putFileTags(h: HeaderBuilder, files: readonly RpmFile[], mtime: 
  * (rpmlib(PayloadFilesHavePrefix)); inodes match FILEINODES. With large files every
  * member uses rpm's stripped header (index into the header arrays), as rpmbuild does.
  */
-export function* cpioMembers(files: readonly RpmFile[], mtime: number): Generator<CpioMember> {
+export function* cpioMembers(files: readonly RpmFile[], mtime: number, prefix = '.'): Generator<CpioMember> {
   const stripped = hasLargeFiles(files);
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
@@ -289,7 +299,7 @@ export function* cpioMembers(files: readonly RpmFile[], mtime: number): Generato
     }
     const header = stripped
       ? { strippedIndex: i, size: f.payloadSize }
-      : { name: '.' + f.path, mode: f.mode, size: f.payloadSize, ino: i + 1, nlink: 1, mtime };
+      : { name: prefix + f.path, mode: f.mode, size: f.payloadSize, ino: i + 1, nlink: 1, mtime };
     yield data === undefined ? { header } : { header, data };
   }
 }

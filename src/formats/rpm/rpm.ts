@@ -11,7 +11,7 @@ import { DataError } from '../../core/errors.js';
 import type { Compressor, PackageMeta, PackagePlan, Signer } from '../plan.js';
 import { cpioStream } from '../archive/cpio.js';
 import { putChangelog } from './changelog.js';
-import { collectFiles, cpioMembers, hasLargeFiles, putFileTags, type RpmFile } from './files.js';
+import { collectFiles, cpioMembers, hasLargeFiles, putFileTags, sourceFiles, type RpmFile } from './files.js';
 import { HeaderBuilder } from './header.js';
 import { encodeLead } from './lead.js';
 import { alternatives, configDep, isRich, putDeps, rpmlib, toDep, type Dep } from './relations.js';
@@ -59,7 +59,11 @@ export interface RpmOptions {
   readonly compression: Compressor;
   /** Detached binary OpenPGP signer: signs the header (RSAHEADER, 268) and header + payload (PGP, 1002). */
   readonly signer?: Signer;
-  /** Source package: lead type 1, SOURCEPACKAGE = 1, no SOURCERPM, arch 'src'. */
+  /**
+   * Source package: lead type 1, SOURCEPACKAGE = 1, no SOURCERPM, arch 'src'; files are
+   * stored as bare names ('/x.spec' → 'x.spec', no PayloadFilesHavePrefix) and '*.spec'
+   * is flagged RPMFILE_SPECFILE, as rpmbuild -bs writes them.
+   */
   readonly source?: boolean;
 }
 
@@ -107,7 +111,7 @@ function tap(source: AsyncIterable<Uint8Array>, stats: { size: number; hash: Ret
   })();
 }
 
-function dependencies(meta: PackageMeta, arch: string, files: readonly RpmFile[], scriptDeps: readonly Dep[], compression: Compressor) {
+function dependencies(meta: PackageMeta, arch: string, files: readonly RpmFile[], scriptDeps: readonly Dep[], compression: Compressor, source: boolean) {
   const rel = meta.relations ?? {};
   const selfEvr = evr(meta);
   const hasConfig = files.some((f) => f.entry.kind === 'file' && f.entry.config === true);
@@ -133,7 +137,8 @@ function dependencies(meta: PackageMeta, arch: string, files: readonly RpmFile[]
   // rpmlib() features actually used, as build/pack.c and build/files.c add them.
   const allRelations = Object.values(rel).flat();
   const versions = [meta.version, meta.release, ...allRelations.flatMap((r) => alternatives(r).map((a) => a.version ?? ''))];
-  requires.push(rpmlib('CompressedFileNames', '3.0.4-1'), rpmlib('PayloadFilesHavePrefix', '4.0-1'));
+  requires.push(rpmlib('CompressedFileNames', '3.0.4-1'));
+  if (!source) requires.push(rpmlib('PayloadFilesHavePrefix', '4.0-1'));
   if (files.some((f) => f.entry.kind === 'file')) requires.push(rpmlib('FileDigests', '4.6.0-1'));
   if (compression.name === 'xz') requires.push(rpmlib('PayloadIsXz', '5.2-1'));
   if (versions.some((v) => v.includes('~'))) requires.push(rpmlib('TildeInVersions', '4.10.0-1'));
@@ -157,11 +162,12 @@ export async function writeRpm(plan: PackagePlan, options: RpmOptions): Promise<
     throw new DataError('tacd.rpm.compression', `compression '${String(compression.name)}' is not supported for RPM; expected gzip or xz`, { field: 'compression' });
   }
 
-  const files = await collectFiles(meta, plan.payload);
+  const collected = await collectFiles(meta, plan.payload);
+  const files = source ? sourceFiles(collected) : collected;
 
   // Payload: cpio → (count, sha256) → compressor.
   const stats = { size: 0, hash: createHash('sha256') };
-  const payload = await compression.compress(tap(cpioStream(cpioMembers(files, meta.mtime)), stats));
+  const payload = await compression.compress(tap(cpioStream(cpioMembers(files, meta.mtime, source ? '' : '.')), stats));
   const archiveSize = stats.size;
   const payloadDigestAlt = stats.hash.digest('hex');
   const payloadDigest = createHash('sha256').update(payload).digest('hex');
@@ -193,7 +199,7 @@ export async function writeRpm(plan: PackagePlan, options: RpmOptions): Promise<
 
   const scriptDeps = putScripts(h, plan.scripts);
   putChangelog(h, meta);
-  const deps = dependencies(meta, arch, files, scriptDeps, compression);
+  const deps = dependencies(meta, arch, files, scriptDeps, compression, source);
   putDeps(h, 'provide', deps.provides);
   putDeps(h, 'require', deps.requires);
   putDeps(h, 'conflict', deps.conflicts);

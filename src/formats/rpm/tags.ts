@@ -138,6 +138,7 @@ export const RPMFILE_CONFIG = 1 << 0;
 export const RPMFILE_DOC = 1 << 1;
 export const RPMFILE_MISSINGOK = 1 << 3;
 export const RPMFILE_NOREPLACE = 1 << 4;
+export const RPMFILE_SPECFILE = 1 << 5;
 export const RPMFILE_GHOST = 1 << 6;
 export const RPMFILE_LICENSE = 1 << 7;
 
