@@ -1,0 +1,275 @@
+// `ts2deb verify` / `ts2rpm verify` (src/verify/verify.ts, src/cli/verify.ts):
+// passes on real packages (deb, rpm, an upgrade) and fails, naming the right
+// check and reason, on deliberately broken ones built with --templates:
+// a unit that exits at once, a failing postinst (deb) / %post (rpm), a
+// postrm that leaves the state behind on purge, and an upgrade whose postinst
+// rewrites the conffile. Host problems give one line and a sysexits status.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { DIST_SRC_DIR, TEMPLATES_DIR } from '../../src/core/paths.js';
+import { ExitCode } from '../../src/core/exit-codes.js';
+import { verifyCommand } from '../../src/cli/verify.js';
+import { parseProbe } from '../../src/verify/probe.js';
+import { verifyPackage, type VerifyResult } from '../../src/verify/verify.js';
+import { formatTable } from '../../src/verify/report.js';
+import { skipUnlessSystemd } from '../helpers/systemd.js';
+import { buildPackage, sink, tempDir } from '../packaging/helpers.js';
+
+const SLOW = { timeout: 300_000 };
+
+/** A --templates folder with `name` (e.g. 'deb/postinst') = the built-in template passed through `edit`. */
+function overrideTemplate(dir: string, name: string, edit: (text: string) => string): string {
+  const builtIn = readFileSync(path.join(TEMPLATES_DIR, `${name}.ejs`), 'utf8');
+  const edited = edit(builtIn);
+  assert.notEqual(edited, builtIn, `the edit of ${name} changed nothing`);
+  mkdirSync(path.dirname(path.join(dir, `${name}.ejs`)), { recursive: true });
+  writeFileSync(path.join(dir, `${name}.ejs`), edited);
+  return dir;
+}
+
+function echoArgs(out: string, port: number, extra: string[] = []): string[] {
+  return ['--plugin', 'echo', '--runtime', 'system', '--output', out, ...extra, '--', '--port', String(port)];
+}
+
+function step(r: VerifyResult, name: string) {
+  const s = r.steps.find((x) => x.name === name);
+  assert.ok(s, `step ${name} in ${r.steps.map((x) => x.name).join(',')}`);
+  return s;
+}
+
+/** Asserts that verify failed at `name` with a detail matching `why`, and that every earlier check passed. */
+function failedAt(r: VerifyResult, name: string, why: RegExp): void {
+  const table = formatTable(r, 'verify');
+  assert.equal(r.ok, false, table);
+  const failed = r.steps.filter((s) => !s.ok && !s.skipped).map((s) => s.name);
+  assert.deepEqual(failed, [name], table);
+  assert.match(step(r, name).detail, why, table);
+}
+
+test('verify passes on the echo plugin package (deb): every check, auto-probed port, user kept after purge', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  try {
+    const deb = await buildPackage('ts2deb', echoArgs(out, 7101));
+    const r = await verifyPackage({ pkg: deb, format: 'deb', onProgress: (l) => t.diagnostic(l) });
+    t.diagnostic(formatTable(r, 'ts2deb verify'));
+    assert.equal(r.ok, true, formatTable(r, 'ts2deb verify'));
+    assert.deepEqual(
+      r.steps.map((s) => s.name),
+      ['rootfs', 'boot', 'package', 'install', 'enabled', 'active', 'settle', 'probe', 'reload', 'restart', 'remove', 'purge'],
+    );
+    assert.ok(r.steps.every((s) => s.ok && !s.skipped));
+    assert.match(step(r, 'probe').detail, /tcp:7101 answers/);
+    assert.match(step(r, 'purge').detail, /nothing left; system user echo kept/);
+    assert.equal(r.journal, undefined);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('verify passes on the packaged tac app (fixtures/echo) with --probe tcp:8000, through the CLI with --json', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  try {
+    const deb = await buildPackage('ts2deb', [path.join(DIST_SRC_DIR, '..', '..', 'fixtures/echo/app.tac.ts'), '--runtime', 'system', '--output', out]);
+    const stdout = sink();
+    const stderr = sink();
+    const status = await verifyCommand([deb, '--probe', 'tcp:8000', '--json'], 'deb', { stdout, stderr });
+    const r = JSON.parse(stdout.text()) as VerifyResult;
+    assert.equal(status, 0, formatTable(r, 'ts2deb verify') + stderr.text());
+    assert.equal(r.ok, true);
+    assert.equal(r.unit, 'echo.service');
+    assert.match(step(r, 'probe').detail, /^tcp:8000 answers$/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('verify passes on an upgrade (deb): conffile edit kept, one restart, never stopped', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  try {
+    const v1 = await buildPackage('ts2deb', echoArgs(out, 7102, ['--set-version', '1.0.0']));
+    const v2 = await buildPackage('ts2deb', echoArgs(out, 7102, ['--set-version', '2.0.0']));
+    const r = await verifyPackage({ pkg: v2, format: 'deb', upgradeFrom: v1, probe: parseProbe('tcp:7102'), settleMs: 2500 });
+    assert.equal(r.ok, true, formatTable(r, 'ts2deb verify'));
+    assert.match(step(r, 'install old').detail, /\/etc\/default\/echo edited/);
+    assert.equal(step(r, 'upgrade').detail, '/etc/default/echo edit kept, restarted once, never stopped');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('verify passes on the echo rpm and fails on one whose %post fails (rpm exits 0, the scriptlet warning counts)', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  const tpl = tempDir('tacd-tpl-');
+  try {
+    const good = await buildPackage('ts2rpm', echoArgs(out, 7103));
+    let r = await verifyPackage({ pkg: good, format: 'rpm', probe: parseProbe('tcp:7103') });
+    assert.equal(r.ok, true, formatTable(r, 'ts2rpm verify'));
+    assert.deepEqual(r.steps.map((s) => s.name).slice(-2), ['restart', 'erase']);
+
+    overrideTemplate(tpl, 'rpm/post', (s) => s.replace(/exit 0\s*$/, 'echo "post: cannot configure" >&2\nexit 1\n'));
+    const bad = await buildPackage('ts2rpm', echoArgs(out, 7103, ['--name', 'echopost', '--templates', tpl]));
+    r = await verifyPackage({ pkg: bad, format: 'rpm', settleMs: 1000 });
+    failedAt(r, 'install', /rpm -i: warning: %post\(echopost-[^)]+\) scriptlet failed, exit status 1/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(tpl, { recursive: true, force: true });
+  }
+});
+
+test('verify fails on a unit that exits at once: "active", with the exit status and the journal line', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  const tpl = tempDir('tacd-tpl-');
+  try {
+    overrideTemplate(tpl, 'systemd/service', (s) => s.replace(/^ExecStart=.*$/m, `ExecStart=/bin/sh -c 'echo "giving up at once" >&2; exit 3'`));
+    const deb = await buildPackage('ts2deb', echoArgs(out, 7104, ['--name', 'echoquit', '--templates', tpl]));
+    const r = await verifyPackage({ pkg: deb, format: 'deb' });
+    failedAt(r, 'active', /echoquit\.service is (auto-restart|failed): .*ExecMainStatus=3.*; journal: giving up at once/);
+    for (const n of ['settle', 'probe', 'reload', 'restart']) assert.equal(step(r, n).skipped, true);
+    // the removal checks still ran and passed
+    assert.equal(step(r, 'purge').ok, true);
+    assert.match(r.journal ?? '', /giving up at once/);
+    assert.match(formatTable(r, 'ts2deb verify'), /FAIL  active[\s\S]*--- journalctl -u echoquit\.service/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(tpl, { recursive: true, force: true });
+  }
+});
+
+test('verify fails on a postinst that fails: "install", with dpkg\'s reason', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  const tpl = tempDir('tacd-tpl-');
+  try {
+    overrideTemplate(tpl, 'deb/postinst', (s) => s.replace(/exit 0\s*$/, 'echo "postinst: cannot configure" >&2\nexit 1\n'));
+    const deb = await buildPackage('ts2deb', echoArgs(out, 7105, ['--name', 'echopi', '--templates', tpl]));
+    const r = await verifyPackage({ pkg: deb, format: 'deb' });
+    failedAt(r, 'install', /dpkg -i exited 1: .*installed echopi package post-installation script subprocess returned error exit status 1/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(tpl, { recursive: true, force: true });
+  }
+});
+
+test('verify fails on a package that leaves its state behind on purge: "purge" names the paths', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  const tpl = tempDir('tacd-tpl-');
+  try {
+    overrideTemplate(tpl, 'deb/postrm', (s) => s.replace(/^\s*rm -rf .*$/m, '    : # forgets to remove state and logs'));
+    const deb = await buildPackage('ts2deb', echoArgs(out, 7106, ['--name', 'echoleft', '--templates', tpl]));
+    const r = await verifyPackage({ pkg: deb, format: 'deb', settleMs: 1000 });
+    failedAt(r, 'purge', /left behind: .*\/var\/lib\/echoleft.*\/var\/log\/echoleft/);
+    assert.equal(step(r, 'remove').ok, true);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(tpl, { recursive: true, force: true });
+  }
+});
+
+test('verify fails on an upgrade that loses the conffile edit: "upgrade"', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  const tpl = tempDir('tacd-tpl-');
+  try {
+    const v1 = await buildPackage('ts2deb', echoArgs(out, 7107, ['--name', 'echoconf', '--set-version', '1.0.0']));
+    overrideTemplate(tpl, 'deb/postinst', (s) =>
+      s.replace(
+        /^if \[ "\$1" = configure \]; then$/m,
+        `if [ "$1" = configure ]; then\n    # regenerates the admin's file on every configure (the bug)\n    printf '%s=%s\\n' <%- sh(it.envVar) %> <%- sh(it.defaultArgs.join(' ')) %> > <%- sh(it.envFile) %>`,
+      ),
+    );
+    const v2 = await buildPackage('ts2deb', echoArgs(out, 7107, ['--name', 'echoconf', '--set-version', '2.0.0', '--templates', tpl]));
+    const r = await verifyPackage({ pkg: v2, format: 'deb', upgradeFrom: v1, settleMs: 1000 });
+    failedAt(r, 'upgrade', /the admin's edit of \/etc\/default\/echoconf was lost/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(tpl, { recursive: true, force: true });
+  }
+});
+
+// --- the command line: usage and host problems (no container needed) ---
+
+async function cli(argv: string[], format: 'deb' | 'rpm' = 'deb'): Promise<{ status: number; out: string; err: string }> {
+  const stdout = sink();
+  const stderr = sink();
+  const status = await verifyCommand(argv, format, { stdout, stderr });
+  return { status, out: stdout.text(), err: stderr.text() };
+}
+
+function oneLine(err: string, re: RegExp): void {
+  assert.equal(err.trimEnd().split('\n').length, 1, err);
+  assert.match(err.trimEnd(), re);
+  assert.doesNotMatch(err, /\n\s+at /);
+}
+
+test('verify CLI: usage errors are 64, a missing package 66, a wrong extension 65', async () => {
+  let r = await cli([]);
+  assert.equal(r.status, ExitCode.USAGE);
+  oneLine(r.err, /^ts2deb verify: missing required argument 'pkg'/);
+  r = await cli(['x.deb', '--probe', 'udp:53']);
+  assert.equal(r.status, ExitCode.USAGE);
+  oneLine(r.err, /^ts2deb verify: --probe "udp:53": expected tcp:PORT/);
+  r = await cli(['x.deb', '--probe', 'tcp:70000']);
+  assert.equal(r.status, ExitCode.USAGE);
+  oneLine(r.err, /tcp:70000: the port must be 1-65535/);
+  r = await cli(['x.deb', '--bogus']);
+  assert.equal(r.status, ExitCode.USAGE);
+  oneLine(r.err, /unknown option '--bogus'/);
+  r = await cli(['/nonexistent/echo_1.0-1_all.deb']);
+  assert.equal(r.status, ExitCode.NOINPUT);
+  oneLine(r.err, /^ts2deb verify: package not found: \/nonexistent\/echo_1\.0-1_all\.deb$/);
+  const dir = tempDir();
+  try {
+    writeFileSync(path.join(dir, 'a.deb'), 'x');
+    r = await cli([path.join(dir, 'a.deb'), '--upgrade-from', path.join(dir, 'old.deb')]);
+    assert.equal(r.status, ExitCode.NOINPUT);
+    oneLine(r.err, /--upgrade-from package not found: .*old\.deb$/);
+    r = await cli([path.join(dir, 'a.deb')], 'rpm');
+    assert.equal(r.status, ExitCode.DATAERR);
+    oneLine(r.err, /^ts2rpm verify: .*a\.deb: expected a \.rpm file$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  r = await cli(['--help']);
+  assert.equal(r.status, 0);
+  assert.match(r.out, /--upgrade-from <old>/);
+});
+
+// Runs verifyCommand in a child process (to change its user or PATH).
+function child(argv: string[], opts: { env?: NodeJS.ProcessEnv; setpriv?: boolean }): { status: number | null; stderr: string } {
+  const script = `import(${JSON.stringify(path.join(DIST_SRC_DIR, 'cli/verify.js'))}).then((m) => m.verifyCommand(${JSON.stringify(argv)}, 'deb')).then((s) => process.exit(s))`;
+  const cmd = opts.setpriv ? 'setpriv' : process.execPath;
+  const args = opts.setpriv ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', script] : ['--input-type=module', '-e', script];
+  const r = spawnSync(cmd, args, { env: opts.env ?? process.env, encoding: 'utf8', cwd: '/' });
+  return { status: r.status, stderr: r.stderr };
+}
+
+test('verify CLI: not root is 77, systemd-nspawn missing is 69, each with one line naming it', { skip: process.getuid?.() !== 0 ? 'needs root to drop to nobody' : false }, async () => {
+  const dir = tempDir();
+  try {
+    chmodSync(dir, 0o755);
+    const deb = path.join(dir, 'echo_1.0-1_all.deb');
+    writeFileSync(deb, 'not really a deb');
+    chmodSync(deb, 0o644);
+    let r = child([deb], { setpriv: true });
+    assert.equal(r.status, ExitCode.NOPERM, r.stderr);
+    oneLine(r.stderr, /^ts2deb verify: verify needs root \(mount, chroot, systemd-nspawn\); run as root$/);
+
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync('/bin/sh', path.join(bin, 'sh'));
+    r = child([deb], { env: { PATH: bin } });
+    assert.equal(r.status, ExitCode.UNAVAILABLE, r.stderr);
+    oneLine(r.stderr, /^ts2deb verify: verify needs 'systemd-nspawn' \(Debian package systemd-container\); install it with apt-get install systemd-container$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
