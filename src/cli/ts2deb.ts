@@ -6,6 +6,7 @@ import { xzCompressor } from '../core/xz.js';
 import { gzipCompressor } from '../formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../formats/deb/deb.js';
 import { runMain } from './report.js';
+import { verifyCommand } from './verify.js';
 import { processIO, runPackageCli, type CliIO, type FormatAdapter } from './package-cli.js';
 
 /** The .deb adapter of the package CLI. */
@@ -19,6 +20,7 @@ export const debAdapter: FormatAdapter = {
 
 /** Runs ts2deb in process; resolves with the exit status (errors are thrown). */
 export function ts2deb(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  if (argv[0] === 'verify') return verifyCommand(argv.slice(1), 'deb', io);
   return runPackageCli(debAdapter, argv, io);
 }
 
