@@ -92,19 +92,21 @@ export function changelogHeading(c: ChangelogEntry): string {
   return `* ${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${day} ${d.getUTCFullYear()} ${escapeMacros(c.author)} - ${escapeMacros(c.version)}`;
 }
 
+const SECTION = /^%(package|description|prep|build|install|check|clean|files|changelog|pre|post|preun|postun|pretrans|posttrans|trigger\w*|filetrigger\w*|transfiletrigger\w*|verifyscript|sepolicy|patchlist|sourcelist|generate_buildrequires|conf)\b/;
+
 /**
- * Lines of body text (description, scriptlet, changelog) with '%' escaped. A line
- * that would still open a spec section after macro expansion ('%%files' expands to
- * '%files') cannot be carried and is refused.
+ * Lines of body text (description, scriptlet, changelog) with '%' escaped. rpm
+ * looks for section names after macro expansion ('%%files' expands to '%files'),
+ * so a line starting with one cannot be carried and is refused. In %description
+ * and %changelog (`text`) rpm also drops lines whose first non-blank is '#'
+ * (comments, again after expansion): refused too rather than silently lost.
  */
-function body(field: string, text: string): string {
-  const lines = text.split('\n');
-  lines.forEach((l, j) => {
-    if (/^%(package|description|prep|build|install|check|clean|files|changelog|pre|post|preun|postun|pretrans|posttrans|trigger\w*|filetriggerin|filetriggerun|filetriggerpostun|transfiletrigger\w*|verifyscript|sepolicy|patchlist|sourcelist|generate_buildrequires|conf)\b/.test(l)) {
-      fail(field, `line ${j + 1} starts with a spec section name ('${l.split(/\s/)[0]}'); rpm would end the section there`);
-    }
+function body(field: string, text: string, kind: 'text' | 'script'): string {
+  text.split('\n').forEach((l, j) => {
+    if (SECTION.test(l)) fail(field, `line ${j + 1} starts with a spec section name ('${l.split(/\s/)[0]}'); rpm would end the section there`);
+    if (kind === 'text' && /^\s*#/.test(l)) fail(field, `line ${j + 1} starts with '#'; rpm drops it from the spec as a comment`);
   });
-  return escapeMacros(lines.join('\n'));
+  return escapeMacros(text);
 }
 
 const SCRIPTLETS = [
@@ -166,14 +168,14 @@ export function renderSpec(plan: PackagePlan, options: SpecOptions): string {
   deps('Obsoletes', r.obsoletes);
   deps('Recommends', r.recommends);
   deps('Suggests', r.suggests);
-  L.push('', '%description', body('meta.description', m.description.replace(/\s+$/, '')));
+  L.push('', '%description', body('meta.description', m.description.replace(/\s+$/, ''), 'text'));
   L.push('', '%prep', '# Nothing to unpack here: the install section extracts Source0 into the buildroot.');
   L.push('', '%build', '# Nothing to build: the payload is prebuilt.');
   L.push('', '%install', 'mkdir -p %{buildroot}', 'tar -C %{buildroot} --no-same-owner -xzf %{SOURCE0}');
   for (const [key, section] of SCRIPTLETS) {
     const s = plan.scripts?.[key];
     if (s === undefined || s.trim() === '') continue;
-    L.push('', section, body(`scripts.${key}`, s.replace(/\s+$/, '')));
+    L.push('', section, body(`scripts.${key}`, s.replace(/\s+$/, ''), 'script'));
   }
   L.push('', '%files', ...filesSection(plan.payload));
   L.push('', '%changelog');
@@ -184,7 +186,7 @@ export function renderSpec(plan: PackagePlan, options: SpecOptions): string {
       const field = `meta.changelog[${i}].changes[${j}]`;
       // A continuation line starting with '*' would open a new changelog entry.
       if (/\n\*/.test(t)) fail(field, "a continuation line must not start with '*' (rpm would read a new changelog entry)");
-      L.push(body(field, `- ${t.replace(/\s+$/, '')}`));
+      L.push(body(field, `- ${t.replace(/\s+$/, '')}`, 'text'));
     });
     L.push('');
   }

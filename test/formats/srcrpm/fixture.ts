@@ -71,7 +71,7 @@ export function srcFixturePlan(overrides: Partial<PackagePlan['meta']> = {}): Pa
     scripts: {
       pretrans: 'true\n',
       preinst: 'getent group tacd >/dev/null || groupadd -r tacd\necho "pre $1 100%" >/dev/null\n',
-      postinst: 'if [ "$1" -eq 1 ]; then\n  systemctl preset tacd-srcfix.service >/dev/null 2>&1 || :\nfi\nprintf "%s\\n" "post $1" >/dev/null\n',
+      postinst: '# first install only (100% of the time $1 is 1 then)\nif [ "$1" -eq 1 ]; then\n  systemctl preset tacd-srcfix.service >/dev/null 2>&1 || :\nfi\nprintf "%s\\n" "post $1" >/dev/null\n',
       prerm: 'if [ "$1" -eq 0 ]; then\n  systemctl --no-reload disable --now tacd-srcfix.service >/dev/null 2>&1 || :\nfi\n',
       postrm: 'if [ "$1" -ge 1 ]; then\n  systemctl try-restart tacd-srcfix.service >/dev/null 2>&1 || :\nfi\n',
       posttrans: 'echo "%{buildroot} stays literal" >/dev/null\n',

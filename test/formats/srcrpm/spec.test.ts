@@ -137,4 +137,10 @@ test('bad input: rpm\'s own validation (version, release) and what a spec cannot
   expectError(() => renderSpec(sectionLine, SOURCE), 'tacd.srcrpm.spec', 'scripts.postinst');
   expectError(() => renderSpec(srcFixturePlan({ description: 'x\n%description -n other' }), SOURCE), 'tacd.srcrpm.spec', 'meta.description');
   expectError(() => renderSpec(plan, { sourceName: '../x.tar.gz' }), 'tacd.srcrpm.spec', 'sourceName');
+  // rpm drops '#' lines from %description and %changelog (comments); a shell comment in a scriptlet is fine.
+  expectError(() => renderSpec(srcFixturePlan({ description: 'Intro.\n  # Features\n' }), SOURCE), 'tacd.srcrpm.spec', 'meta.description');
+  const cl = srcFixturePlan().meta.changelog!;
+  expectError(() => renderSpec(srcFixturePlan({ changelog: [cl[0]!, { ...cl[1]!, changes: ['ok', 'two\n# lines'] }] }), SOURCE), 'tacd.srcrpm.spec', 'meta.changelog[1].changes[1]');
+  expectError(() => renderSpec(srcFixturePlan({ changelog: [{ ...cl[1]!, changes: ['a\n* b'] }] }), SOURCE), 'tacd.srcrpm.spec', 'meta.changelog[0].changes[0]');
+  assert.match(renderSpec({ ...plan, scripts: { postinst: '# a comment\ntrue\n' } }, SOURCE), /^%post\n# a comment\ntrue$/m);
 });
