@@ -187,6 +187,17 @@ test('rpmbuild --rebuild of a noarch plan (BuildArch: noarch, no --target needed
   await rebuildAndCompare(t, srcFixturePlan({ arch: 'all', epoch: 2 }), 'noarch');
 });
 
+test('rpmbuild --rebuild --target aarch64 of an arm64 plan on any host; without --target, ExclusiveArch refuses a foreign host', async (t) => {
+  if (await needTools(t, 'rpmbuild', 'rpm', 'tar')) return;
+  await rebuildAndCompare(t, srcFixturePlan({ arch: 'arm64' }), 'aarch64');
+  const host = (await run('rpm', ['--eval', '%{_target_cpu}'])).stdout.trim();
+  if (host === 'aarch64') return;
+  const src = path.join(work.dir, 'rebuild-aarch64', sourceRpmFileName(PLAN.meta));
+  const r = await run('rpmbuild', ['--rebuild', '--define', `_topdir ${path.join(work.dir, 'rebuild-aarch64', 'host')}`, src], { allowFailure: true, env: { LC_ALL: 'C.UTF-8' } });
+  assert.notEqual(r.exitCode, 0);
+  assert.match(r.stderr, /Architecture is not included/);
+});
+
 test('byte-reproducible: the same plan gives the same .src.rpm (gzip and xz payloads)', async () => {
   for (const c of [gzip, xz]) {
     const a = Buffer.concat(await writeSourceRpm(srcFixturePlan(), { compression: c() }));
