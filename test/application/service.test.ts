@@ -313,7 +313,19 @@ test('#17 Application(name, uid?, gid?): its service is its collection, named, p
   assert.deepEqual([named.process.uid, named.process.gid], ['www-data', 'www-data']);
 });
 
-test('#18 loading a .tac file is covered by the runner tests', { skip: 'belongs to the runner (src/runner)' }, () => {});
+test('#18 loading a .tac file yields its application export; a missing export is refused with Twisted\'s message', async () => {
+  const { loadApplication } = await import('../../src/runner/tac-loader.js');
+  const { FIXTURES_DIR, PROJECT_ROOT } = await import('../../src/core/paths.js');
+  const app = await loadApplication(`${FIXTURES_DIR}/echo/app.tac.ts`);
+  assert.equal(app.name, 'echo');
+  assert.ok([...app].length >= 1, 'the echo application holds its TCP server');
+  await assert.rejects(loadApplication(`${PROJECT_ROOT}/test/fixtures/runner/no-export.tac.mjs`), (e: unknown) => {
+    assert.ok(e instanceof TacError);
+    assert.equal(e.exitCode, 65);
+    assert.match(e.message, /Could not find 'application'/);
+    return true;
+  });
+});
 
 test('#19 startApplication starts the tree and registers its stop for "before shutdown"', async () => {
   const app = new Application('hello');
