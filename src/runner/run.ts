@@ -64,8 +64,12 @@ export interface RunDeps {
   readonly notifySender?: NotifySender;
 }
 
-/** tacd's version, from its package.json. */
+// Defined by src/bundle (esbuild `define`) in packaged apps, where tacd's package.json is not installed.
+declare const __TACD_VERSION__: string | undefined;
+
+/** tacd's version: the one baked into a packaged app, else from tacd's package.json. */
 export function tacdVersion(): string {
+  if (typeof __TACD_VERSION__ === 'string') return __TACD_VERSION__;
   try {
     return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
