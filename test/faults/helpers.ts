@@ -18,8 +18,14 @@ let built: Promise<{ deb: string; dir: string }> | undefined;
 export async function faultyDeb(): Promise<string> {
   built ??= (async () => {
     const dir = tempDir('tacd-faults-');
-    const deb = await buildPackage('ts2deb', [FAULTY_TAC, '--name', 'faulty', '--set-version', '1.0.0', '--runtime', 'system', '--output', dir]);
-    return { deb, dir };
+    const args = [FAULTY_TAC, '--name', 'faulty', '--set-version', '1.0.0', '--runtime', 'system', '--output', dir];
+    try {
+      return { deb: await buildPackage('ts2deb', args), dir };
+    } catch {
+      // another tsc run may be rewriting dist/ (the bundle's input) right now: once more, a little later
+      await new Promise((r) => setTimeout(r, 3000));
+      return { deb: await buildPackage('ts2deb', args), dir };
+    }
   })();
   return (await built).deb;
 }
