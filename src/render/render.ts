@@ -3,7 +3,7 @@
  * typed locals. Options are fixed: `strict`, no `with`, locals as `it`, and
  * `<%=` banned, so every value passes through an explicit escaper.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import ejs from 'ejs';
@@ -38,7 +38,16 @@ export function render<T extends TemplateName>(name: T, locals: TemplateLocals[T
 export function templateFile(name: TemplateName, overrideDir?: string): string {
   if (overrideDir !== undefined) {
     const p = path.join(overrideDir, `${name}.ejs`);
-    if (existsSync(p)) return p;
+    if (existsSync(p)) {
+      // A symlink (the file or a folder on the way) may point anywhere, e.g. at
+      // /etc/passwd: follow it only while it stays inside the override folder.
+      const root = realpathSync(overrideDir);
+      const real = realpathSync(p);
+      if (real !== root && !real.startsWith(root + path.sep)) {
+        throw new DataError('tacd.render.outside', `--templates ${p}: a symlink to ${real}, outside ${overrideDir}; copy the file in instead`, { field: p });
+      }
+      return p;
+    }
   }
   return path.join(TEMPLATES_DIR, `${name}.ejs`);
 }
