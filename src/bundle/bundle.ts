@@ -6,7 +6,7 @@
  * rendered. Returns bytes; the caller lays them out in the package.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build, type Message, type Plugin } from 'esbuild';
@@ -193,6 +193,13 @@ function walk(dir: string, rel = ''): string[] {
 export async function bundleApp(input: BundleInput, name: string, renderer: RenderFn): Promise<BundleResult> {
   if (input.kind === 'tac' && !(existsSync(input.file) && statSync(input.file).isFile())) {
     throw new NoInputError(input.file, `tac file not found: ${input.file}`, { code: 'ts2deb.tac.missing' });
+  }
+  if (input.kind === 'tac') {
+    try {
+      accessSync(input.file, constants.R_OK);
+    } catch (e) {
+      throw new NoInputError(input.file, `tac file not readable: ${input.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { code: 'ts2deb.tac.unreadable', cause: e });
+    }
   }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tacd-bundle-'));
   try {
