@@ -254,14 +254,14 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
   const maintainer = pick(cli.maintainer, key.maintainer, personToMaintainer(pj?.author), Array.isArray(pj?.maintainers) ? personToMaintainer(pj.maintainers[0]) : undefined);
   if (maintainer === undefined) throw new DataError('ts2deb.spec.maintainer', `no maintainer: give --maintainer 'Name <email>' or an "author" in package.json`, { field: 'maintainer' });
   if (!MAINTAINER_RE.test(maintainer)) {
-    throw new DataError('ts2deb.spec.maintainer', `maintainer '${maintainer}': expected 'Name <email@example.org>'`, { field: 'maintainer' });
+    throw new DataError('ts2deb.spec.maintainer', `maintainer ${shown(maintainer)}: expected 'Name <email@example.org>'`, { field: 'maintainer' });
   }
 
   const pjDescription = foreign ? undefined : str(pj?.description, `${where}: description`);
   const derived = source.kind === 'plugin' ? a.pluginDescription : pjDescription;
   const summary = (pick(cli.description, key.description) ?? synopsis(derived ?? defaultSummary(source))).trim();
   if (summary === '' || summary.includes('\n') || summary.length > 80) {
-    throw new DataError('ts2deb.spec.description', `description '${summary.slice(0, 40)}…': expected one line of 1 to 80 characters`, { field: 'description' });
+    throw new DataError('ts2deb.spec.description', `description ${shown(summary.length > 40 ? summary.slice(0, 40) + '…' : summary)}: expected one line of 1 to 80 characters`, { field: 'description' });
   }
   const description = wrapText(pick(cli.longDescription, key.longDescription, longDescription(summary, source))!, 72);
 
@@ -274,6 +274,9 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
 
   const runtime = pick(cli.runtime, key.runtime, 'bundled')!;
   if (runtime !== 'bundled' && runtime !== 'system') throw new UsageError(`--runtime '${runtime}': expected 'bundled' or 'system'`, { code: 'ts2deb.spec.runtime' });
+  if (runtime === 'system' && cli.node !== undefined) {
+    throw new UsageError(`--node ${shown(cli.node)} conflicts with --runtime system (no node is bundled); drop one of them`, { code: 'ts2deb.spec.node' });
+  }
   const node = path.resolve(a.cwd, pick(cli.node, key.node, a.execPath)!);
 
   const user = pick(cli.user, key.user, userFromName(name))!;
@@ -324,4 +327,9 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
     relations: { depends: rel('depends'), recommends: rel('recommends'), suggests: rel('suggests'), conflicts: rel('conflicts'), replaces: rel('replaces'), provides: rel('provides') },
     packageJson: pj?.file,
   };
+}
+
+/** A value quoted for a one-line message: control characters (a newline) shown as escapes. */
+function shown(v: string): string {
+  return `'${v.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))}'`;
 }
