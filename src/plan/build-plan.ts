@@ -11,6 +11,9 @@ import type { BundleInput, BundleResult } from '../bundle/bundle.js';
 import type { Family } from '../render/locals.js';
 import type { RenderFn } from '../render/render.js';
 import { licenseText } from '../render/licenses.js';
+import { UsageError } from '../core/errors.js';
+import { parsePluginOptions } from '../application/service-maker.js';
+import { discoverPlugins, findPlugin } from '../plugins/registry.js';
 import { appDir, serviceLocals } from './service-locals.js';
 import type { PackageSpec } from './spec.js';
 
@@ -187,6 +190,8 @@ function serviceFiles(spec: PackageSpec, family: Family, render: RenderFn): Payl
 export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDeps): Promise<BuiltPlan> {
   const { render, mtime } = deps;
   const n = spec.name;
+  // Plugin options are parsed now, as tacd will parse them: a bad one fails the build, not the installed service.
+  if (spec.source.kind === 'plugin') await checkPluginOptions(spec.source.plugin, spec.source.args);
   const node = spec.runtime === 'bundled' ? deps.readNode(spec.node) : undefined;
   const arch = resolveArch(spec, node?.arch);
   // Render first: a broken template fails fast, before the slower bundling.
@@ -206,4 +211,19 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   if (node) app.push(file(`${appDir(n)}/node`, node.data, 0o755));
   const payload = [...app, ...service, ...docFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { plan: { meta: meta(spec, family, arch, mtime), payload, scripts: script }, archiveSha256: bundle.archiveSha256 };
+}
+
+/**
+ * Parses a built-in plugin's options as tacd will at start (syntax and types
+ * only; values such as paths are for the target host). @throws UsageError (64)
+ * naming the option, prefixed "plugin option".
+ */
+async function checkPluginOptions(plugin: string, args: readonly string[]): Promise<void> {
+  const maker = await findPlugin(discoverPlugins('/', {}), plugin).load();
+  try {
+    parsePluginOptions(maker, args);
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`plugin option for '${plugin}': ${e.message}`, { code: e.code, cause: e });
+    throw e;
+  }
 }
