@@ -1,9 +1,11 @@
 /**
  * Bundles an app for packaging: esbuild compiles the tac file (or just the
  * runner, for a plugin) together with the tacd runtime into one CommonJS
- * file with an inline source map; it is packed into app.asar with native
- * addons unpacked, and a launcher that verifies and runs the archive is
- * rendered. Returns bytes; the caller lays them out in the package.
+ * file (whitespace and syntax minified, identifiers kept) with an external
+ * source map (main.cjs.map beside the archive, third-party mappings pruned);
+ * it is packed into app.asar with native addons unpacked, and a launcher that
+ * verifies and runs the archive is rendered. Returns bytes; the caller lays
+ * them out in the package.
  */
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { DataError, NoInputError } from '../core/errors.js';
 import { DIST_SRC_DIR, PROJECT_ROOT } from '../core/paths.js';
 import type { RenderFn } from '../render/render.js';
 import { packAsar } from './asar.js';
+import { pruneSourceMap, type RawSourceMap } from './sourcemap.js';
 
 /** What to bundle: a tac file, or a built-in plugin (only the runtime is bundled). */
 export type BundleInput = { readonly kind: 'tac'; readonly file: string } | { readonly kind: 'plugin'; readonly plugin: string };
@@ -136,7 +139,7 @@ function bundleError(m: Message, input: BundleInput): DataError {
  * compiled runtime (dist/ being rewritten by a concurrent build) is retried
  * once. @throws DataError naming file:line:column.
  */
-async function compile(input: BundleInput, stage: string, name: string): Promise<string> {
+async function compile(input: BundleInput, stage: string, name: string): Promise<Compiled> {
   try {
     return await compileOnce(input, stage, name);
   } catch (e) {
@@ -146,7 +149,21 @@ async function compile(input: BundleInput, stage: string, name: string): Promise
   }
 }
 
-async function compileOnce(input: BundleInput, stage: string, name: string): Promise<string> {
+interface Compiled {
+  /** main.cjs, ending in a sourceMappingURL comment that points at ../main.cjs.map. */
+  readonly code: string;
+  /** The pruned source map (JSON). */
+  readonly map: string;
+}
+
+/** The source map beside the archive: /usr/lib/NAME/main.cjs.map. */
+export const SOURCE_MAP = 'main.cjs.map';
+
+// Third-party code (node_modules) keeps no mappings: it is most of the bundle
+// and of its map, and its frames are not the user's (see sourcemap.ts).
+const THIRD_PARTY = /(^|\/)node_modules\//;
+
+async function compileOnce(input: BundleInput, stage: string, name: string): Promise<Compiled> {
   try {
     const result = await build({
       stdin: { contents: entrySource(input), resolveDir: DIST_SRC_DIR, sourcefile: 'tacd-entry.js', loader: 'js' },
@@ -156,8 +173,13 @@ async function compileOnce(input: BundleInput, stage: string, name: string): Pro
       format: 'cjs',
       platform: 'node',
       target: 'node20',
-      sourcemap: 'inline',
-      sourcesContent: true,
+      // Whitespace and syntax are minified, identifiers kept (stack traces keep
+      // real function names); the map is external, beside the archive, and
+      // without sourcesContent: stack traces need only the mappings.
+      minifyWhitespace: true,
+      minifySyntax: true,
+      sourcemap: 'external',
+      sourcesContent: false,
       write: false,
       logLevel: 'silent',
       legalComments: 'none',
@@ -167,7 +189,11 @@ async function compileOnce(input: BundleInput, stage: string, name: string): Pro
       banner: { js: `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href;` },
       plugins: [runtimePlugin(), runtimeMapsPlugin(), nativePlugin(stage)],
     });
-    return result.outputFiles[0]!.text;
+    const js = result.outputFiles.find((f) => f.path.endsWith('.cjs'))!;
+    const map = result.outputFiles.find((f) => f.path.endsWith('.map'))!;
+    const pruned = pruneSourceMap(JSON.parse(map.text) as RawSourceMap, (s) => THIRD_PARTY.test(s));
+    // Resolved by node against /usr/lib/NAME/app.asar/main.cjs: /usr/lib/NAME/main.cjs.map.
+    return { code: `${js.text}//# sourceMappingURL=../${SOURCE_MAP}\n`, map: JSON.stringify(pruned) };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     if (errors && errors[0]) throw bundleError(errors[0], input);
@@ -205,7 +231,7 @@ export async function bundleApp(input: BundleInput, name: string, renderer: Rend
   try {
     const stage = path.join(tmp, 'app');
     mkdirSync(stage);
-    const code = await compile(input, stage, name);
+    const { code, map } = await compile(input, stage, name);
     writeFileSync(path.join(stage, BUNDLE_ENTRY), code);
     const archive = path.join(tmp, 'app.asar');
     await packAsar(stage, archive);
@@ -216,6 +242,7 @@ export async function bundleApp(input: BundleInput, name: string, renderer: Rend
     if (existsSync(unpackedDir)) {
       for (const rel of walk(unpackedDir)) files.push({ rel: `app.asar.unpacked/${rel}`, data: readFileSync(path.join(unpackedDir, rel)), mode: 0o644 });
     }
+    files.push({ rel: SOURCE_MAP, data: Buffer.from(map), mode: 0o644 });
     const launcher = renderer('launcher', { name, archiveSha256, entry: BUNDLE_ENTRY });
     files.push({ rel: 'launcher.cjs', data: Buffer.from(launcher), mode: 0o644 });
     return { files, archiveSha256 };
