@@ -273,3 +273,40 @@ test('verify CLI: not root is 77, systemd-nspawn missing is 69, each with one li
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('verify fails on an upgrade that stops the service (prerm stops on upgrade too): "upgrade" says stopped', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  const tpl = tempDir('tacd-tpl-');
+  try {
+    overrideTemplate(tpl, 'deb/prerm', (s) => s.replace(/^if \[ "\$1" = remove \]; then$/m, 'if [ "$1" = remove ] || [ "$1" = upgrade ]; then'));
+    // the old package's prerm runs on upgrade: v1 must carry the bug
+    const v1bad = await buildPackage('ts2deb', echoArgs(out, 7108, ['--name', 'echostop', '--set-version', '1.0.0', '--release', '0', '--templates', tpl]));
+    const v2 = await buildPackage('ts2deb', echoArgs(out, 7108, ['--name', 'echostop', '--set-version', '2.0.0']));
+    const r = await verifyPackage({ pkg: v2, format: 'deb', upgradeFrom: v1bad, settleMs: 1000 });
+    failedAt(r, 'upgrade', /echostop\.service was stopped during the upgrade \(a stop and a start, not one restart\)/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(tpl, { recursive: true, force: true });
+  }
+});
+
+test('verify passes on an rpm upgrade (rpm -U: %config(noreplace) edit kept, one restart) and fails on a file that is no package', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  try {
+    const v1 = await buildPackage('ts2rpm', echoArgs(out, 7109, ['--set-version', '1.0.0']));
+    const v2 = await buildPackage('ts2rpm', echoArgs(out, 7109, ['--set-version', '2.0.0']));
+    let r = await verifyPackage({ pkg: v2, format: 'rpm', upgradeFrom: v1, settleMs: 1000 });
+    assert.equal(r.ok, true, formatTable(r, 'ts2rpm verify'));
+    assert.equal(step(r, 'upgrade').detail, '/etc/sysconfig/echo edit kept, restarted once, never stopped');
+
+    const junk = path.join(out, 'junk_1.0-1_all.deb');
+    writeFileSync(junk, 'this is not an ar archive\n');
+    r = await verifyPackage({ pkg: junk, format: 'deb' });
+    failedAt(r, 'package', /^not a readable \.deb: /);
+    assert.deepEqual(r.steps.map((s) => s.name), ['rootfs', 'boot', 'package']);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
