@@ -5,37 +5,72 @@
  *   ts2deb [options] --plugin NAME [-- plugin options]
  *
  * It parses options (commander), normalizes the spec, builds the plan,
- * runs the format writer and writes the package atomically: a temp file in
- * the output folder renamed over the final name, so a failed build leaves
- * no file behind. An existing file of the same name is replaced only when
- * it is itself a package of that format (normally our own previous build of
- * that exact version, which dpkg-deb --build and rpmbuild also replace);
- * anything else is refused with EX_CANTCREAT. Nothing else in the folder
- * is touched.
+ * runs the format writers and writes their files atomically. --binary (the
+ * default) writes the .deb/.rpm; --source the source package from the same
+ * plan (Debian: .orig.tar, .debian.tar, .dsc and _source.changes; RPM: the
+ * .src.rpm); --both all of them.
+ *
+ * Every file is produced in memory first, then staged as a temp file in the
+ * output folder; only when all are staged are they renamed over their final
+ * names, so a failed build leaves no file behind. An existing file of the
+ * same name is replaced only when it looks like our own previous output of
+ * that kind (a package, a gzip/xz tarball, a .dsc/.changes), as
+ * dpkg-buildpackage and rpmbuild also replace theirs; anything else is
+ * refused with EX_CANTCREAT. Nothing else in the folder is touched.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, createReadStream, renameSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
+import { accessSync, constants, createReadStream, readFileSync, renameSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { CantCreateError, NoInputError, UsageError } from '../core/errors.js';
+import { CantCreateError, NoInputError, TacError, UsageError } from '../core/errors.js';
+import { PROJECT_ROOT } from '../core/paths.js';
 import { sourceDateEpoch } from '../core/source-date-epoch.js';
 import type { Compressor, PackagePlan } from '../formats/plan.js';
 import { bundleApp } from '../bundle/bundle.js';
 import { readElfArch } from '../bundle/elf.js';
 import { buildPlan } from '../plan/build-plan.js';
-import { normalizeSpec, type AppSource, type SpecInput } from '../plan/spec.js';
+import { normalizeSpec, type AppSource, type PackageSpec, type SpecInput } from '../plan/spec.js';
 import { createRenderer } from '../render/render.js';
 import type { Family } from '../render/locals.js';
 import { discoverPlugins, findPlugin } from '../plugins/registry.js';
 
-/** What a format contributes: its writer, file name and compressors. */
+/** What a format contributes: its writers, file name and compressors. */
 export interface FormatAdapter {
   readonly family: Family;
   readonly prog: 'ts2deb' | 'ts2rpm';
   fileName(plan: PackagePlan): string;
   write(plan: PackagePlan, compression: Compressor): Promise<Uint8Array[]>;
+  /** The source package built from the same plan, its files in their listing order. */
+  writeSource(plan: PackagePlan, options: SourceOptions): Promise<OutputFile[]>;
+  /** What --source writes, for --help: 'the .src.rpm'. */
+  readonly sourceHelp: string;
   compressor(name: 'gzip' | 'xz'): Compressor;
 }
+
+/** A file of the application's sources (relative path), for the source package. */
+export interface AppSourceFile {
+  readonly path: string;
+  readonly data: Uint8Array;
+  readonly mode: number;
+}
+
+export interface SourceOptions {
+  readonly compression: Compressor;
+  /** The tac file, package.json and lock file (none for a built-in plugin). */
+  readonly sources: readonly AppSourceFile[];
+  /** --sign-key: gpg key to sign with; unsigned when absent. */
+  readonly signKey?: string;
+  /** GNUPGHOME from the CLI's environment (gpg's default when absent). */
+  readonly gnupgHome?: string;
+}
+
+/** One output file: its name in --output and its bytes. */
+export interface OutputFile {
+  readonly name: string;
+  readonly chunks: readonly Uint8Array[];
+}
+
+export type Emit = 'binary' | 'source' | 'both';
 
 /** Where the CLI reads and writes; process values in production, fakes in tests. */
 export interface CliIO {
@@ -57,9 +92,11 @@ interface Parsed {
   readonly output: string;
   readonly templates: string | undefined;
   readonly json: boolean;
+  readonly emit: Emit;
+  readonly signKey: string | undefined;
 }
 
-function program(prog: string, family: Family): Command {
+function program(prog: string, family: Family, sourceHelp: string): Command {
   const ext = family === 'deb' ? '.deb' : '.rpm';
   return new Command(prog)
     .usage(`[options] APP.tac.ts\n       ${prog} [options] --plugin NAME [-- plugin options]`)
@@ -87,6 +124,10 @@ function program(prog: string, family: Family): Command {
     .option('--node <path>', 'node binary to bundle (default: this node)')
     .addOption(new Option('--compression <name>', 'payload compression').choices(['gzip', 'xz']).default('gzip'))
     .option('--output <dir>', 'folder to write the package to', '.')
+    .addOption(new Option('--binary', `build the ${ext} (the default)`).conflicts(['source', 'both']))
+    .addOption(new Option('--source', `build ${sourceHelp} instead`).conflicts(['binary', 'both']))
+    .addOption(new Option('--both', `build the ${ext} and ${sourceHelp}`).conflicts(['binary', 'source']))
+    .option('--sign-key <key>', `gpg key (id, fingerprint or user id) to sign ${sourceHelp} with; unsigned by default`)
     .option('--templates <dir>', 'folder of .ejs files overriding built-in templates by name')
     .option('--socket-activation', 'ship a .socket unit so systemd binds the port')
     .option('--json', 'print a JSON report of what was built')
@@ -98,11 +139,12 @@ function program(prog: string, family: Family): Command {
 
 type Raw = Record<string, string | boolean | undefined>;
 
-function parse(prog: string, family: Family, argv: readonly string[], io: CliIO): Parsed | { help: string } {
+function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO): Parsed | { help: string } {
+  const { prog, family } = adapter;
   const dd = argv.indexOf('--');
   const own = dd >= 0 ? argv.slice(0, dd) : [...argv];
   const pluginArgs = dd >= 0 ? argv.slice(dd + 1) : [];
-  const cmd = program(prog, family);
+  const cmd = program(prog, family, adapter.sourceHelp);
   if (own.includes('-h') || own.includes('--help')) return { help: cmd.helpInformation() };
   try {
     cmd.parse([...own], { from: 'user' });
@@ -116,6 +158,11 @@ function parse(prog: string, family: Family, argv: readonly string[], io: CliIO)
   if ((tac === undefined) === (plugin === undefined)) throw new UsageError(`give either a tac file or --plugin NAME (see ${prog} --help)`, { code: 'ts2deb.usage.app' });
   if (tac !== undefined && pluginArgs.length > 0) throw new UsageError("options after '--' are for --plugin; a tac file takes none", { code: 'ts2deb.usage.pluginArgs' });
   const s = (k: string): string | undefined => o[k] as string | undefined;
+  const emit: Emit = o['source'] === true ? 'source' : o['both'] === true ? 'both' : 'binary';
+  const signKey = s('signKey');
+  if (signKey !== undefined && emit === 'binary') {
+    throw new UsageError(`--sign-key signs ${adapter.sourceHelp}: add --source or --both`, { code: 'ts2deb.usage.signKey' });
+  }
   const spec: SpecInput = Object.fromEntries(
     Object.entries({
       name: s('name'), version: s('setVersion'), release: s('release'), maintainer: s('maintainer'), description: s('description'),
@@ -133,6 +180,8 @@ function parse(prog: string, family: Family, argv: readonly string[], io: CliIO)
     output: path.resolve(io.cwd, s('output')!),
     templates: s('templates') === undefined ? undefined : path.resolve(io.cwd, s('templates')!),
     json: o['json'] === true,
+    emit,
+    signKey,
   };
 }
 
@@ -152,11 +201,25 @@ export function checkOutputDir(dir: string): void {
   }
 }
 
-/**
- * Writes `chunks` to `dir/name` atomically: a hidden temp file in `dir`,
- * fsync, rename. The temp file is removed on any failure. Returns the path.
- */
-export function writeAtomically(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: (head: Buffer) => boolean = isPackage): string {
+interface Staged {
+  readonly tmp: string;
+  readonly final: string;
+}
+
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
+}
+
+function writeError(final: string, e: unknown): CantCreateError {
+  return new CantCreateError(final, `cannot write ${final}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { code: 'ts2deb.output.write', cause: e });
+}
+
+// Refuses a foreign file at dir/name, then writes a hidden temp file next to it (fsynced).
+function stage(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: (head: Buffer) => boolean): Staged {
   const final = path.join(dir, name);
   refuseForeign(final, replaceable);
   const tmp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
@@ -170,16 +233,54 @@ export function writeAtomically(dir: string, name: string, chunks: readonly Uint
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(tmp, final);
-    return final;
+    return { tmp, final };
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
+    unlinkQuietly(tmp);
+    throw writeError(final, e);
+  }
+}
+
+/**
+ * Writes `chunks` to `dir/name` atomically: a hidden temp file in `dir`,
+ * fsync, rename. The temp file is removed on any failure. Returns the path.
+ */
+export function writeAtomically(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: (head: Buffer) => boolean = isPackage): string {
+  return writeAllAtomically(dir, [{ name, chunks }], () => replaceable)[0]!;
+}
+
+/**
+ * Writes several files as one: each is staged as a temp file (after the
+ * foreign-file check), and only when all are staged are they renamed into
+ * place. On any failure every temp file is removed, and so are the files
+ * already renamed, so the folder gets all of them or none. Returns the paths.
+ */
+export function writeAllAtomically(
+  dir: string,
+  files: readonly OutputFile[],
+  replaceable: (name: string) => (head: Buffer) => boolean = replaceableOutput,
+): string[] {
+  const names = new Set<string>();
+  for (const f of files) {
+    if (names.has(f.name)) throw new TacError('tacd.output.duplicate', `two outputs are both named ${f.name}`);
+    names.add(f.name);
+  }
+  const staged: Staged[] = [];
+  const done: string[] = [];
+  let current: string | undefined;
+  try {
+    for (const f of files) staged.push(stage(dir, f.name, f.chunks, replaceable(f.name)));
+    for (const s of staged) {
+      current = s.final;
+      renameSync(s.tmp, s.final);
+      done.push(s.final);
     }
-    throw new CantCreateError(final, `cannot write ${final}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { code: 'ts2deb.output.write', cause: e });
+    return done;
+  } catch (e) {
+    for (const s of staged) unlinkQuietly(s.tmp);
+    for (const d of done) unlinkQuietly(d);
+    if (e instanceof TacError) throw e;
+    throw writeError(current ?? dir, e);
   }
 }
 
@@ -189,6 +290,31 @@ const RPM_MAGIC = Buffer.from([0xed, 0xab, 0xee, 0xdb]);
 /** True for the first bytes of a .deb or an .rpm. */
 export function isPackage(head: Buffer): boolean {
   return head.subarray(0, DEB_MAGIC.length).equals(DEB_MAGIC) || head.subarray(0, 4).equals(RPM_MAGIC);
+}
+
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
+const startsWith = (head: Buffer, magic: Buffer | string): boolean => head.subarray(0, magic.length).equals(Buffer.from(magic));
+
+// What replaceableOutput(name) accepts, for the refusal message.
+function outputKind(name: string): string {
+  if (/\.tar\.gz$/.test(name)) return 'a gzip tarball';
+  if (/\.tar\.xz$/.test(name)) return 'an xz tarball';
+  if (/\.dsc$/.test(name)) return 'a .dsc';
+  if (/\.changes$/.test(name)) return 'a .changes file';
+  return 'a package';
+}
+
+/**
+ * Which existing file named `name` may be replaced: one that looks like our
+ * own output of that kind (.deb/.rpm: a package; .tar.gz/.tar.xz: a gzip or
+ * xz stream; .dsc/.changes: a deb822 'Format:' file, signed or not).
+ */
+export function replaceableOutput(name: string): (head: Buffer) => boolean {
+  if (/\.tar\.gz$/.test(name)) return (h) => startsWith(h, GZIP_MAGIC);
+  if (/\.tar\.xz$/.test(name)) return (h) => startsWith(h, XZ_MAGIC);
+  if (/\.(dsc|changes)$/.test(name)) return (h) => startsWith(h, 'Format: ') || startsWith(h, '-----BEGIN PGP SIGNED MESSAGE-----');
+  return isPackage;
 }
 
 // An existing file at `final` that is not a package is the user's: never replace it.
@@ -207,7 +333,7 @@ function refuseForeign(final: string, replaceable: (head: Buffer) => boolean): v
     throw new CantCreateError(final, `cannot replace ${final}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { code: 'ts2deb.output.exists', cause: e });
   }
   if (!replaceable(head)) {
-    throw new CantCreateError(final, `refusing to replace ${final}: it exists and is not a package`, { code: 'ts2deb.output.exists' });
+    throw new CantCreateError(final, `refusing to replace ${final}: it exists and is not ${outputKind(final)}`, { code: 'ts2deb.output.exists' });
   }
 }
 
@@ -229,6 +355,42 @@ function appSource(p: Parsed, io: CliIO): { source: AppSource; pluginDescription
   return { source: { kind: 'plugin', plugin: ref.name, args: p.pluginArgs }, pluginDescription: ref.description };
 }
 
+const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock'];
+
+function readSource(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new NoInputError(file, `cannot read ${file} for the source package: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { code: 'ts2deb.source.read', cause: e });
+  }
+}
+
+/**
+ * The application's sources for the source package: the tac file, and the
+ * package.json it was described by with its lock file(s), relative to that
+ * package.json's folder. A built-in plugin has none (it is part of tacd),
+ * and neither does tacd's own package.json (an app in tacd's tree).
+ */
+export function appSourceFiles(spec: PackageSpec): AppSourceFile[] {
+  if (spec.source.kind !== 'tac') return [];
+  const tac = path.resolve(spec.source.file);
+  const pj = spec.packageJson === undefined || spec.packageJson === path.join(PROJECT_ROOT, 'package.json') ? undefined : path.resolve(spec.packageJson);
+  const root = pj !== undefined && !path.relative(path.dirname(pj), tac).startsWith('..') ? path.dirname(pj) : path.dirname(tac);
+  const files = [tac];
+  if (pj !== undefined && root === path.dirname(pj)) {
+    files.push(pj);
+    for (const lock of LOCK_FILES) {
+      const f = path.join(root, lock);
+      try {
+        if (statSync(f).isFile()) files.push(f);
+      } catch {
+        // no such lock file
+      }
+    }
+  }
+  return files.map((f) => ({ path: path.relative(root, f).split(path.sep).join('/'), data: readSource(f), mode: 0o644 }));
+}
+
 function readNode(file: string): { arch: string; data: { size: number; open(): AsyncIterable<Uint8Array> } } {
   const arch = readElfArch(file);
   let size: number;
@@ -242,7 +404,7 @@ function readNode(file: string): { arch: string; data: { size: number; open(): A
 
 /** Runs ts2deb/ts2rpm with `argv`; resolves with the exit status. */
 export async function runPackageCli(adapter: FormatAdapter, argv: readonly string[], io: CliIO): Promise<number> {
-  const p = parse(adapter.prog, adapter.family, argv, io);
+  const p = parse(adapter, argv, io);
   if ('help' in p) {
     io.stdout.write(p.help);
     return 0;
@@ -253,33 +415,58 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
   const spec = normalizeSpec({ cli: p.spec, source, cwd: io.cwd, execPath: io.execPath, ...(pluginDescription !== undefined ? { pluginDescription } : {}) });
   const mtime = sourceDateEpoch(io.env, io.now);
   const built = await buildPlan(spec, adapter.family, { render, bundle: bundleApp, readNode, mtime });
-  const chunks = await adapter.write(built.plan, adapter.compressor(p.compression));
-  const name = adapter.fileName(built.plan);
-  const file = writeAtomically(p.output, name, chunks);
+  // Everything is built in memory first: a failing writer or signer leaves no file.
+  const outputs: (OutputFile & { role: 'binary' | 'source' })[] = [];
+  if (p.emit !== 'source') {
+    outputs.push({ role: 'binary', name: adapter.fileName(built.plan), chunks: await adapter.write(built.plan, adapter.compressor(p.compression)) });
+  }
+  if (p.emit !== 'binary') {
+    const gnupgHome = io.env['GNUPGHOME'];
+    const files = await adapter
+      .writeSource(built.plan, {
+        compression: adapter.compressor(p.compression),
+        sources: appSourceFiles(spec),
+        ...(p.signKey !== undefined ? { signKey: p.signKey } : {}),
+        ...(gnupgHome ? { gnupgHome } : {}),
+      })
+      .catch((e: unknown) => {
+        // a signing failure names the option that asked for it
+        if (e instanceof TacError && e.code.startsWith('tacd.gpg.')) throw new TacError(e.code, `--sign-key: ${e.message}`, { exitCode: e.exitCode, cause: e });
+        throw e;
+      });
+    outputs.push(...files.map((f) => ({ role: 'source' as const, ...f })));
+  }
+  const paths = writeAllAtomically(p.output, outputs);
   if (p.json) {
-    const sha = createHash('sha256');
-    let size = 0;
-    for (const c of chunks) {
-      sha.update(c);
-      size += c.length;
-    }
+    const written = outputs.map((o, i) => {
+      const sha = createHash('sha256');
+      let size = 0;
+      for (const c of o.chunks) {
+        sha.update(c);
+        size += c.length;
+      }
+      return { file: paths[i]!, role: o.role, size, sha256: sha.digest('hex') };
+    });
+    // file/size/sha256: the binary package, or with --source the .dsc / .src.rpm.
+    const main = written.find((w) => w.role === 'binary') ?? written.find((w) => /\.(dsc|rpm)$/.test(w.file)) ?? written[0]!;
     const report = {
-      file,
+      file: main.file,
       format: adapter.family,
       name: spec.name,
       version: spec.version,
       release: spec.release,
       arch: built.plan.meta.arch,
       runtime: spec.runtime,
-      size,
-      sha256: sha.digest('hex'),
+      size: main.size,
+      sha256: main.sha256,
+      outputs: written,
       archiveSha256: built.archiveSha256,
       packageJson: spec.packageJson ?? null,
       files: built.plan.payload.map((e) => ({ path: e.path, kind: e.kind, mode: `0${e.mode.toString(8)}`, ...(e.kind === 'file' && e.config ? { config: true } : {}) })),
     };
     io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else {
-    io.stdout.write(`${file}\n`);
+    io.stdout.write(paths.map((f) => `${f}\n`).join(''));
   }
   return 0;
 }

@@ -1,10 +1,13 @@
 /**
  * ts2deb: build a .deb that installs a tacd app or plugin as a systemd
- * service (see package-cli.ts for the command line).
+ * service, and/or its Debian source package (see package-cli.ts for the
+ * command line).
  */
+import { gpgClearSigner } from '../core/gpg.js';
 import { xzCompressor } from '../core/xz.js';
 import { gzipCompressor } from '../formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../formats/deb/deb.js';
+import { writeDebianSource } from '../formats/srcdeb/srcdeb.js';
 import { runMain } from './report.js';
 import { verifyCommand } from './verify.js';
 import { processIO, runPackageCli, type CliIO, type FormatAdapter } from './package-cli.js';
@@ -15,6 +18,12 @@ export const debAdapter: FormatAdapter = {
   prog: 'ts2deb',
   fileName: (plan) => debFileName(plan.meta),
   write: (plan, compression) => writeDeb(plan, { compression }),
+  sourceHelp: 'the Debian source package (.orig.tar, .debian.tar, .dsc, _source.changes)',
+  writeSource: async (plan, o) => {
+    const clearsign = o.signKey !== undefined ? gpgClearSigner({ keyId: o.signKey, ...(o.gnupgHome !== undefined ? { homedir: o.gnupgHome } : {}) }) : undefined;
+    const { files } = await writeDebianSource({ plan, sources: o.sources }, { compression: o.compression, changes: true, ...(clearsign ? { clearsign } : {}) });
+    return files.map((f) => ({ name: f.name, chunks: [f.bytes] }));
+  },
   compressor: (name) => (name === 'xz' ? xzCompressor() : gzipCompressor(9)),
 };
 

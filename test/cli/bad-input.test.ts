@@ -119,7 +119,7 @@ test('writeAtomically: a failed rename leaves no temp file and is EX_CANTCREAT',
 test('--help lists the options and exits 0 without building', async () => {
   const io = testIO();
   assert.equal(await runPackageCli(debAdapter, ['--help'], io), 0);
-  for (const o of ['--plugin', '--set-version', '--maintainer', '--runtime', '--node', '--compression', '--templates', '--socket-activation', '--json']) {
+  for (const o of ['--plugin', '--set-version', '--maintainer', '--runtime', '--node', '--compression', '--templates', '--socket-activation', '--json', '--binary', '--source', '--both', '--sign-key']) {
     assert.ok(io.stdout.text().includes(o), o);
   }
 });
