@@ -14,7 +14,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
+import { createRequire } from 'node:module';
 import { CantCreateError, UsageError } from '../core/errors.js';
 import { filteringObserver, globalLogPublisher, type LogEvent, type LogLevel, type LogObserver } from '../application/logger/logger.js';
 import { formatEventAsJSON, formatEventAsText, formatEventForJournal, syslogPriority } from '../application/logger/format.js';
@@ -98,7 +99,8 @@ function render(format: LogFormat, e: LogEvent, debug: boolean): string {
 }
 
 function syslogObserver(prefix: string, debug: boolean): { observer: LogObserver; close(): void } {
-  const sock = dgram.createSocket('udp4');
+  // dgram is loaded only for --syslog outside systemd.
+  const sock = (createRequire(import.meta.url)('node:dgram') as typeof dgram).createSocket('udp4');
   sock.unref();
   sock.on('error', () => undefined);
   const observer: LogObserver = (e) => {

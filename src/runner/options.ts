@@ -5,7 +5,8 @@
  * every bad value becomes a UsageError (EX_USAGE, 64) naming the option.
  */
 import path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { parseLogLevel, type LogLevel } from '../application/logger/logger.js';
 
@@ -63,8 +64,17 @@ function parseSeconds(option: string, text: string): number {
   return Math.round(n * 1000);
 }
 
+// commander (and the child_process, events… it requires) costs ~5 MB of RSS and
+// several ms at every daemon start: it is loaded only for --help and for
+// command lines the fast path below leaves to it.
+let commanderModule: typeof import('commander') | undefined;
+function commander(): typeof import('commander') {
+  return (commanderModule ??= createRequire(import.meta.url)('commander') as typeof import('commander'));
+}
+
 /** The commander program describing the runner options (also used to render --help). */
 export function runnerCommand(): Command {
+  const { Command, Option } = commander();
   const cmd = new Command('tacd')
     .usage('[options] (-y FILE | PLUGIN [plugin options])')
     .description('Run a tacd application (.tac.ts / .tac.js) or a plugin as a daemon.')
@@ -124,15 +134,9 @@ interface RawOptions {
  * @throws UsageError for unknown options and bad values.
  */
 export function parseRunnerArgs(argv: readonly string[], cwd: string): RunnerOptions {
-  const cmd = runnerCommand();
-  try {
-    cmd.parse([...argv], { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, ''), { code: `tacd.options.${e.code}` });
-    throw e;
-  }
-  const o = cmd.opts<RawOptions>();
-  const [plugin, ...rest] = cmd.args;
+  const parsed = parseCommonArgs(argv) ?? parseWithCommander(argv);
+  const o = parsed.opts;
+  const [plugin, ...rest] = parsed.args;
   const logLevel = parseLogLevel(o.logLevel);
   if (logLevel === undefined) throw new UsageError(`--log-level: expected one of debug, info, warn, error, critical, got '${o.logLevel}'`);
   const rundir = path.resolve(cwd, o.rundir);
@@ -161,6 +165,60 @@ export function parseRunnerArgs(argv: readonly string[], cwd: string): RunnerOpt
     pluginArgs: rest,
     shutdownTimeoutMs: parseSeconds('--shutdown-timeout', o.shutdownTimeout),
   };
+}
+
+const RAW_DEFAULTS = { logFormat: 'text', logLevel: 'info', logRotateLength: '1000000', rundir: '.', prefix: 'tacd', shutdownTimeout: '30' } as const;
+const FAST_FLAGS = new Map<string, 'nodaemon' | 'syslog' | 'debug'>([['-n', 'nodaemon'], ['--nodaemon', 'nodaemon'], ['--syslog', 'syslog'], ['--debug', 'debug']]);
+type ValueKey = 'pidfile' | 'logfile' | 'logFormat' | 'logLevel' | 'logRotateLength' | 'logMaxFiles' | 'rundir' | 'uid' | 'gid' | 'umask' | 'prefix' | 'python' | 'shutdownTimeout';
+const FAST_VALUES = new Map<string, ValueKey>([
+  ['--pidfile', 'pidfile'], ['-l', 'logfile'], ['--logfile', 'logfile'], ['--log-format', 'logFormat'], ['--log-level', 'logLevel'],
+  ['--log-rotate-length', 'logRotateLength'], ['--log-max-files', 'logMaxFiles'], ['-d', 'rundir'], ['--rundir', 'rundir'],
+  ['-u', 'uid'], ['--uid', 'uid'], ['-g', 'gid'], ['--gid', 'gid'], ['--umask', 'umask'], ['--prefix', 'prefix'],
+  ['-y', 'python'], ['--python', 'python'], ['--shutdown-timeout', 'shutdownTimeout'],
+]);
+
+/**
+ * The common command lines (`-n --pidfile= echo --port 8000`, `-y app.tac.ts`),
+ * parsed exactly as commander parses them, without loading commander. Returns
+ * undefined for anything else (help, --version, grouped short flags, `-lFILE`,
+ * `--`, unknown options, a bad --log-format, a missing value), which commander
+ * then parses and reports.
+ */
+export function parseCommonArgs(argv: readonly string[]): { opts: RawOptions; args: string[] } | undefined {
+  const o: RawOptions = { ...RAW_DEFAULTS };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg[0] !== '-') break; // the plugin name: it and everything after it are the plugin's
+    const flag = FAST_FLAGS.get(arg);
+    if (flag !== undefined) {
+      o[flag] = true;
+      continue;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const key = FAST_VALUES.get(eq > 2 ? arg.slice(0, eq) : arg);
+    if (key === undefined) return undefined;
+    let value: string | undefined;
+    if (eq > 2) value = arg.slice(eq + 1);
+    else if (++i < argv.length) value = argv[i];
+    if (value === undefined) return undefined;
+    if (key === 'logFormat') {
+      if (value !== 'text' && value !== 'json') return undefined;
+      o.logFormat = value;
+    } else o[key] = value;
+  }
+  return { opts: o, args: argv.slice(i) };
+}
+
+function parseWithCommander(argv: readonly string[]): { opts: RawOptions; args: string[] } {
+  const cmd = runnerCommand();
+  try {
+    cmd.parse([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof commander().CommanderError) throw new UsageError(e.message.replace(/^error: /, ''), { code: `tacd.options.${e.code}` });
+    throw e;
+  }
+  return { opts: cmd.opts<RawOptions>(), args: cmd.args };
 }
 
 /** The runner's option help (commander's rendering), without the plugin list. */

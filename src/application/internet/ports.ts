@@ -7,9 +7,10 @@
  * argument) so tests can inject a fake; `nodeNetwork` is the real one.
  */
 import net from 'node:net';
-import tls from 'node:tls';
-import dgram from 'node:dgram';
+import type tls from 'node:tls';
+import type dgram from 'node:dgram';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Address, ITransport, IDatagramProtocol, IDatagramTransport, IListeningPort, IProtocol, IProtocolFactory } from '../interfaces.js';
 import type { IConnector } from '../protocol.js';
 import { CannotListenError, ConnectError, NoProtocolError, describeSystemError, errnoOf } from './errors.js';
@@ -17,6 +18,12 @@ import { SocketTransport, describeAddress, socketAddress } from './tcp-transport
 import { Logger } from '../logger/logger.js';
 
 const log = new Logger('tacd.network');
+
+// tls (with crypto) and dgram are loaded on first use: an echo or web daemon
+// that never listens with TLS or UDP does not pay ~4 MB of RSS and their load time.
+const requireBuiltin = createRequire(import.meta.url);
+const loadTls = (): typeof tls => requireBuiltin('node:tls') as typeof tls;
+const loadDgram = (): typeof dgram => requireBuiltin('node:dgram') as typeof dgram;
 
 /** Options of listenTCP. */
 export interface TCPListenOptions {
@@ -219,7 +226,7 @@ export async function listenSSL(port: number, factory: IProtocolFactory, options
   const address = `ssl ${host.includes(':') ? `[${host}]` : host}:${port}`;
   let server: tls.Server;
   try {
-    server = tls.createServer({ ...options.tlsOptions, key: options.key, cert: options.cert });
+    server = loadTls().createServer({ ...options.tlsOptions, key: options.key, cert: options.cert });
   } catch (e) {
     throw new CannotListenError(address, `invalid TLS key or certificate: ${describeSystemError(e)}`, { cause: e });
   }
@@ -407,7 +414,7 @@ export async function listenUDP(port: number, protocol: IDatagramProtocol, optio
   const host = bindHost(options.interface);
   const six = host.includes(':');
   const address = six ? `udp6 [${host}]:${port}` : `udp ${host}:${port}`;
-  const socket = dgram.createSocket({ type: six ? 'udp6' : 'udp4' });
+  const socket = loadDgram().createSocket({ type: six ? 'udp6' : 'udp4' });
   await new Promise<void>((resolve, reject) => {
     const onError = (e: Error): void => {
       socket.close();
