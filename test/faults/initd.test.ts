@@ -12,7 +12,7 @@ after(cleanupFaultyDeb);
 /** Whether the restart after the crash said, anywhere, that it removed a stale pid file. */
 let staleReported: boolean | undefined;
 
-test('init.d: a crash leaves a stale pid file; status says dead, start replaces it and logs so, stop works', { timeout: 300_000 }, async (t) => {
+test('init.d: a crash leaves a stale pid file; status says dead, start replaces it, stop works', { timeout: 300_000 }, async (t) => {
   await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS, privateNetwork: true }, async (c) => {
     await installFaulty(c);
     await c.exec(['systemctl', 'stop', UNIT], { check: true });

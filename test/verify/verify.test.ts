@@ -6,7 +6,7 @@
 // rewrites the conffile. Host problems give one line and a sysexits status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { DIST_SRC_DIR, TEMPLATES_DIR } from '../../src/core/paths.js';
@@ -306,6 +306,35 @@ test('verify passes on an rpm upgrade (rpm -U: %config(noreplace) edit kept, one
     r = await verifyPackage({ pkg: junk, format: 'deb' });
     failedAt(r, 'package', /^not a readable \.deb: /);
     assert.deepEqual(r.steps.map((s) => s.name), ['rootfs', 'boot', 'package']);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('verify --keep: the container stays up with the package installed until released, removal skipped, then torn down', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  try {
+    const deb = await buildPackage('ts2deb', echoArgs(out, 7110));
+    const stdout = sink();
+    const stderr = sink();
+    let leader = '';
+    let sawService = false;
+    const status = await verifyCommand([deb, '--keep', '--settle', '0.5'], 'deb', {
+      stdout,
+      stderr,
+      waitForRelease: async () => {
+        leader = /systemd pid (\d+)/.exec(stderr.text())?.[1] ?? '';
+        const r = spawnSync('nsenter', ['-t', leader, '-a', '/usr/bin/env', '-i', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'systemctl', 'is-active', 'echo.service'], { encoding: 'utf8' });
+        sawService = r.stdout.trim() === 'active';
+      },
+    });
+    assert.equal(status, 0, stdout.text() + stderr.text());
+    assert.match(stderr.text(), /container tacd-[0-9a-f]+ kept \(systemd pid \d+\); enter it with: nsenter -t \d+ -a bash/);
+    assert.ok(sawService, 'the service runs in the kept container');
+    assert.match(stdout.text(), /SKIP  remove .*--keep/);
+    assert.match(stdout.text(), /SKIP  purge .*--keep/);
+    assert.ok(leader && !existsSync(`/proc/${leader}`), 'torn down after release');
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
