@@ -7,7 +7,9 @@
  *
  * One pass over the file contents: data.tar is streamed into the compressor
  * while each regular file is hashed (MD5) on the way, so a multi-GiB FileData
- * is never held in memory (only the compressed data.tar is). control.tar,
+ * is never held in memory (only the compressed data.tar is). With a
+ * compression cache, a second pass (SHA-256 of data.tar, the cache key) runs
+ * beside the compressor; a hit skips the compression. control.tar,
  * which needs those sums, is built afterwards; it is placed first in the ar.
  *
  * Pure and reproducible: no clock, file system or process; every mtime (tar
@@ -17,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { DataError } from '../../core/errors.js';
 import { arChunks } from '../archive/ar.js';
+import { compressCached, defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
 import { tarStream, type TarEntry } from '../archive/tar.js';
 import type { Compressor, FileData, PackageMeta, PackagePlan } from '../plan.js';
 import { debVersion, renderControl } from './control.js';
@@ -30,6 +33,12 @@ export { validateDebPlan } from './validate.js';
 export interface DebOptions {
   /** Compresses data.tar; control.tar uses the same compressor (member names end in .gz or .xz accordingly). */
   readonly compression: Compressor;
+  /**
+   * Where compressed data.tar streams are kept between builds (see
+   * archive/compression-cache.ts); default: the process default installed by
+   * the build step, if any. `null` disables it. Never changes the output bytes.
+   */
+  readonly cache?: CompressionCache | null;
 }
 
 const MAINTAINER_SCRIPTS = ['preinst', 'postinst', 'prerm', 'postrm'] as const;
@@ -85,7 +94,10 @@ export async function writeDeb(plan: PackagePlan, options: DebOptions): Promise<
   const dataEntries = tree.map((e) =>
     toTarEntry(e, mtime, e.kind === 'file' ? hashing(e.data!, (sum) => md5.set(e.path, sum)) : undefined),
   );
-  const dataTar = await options.compression.compress(tarStream(dataEntries));
+  // data.tar may be streamed twice (the cache's key pass beside the compressor):
+  // tarStream reopens every FileData, and the MD5 of each pass is the same.
+  const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
+  const { data: dataTar } = await compressCached(options.compression, () => tarStream(dataEntries), cache);
 
   const files = tree.filter((e) => e.kind === 'file');
   const sums = files.map((e) => {

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { DataError } from '../../core/errors.js';
 import type { Compressor, PackageMeta, PackagePlan, Signer } from '../plan.js';
+import { compressCached, defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
 import { cpioStream } from '../archive/cpio.js';
 import { putChangelog } from './changelog.js';
 import { collectFiles, cpioMembers, hasLargeFiles, putFileTags, sourceFiles, type RpmFile } from './files.js';
@@ -65,6 +66,8 @@ export interface RpmOptions {
    * is flagged RPMFILE_SPECFILE, as rpmbuild -bs writes them.
    */
   readonly source?: boolean;
+  /** Compressed payloads kept between builds (archive/compression-cache.ts); default: the process default, `null`: none. */
+  readonly cache?: CompressionCache | null;
 }
 
 /** The rpm format version we write (what rpmbuild records as RPMVERSION). */
@@ -98,17 +101,6 @@ export function evr(meta: PackageMeta): string {
 /** name-version-release.arch.rpm with the Debian arch mapped (amd64 → x86_64, all → noarch, i386 → i686 ...). */
 export function rpmFileName(meta: PackageMeta, options: { source?: boolean } = {}): string {
   return `${meta.name}-${meta.version}-${meta.release}.${options.source ? 'src' : rpmArch(meta.arch)}.rpm`;
-}
-
-/** Streams through unchanged while counting bytes and hashing (PAYLOADSIZE, PAYLOADDIGESTALT). */
-function tap(source: AsyncIterable<Uint8Array>, stats: { size: number; hash: ReturnType<typeof createHash> }): AsyncIterable<Uint8Array> {
-  return (async function* () {
-    for await (const chunk of source) {
-      stats.size += chunk.length;
-      stats.hash.update(chunk);
-      yield chunk;
-    }
-  })();
 }
 
 function dependencies(meta: PackageMeta, arch: string, files: readonly RpmFile[], scriptDeps: readonly Dep[], compression: Compressor, source: boolean) {
@@ -165,11 +157,12 @@ export async function writeRpm(plan: PackagePlan, options: RpmOptions): Promise<
   const collected = await collectFiles(meta, plan.payload);
   const files = source ? sourceFiles(collected) : collected;
 
-  // Payload: cpio → (count, sha256) → compressor.
-  const stats = { size: 0, hash: createHash('sha256') };
-  const payload = await compression.compress(tap(cpioStream(cpioMembers(files, meta.mtime, source ? '' : '.')), stats));
-  const archiveSize = stats.size;
-  const payloadDigestAlt = stats.hash.digest('hex');
+  // Payload: cpio → (count, sha256) → compressor, or from the compression cache.
+  const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
+  const compressed = await compressCached(compression, () => cpioStream(cpioMembers(files, meta.mtime, source ? '' : '.')), cache);
+  const payload = compressed.data;
+  const archiveSize = compressed.stats.size;
+  const payloadDigestAlt = compressed.stats.sha256;
   const payloadDigest = createHash('sha256').update(payload).digest('hex');
 
   const h = new HeaderBuilder();
