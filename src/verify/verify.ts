@@ -50,6 +50,8 @@ export interface VerifyOptions {
    * the container is torn down when it resolves (the CLI's --keep waits for Ctrl-C).
    */
   readonly keep?: (c: Container, result: VerifyResult) => Promise<void>;
+  /** How long the probe is retried before it fails; default 15000 ms. */
+  readonly probeTimeoutMs?: number;
   /** How long the service must stay up without a restart; default 3000 ms (RestartSec of our units is 2 s). */
   readonly settleMs?: number;
   /** Progress lines (rootfs build, each step). */
@@ -387,8 +389,6 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
   });
   if (!info) return;
   const pkgInfo: PackageInfo = info;
-  let installed = false;
-
   // 3. install (with --upgrade-from: the old version first, then this one over it)
   if (oldInside !== undefined) {
     let edited: string | undefined;
@@ -398,7 +398,6 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
       const oldInfo = await packageInfo(c, o.format, oldInside);
       if (oldInfo.name !== pkgInfo.name) fail(`--upgrade-from is package '${oldInfo.name}', not '${pkgInfo.name}'`);
       const what = await install(c, o.format, oldInside, false);
-      installed = true;
       const state = await settledState(c, unit);
       if (state !== 'active') fail(`the old version's ${unit} is not active: ${await unitStateDetail(c, unit)}${await journalReason(c, unit)}`);
       edited = oldInfo.conffiles[0];
@@ -434,13 +433,8 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
       return `${edited ? `${edited} edit kept, ` : ''}restarted once, never stopped`;
     });
   } else {
-    await steps.run('install', async () => {
-      const what = await install(c, o.format, inside, false);
-      installed = true;
-      return what;
-    });
+    await steps.run('install', () => install(c, o.format, inside, false));
   }
-  installed = true;
 
   // 4. the service
   await steps.run('enabled', async () => {
@@ -473,7 +467,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
       probe = { kind: 'tcp', port: ports[0]!, text: `tcp:${ports[0]}` };
       probeNote = ' (found with ss; give --probe to choose)';
     }
-    const why = await probeUntil(c, probe, 15_000);
+    const why = await probeUntil(c, probe, o.probeTimeoutMs ?? 15_000);
     if (why !== undefined) fail(`${probe.text}: ${why}`);
     return `${probe.text} answers${probeNote}`;
   });
@@ -497,7 +491,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     const after = await props(c, unit, ['MainPID']);
     if (after['MainPID'] === p['MainPID']) fail(`restart kept MainPID ${p['MainPID']}`);
     if (probe) {
-      const why = await probeUntil(c, probe, 15_000);
+      const why = await probeUntil(c, probe, o.probeTimeoutMs ?? 15_000);
       if (why !== undefined) fail(`after restart, ${probe.text}: ${why}`);
     }
     return `MainPID ${p['MainPID']} -> ${after['MainPID']}${probe ? `, ${probe.text} answers` : ''}`;
@@ -508,7 +502,6 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     for (const n of o.format === 'deb' ? ['remove', 'purge'] : ['erase']) steps.skip(n, 'skipped: --keep');
     return;
   }
-  if (!installed) return;
 
   // 5. removal: nothing left behind
   const user = (await props(c, unit, ['User']).catch(() => ({}) as Record<string, string>))['User'] ?? '';

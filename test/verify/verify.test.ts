@@ -339,3 +339,34 @@ test('verify --keep: the container stays up with the package installed until rel
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('verify probes: unix:PATH and cmd: (web plugin on a UNIX socket), http:// (web plugin on a port); a closed port fails "probe"', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  try {
+    const webu = await buildPackage('ts2deb', ['--plugin', 'web', '--name', 'webu', '--runtime', 'system', '--output', out, '--', '--listen', 'unix:/run/webu/web.sock']);
+    let r = await verifyPackage({ pkg: webu, format: 'deb', probe: parseProbe('unix:/run/webu/web.sock'), settleMs: 500 });
+    assert.equal(r.ok, true, formatTable(r, 'verify'));
+    assert.equal(step(r, 'probe').detail, 'unix:/run/webu/web.sock answers');
+    r = await verifyPackage({ pkg: webu, format: 'deb', probe: parseProbe('cmd:curl -sf --unix-socket /run/webu/web.sock http://localhost/ >/dev/null'), settleMs: 500 });
+    assert.equal(r.ok, true, formatTable(r, 'verify'));
+
+    const webh = await buildPackage('ts2deb', ['--plugin', 'web', '--name', 'webh', '--runtime', 'system', '--output', out, '--', '--port', '7401']);
+    r = await verifyPackage({ pkg: webh, format: 'deb', probe: parseProbe('http://127.0.0.1:7401/'), settleMs: 500 });
+    assert.equal(r.ok, true, formatTable(r, 'verify'));
+    r = await verifyPackage({ pkg: webh, format: 'deb', probe: parseProbe('tcp:7999'), settleMs: 500, probeTimeoutMs: 1500 });
+    failedAt(r, 'probe', /^tcp:7999: nothing accepts connections on 127\.0\.0\.1:7999$/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('parseProbe: the four kinds and what is refused', () => {
+  assert.deepEqual(parseProbe('tcp:80'), { kind: 'tcp', port: 80, text: 'tcp:80' });
+  assert.equal(parseProbe('https://example.org/health').kind, 'http');
+  assert.deepEqual(parseProbe('unix:/run/x.sock'), { kind: 'unix', path: '/run/x.sock', text: 'unix:/run/x.sock' });
+  assert.deepEqual(parseProbe('cmd:true'), { kind: 'cmd', command: 'true', text: 'cmd:true' });
+  for (const bad of ['tcp:0', 'tcp:x', 'unix:relative.sock', 'cmd:', 'cmd:  ', 'http://', 'ftp://x', '8080']) {
+    assert.throws(() => parseProbe(bad), (e: Error & { exitCode?: number }) => e.exitCode === ExitCode.USAGE && !e.message.includes('\n'), bad);
+  }
+});
