@@ -12,7 +12,7 @@ test('/etc/init.d/NAME starts tacd as a daemon with a pid file, as the service u
   const out = tempDir();
   try {
     const deb = await buildPackage('ts2deb', ['--plugin', 'echo', '--runtime', 'system', '--output', out, '--', '--port', '7011']);
-    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS }, async (c) => {
+    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS, privateNetwork: true }, async (c) => {
       assert.equal((await c.installDeb(deb)).exitCode, 0);
       await c.exec(['systemctl', 'stop', 'echo.service'], { check: true });
       const env = { SYSTEMCTL_SKIP_REDIRECT: '1' };

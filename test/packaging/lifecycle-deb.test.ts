@@ -72,7 +72,7 @@ test('deb lifecycle: --plugin echo, --runtime system', { timeout: 300_000 }, asy
     const v1 = await buildPackage('ts2deb', args('1.0.0'));
     const v2 = await buildPackage('ts2deb', args('2.0.0'));
     const v3 = await buildPackage('ts2deb', args('3.0.0'));
-    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS }, (c) => lifecycle(c, { name: 'echo', port: 7001, v1, v2, v3 }));
+    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS, privateNetwork: true }, (c) => lifecycle(c, { name: 'echo', port: 7001, v1, v2, v3 }));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -85,7 +85,7 @@ test('deb lifecycle: --runtime bundled on port 80, bound as the unprivileged use
     const v1 = await buildPackage('ts2deb', args('1.0.0'));
     const v2 = await buildPackage('ts2deb', args('2.0.0'));
     const v3 = await buildPackage('ts2deb', args('3.0.0'));
-    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS }, async (c) => {
+    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS, privateNetwork: true }, async (c) => {
       await lifecycle(c, { name: 'echo80', port: 80, v1, v2, v3 });
     });
   } finally {

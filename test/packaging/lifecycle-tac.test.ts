@@ -31,7 +31,7 @@ test('the packaged tac app (fixtures/echo) runs under systemd and is purged clea
   const out = tempDir();
   try {
     const deb = await buildPackage('ts2deb', [path.join(PROJECT_ROOT, 'fixtures/echo/app.tac.ts'), '--runtime', 'system', '--output', out]);
-    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS }, async (c) => {
+    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS, privateNetwork: true }, async (c) => {
       assert.equal((await c.installDeb(deb)).exitCode, 0);
       assert.equal(await c.waitForUnitState('echo.service', ['active'], 10_000), 'active');
       assert.equal(await waitPort(c, 8000), 'ping\n');
@@ -60,7 +60,7 @@ test('an app that fails at start fails `systemctl start`, with the error in jour
     } finally {
       rmSync(app, { recursive: true, force: true });
     }
-    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS }, async (c) => {
+    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS, privateNetwork: true }, async (c) => {
       assert.equal((await c.installDeb(deb)).exitCode, 0, 'installing does not fail because the service does');
       const start = await c.exec(['systemctl', 'start', 'echobad.service']);
       assert.notEqual(start.exitCode, 0, 'systemctl start fails');

@@ -11,7 +11,7 @@ test('deb with --socket-activation: socket and service enabled, port served thro
   const out = tempDir();
   try {
     const deb = await buildPackage('ts2deb', ['--plugin', 'echo', '--name', 'echosock', '--runtime', 'system', '--socket-activation', '--output', out, '--', '--port', '81']);
-    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS }, async (c) => {
+    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS, privateNetwork: true }, async (c) => {
       assert.equal((await c.installDeb(deb)).exitCode, 0);
       assert.equal((await c.exec(['systemctl', 'is-enabled', 'echosock.socket'])).stdout.trim(), 'enabled');
       assert.equal(await c.waitForUnitState('echosock.socket', ['active'], 10_000), 'active');
