@@ -370,3 +370,22 @@ test('parseProbe: the four kinds and what is refused', () => {
     assert.throws(() => parseProbe(bad), (e: Error & { exitCode?: number }) => e.exitCode === ExitCode.USAGE && !e.message.includes('\n'), bad);
   }
 });
+
+test('verify: a package path with spaces, quotes, $() and a newline is used as data, never as shell', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  try {
+    const deb = await buildPackage('ts2deb', echoArgs(out, 7111));
+    const hostileDir = path.join(out, `dir with 'q' "dq" $(touch pwned-verify)`);
+    mkdirSync(hostileDir);
+    const hostile = path.join(hostileDir, `e v'$(touch pwned-verify)\`touch pwned-verify\`\nx.deb`);
+    writeFileSync(hostile, readFileSync(deb));
+    const stdout = sink();
+    const stderr = sink();
+    const status = await verifyCommand([hostile, '--settle', '0.5', '--probe', 'tcp:7111'], 'deb', { stdout, stderr });
+    assert.equal(status, 0, stdout.text() + stderr.text());
+    for (const d of [process.cwd(), '/', '/root', out, hostileDir]) assert.ok(!existsSync(path.join(d, 'pwned-verify')), `nothing ran (${d})`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
