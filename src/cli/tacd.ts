@@ -17,13 +17,23 @@
  */
 import { runMain, exitAfterFlush } from './report.js';
 import { Application } from '../application/application.js';
-import { formatPluginHelp, parsePluginOptions } from '../application/service-maker.js';
+import { formatPluginHelp, parsePluginOptions, type ServiceMaker } from '../application/service-maker.js';
 import { parseRunnerArgs, runnerHelp, type RunnerOptions } from '../runner/options.js';
 import { runApplication, tacdVersion, type RunDeps } from '../runner/run.js';
 import type { Outcome } from '../runner/signals.js';
-import { discoverPlugins, findPlugin, formatPluginList } from '../plugins/registry.js';
 import { getBundledApplication } from '../runner/bundled-app.js';
-import { asApplication } from '../runner/tac-module.js';
+
+/**
+ * The built-in plugins' makers. Built-ins cannot be shadowed (see
+ * plugins/registry.ts), so `tacd echo` needs no discovery: that scan reads
+ * every package.json under the project's node_modules and sorts the names
+ * with localeCompare, whose ICU collator alone touches ~2.7 MB of the node
+ * binary (idle RSS). Must list the same modules as the registry's BUILTINS.
+ */
+const BUILTIN_MAKERS = new Map<string, () => Promise<ServiceMaker>>([
+  ['echo', async () => (await import('../plugins/echo.js')).echoServiceMaker as unknown as ServiceMaker],
+  ['web', async () => (await import('../plugins/web.js')).webServiceMaker as unknown as ServiceMaker],
+]);
 
 /** What the body needs from the process, so tests can run it in-process. */
 export interface TacdIO {
@@ -52,14 +62,20 @@ function deps(io: TacdIO, argv: readonly string[]): RunDeps {
 async function applicationBuilder(opts: RunnerOptions, io: TacdIO): Promise<(() => Promise<Application>) | null> {
   if (opts.tacFile === null && opts.plugin === null) {
     const bundled = getBundledApplication();
-    return async () => asApplication(bundled, 'the bundled application');
+    return async () => (await import('../runner/tac-module.js')).asApplication(bundled, 'the bundled application');
   }
   if (opts.tacFile !== null) {
     const file = opts.tacFile;
     // The loader pulls in esbuild: import it only for -y.
     return async () => (await import('../runner/tac-loader.js')).loadApplication(file);
   }
-  const maker = await findPlugin(discoverPlugins(io.cwd, io.env), opts.plugin!).load();
+  const builtin = BUILTIN_MAKERS.get(opts.plugin!);
+  let maker: ServiceMaker;
+  if (builtin) maker = await builtin();
+  else {
+    const { discoverPlugins, findPlugin } = await import('../plugins/registry.js');
+    maker = await findPlugin(discoverPlugins(io.cwd, io.env), opts.plugin!).load();
+  }
   const parsed = parsePluginOptions(maker, opts.pluginArgs);
   if (parsed.help) {
     io.stdout.write(formatPluginHelp(maker));
@@ -82,6 +98,7 @@ export async function tacd(argv: readonly string[], io: TacdIO): Promise<number 
   }
   const bundled = getBundledApplication() !== undefined;
   if (opts.help || (opts.tacFile === null && opts.plugin === null && !bundled)) {
+    const { discoverPlugins, formatPluginList } = await import('../plugins/registry.js');
     io.stdout.write(runnerHelp() + '\n' + formatPluginList(discoverPlugins(io.cwd, io.env)));
     return 0;
   }
