@@ -1,21 +1,49 @@
 /**
  * gzip through node:zlib, with the deterministic header `gzip -n` writes: no
- * file name, mtime 0. zlib already writes FLG=0 and MTIME=0; the OS byte is
- * zlib's compile-time OS_CODE (3 on Unix, 10 on Windows builds), so it is set
- * to 3 (Unix) here to make the bytes independent of the build host. The
- * deflate stream itself depends only on the level and the zlib implementation:
- * Node bundles Chromium's zlib fork (1.3.1 in Node 20), whose level-9 output is
- * about 3% larger than system zlib 1.2.13's (what dpkg-deb links) and may change
- * between Node releases; one Node version always gives the same bytes.
+ * file name, mtime 0, XFL 2 at level 9 (4 at level 1), OS 3 (Unix, whatever
+ * the build host). Node bundles Chromium's zlib fork (1.3.1 in Node 20), whose
+ * level-9 output is about 3% larger than system zlib 1.2.13's (what dpkg-deb
+ * links) and may change between Node releases; one Node version always gives
+ * the same bytes.
+ *
+ * Parallel, pigz's way, with output independent of the thread count: the input
+ * is cut into fixed 1 MiB blocks; each is deflated on its own (libuv's thread
+ * pool, up to IN_FLIGHT at once) with the previous block's last 32 KiB as its
+ * preset dictionary, so matches still reach back across the cut (the ratio is
+ * that of one stream within a few bytes per block). Every block but the last
+ * ends with a sync flush (byte-aligned, not final), the last with Z_FINISH;
+ * the CRC-32 and size of the whole input close the member. An input of one
+ * block or less is exactly what a single deflate stream gives.
  */
-import { Readable } from 'node:stream';
-import { createGzip } from 'node:zlib';
+import { constants, crc32 as zlibCrc32, deflateRaw, type ZlibOptions } from 'node:zlib';
 import { DataError } from '../../core/errors.js';
 import type { Compressor } from '../plan.js';
 
-/** Offset of the OS byte in the gzip header (RFC 1952 §2.3). */
-const OS_BYTE = 9;
 const OS_UNIX = 3;
+const BLOCK_SIZE = 1 << 20;
+const WINDOW = 32 * 1024;
+const IN_FLIGHT = 4;
+
+function deflateBlock(data: Buffer, options: ZlibOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => deflateRaw(data, options, (e, out) => (e ? reject(e) : resolve(out))));
+}
+
+// zlib.crc32 is in Node >= 20.15; a table-driven fallback for older 20.x.
+let table: Uint32Array | undefined;
+function crc32(data: Uint8Array, value: number): number {
+  if (typeof zlibCrc32 === 'function') return zlibCrc32(data, value);
+  if (table === undefined) {
+    table = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c >>> 0;
+    }
+  }
+  let c = ~value >>> 0;
+  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
 
 export function gzipCompressor(level = 9): Compressor {
   if (!Number.isInteger(level) || level < 1 || level > 9) {
@@ -25,23 +53,48 @@ export function gzipCompressor(level = 9): Compressor {
     name: 'gzip',
     level,
     async compress(input: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-      const gz = createGzip({ level, chunkSize: 256 * 1024 });
-      const source = Readable.from(input, { objectMode: false });
-      const chunks: Buffer[] = [];
-      const done = new Promise<void>((resolve, reject) => {
-        gz.on('data', (c: Buffer) => chunks.push(c));
-        gz.on('end', () => resolve());
-        gz.on('error', reject);
-        source.on('error', (e) => {
-          gz.destroy(e);
-          reject(e);
-        });
-      });
-      source.pipe(gz);
-      await done;
-      const out = Buffer.concat(chunks);
-      if (out.length > OS_BYTE) out[OS_BYTE] = OS_UNIX;
-      return out;
+      const out: Buffer[] = [Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, level === 9 ? 2 : level === 1 ? 4 : 0, OS_UNIX])];
+      const pending: Promise<Buffer>[] = [];
+      let crc = 0;
+      let total = 0;
+      let block = Buffer.allocUnsafe(BLOCK_SIZE);
+      let fill = 0;
+      let dictionary: Buffer | undefined;
+      const submit = (data: Buffer, last: boolean): void => {
+        const p = deflateBlock(data, { level, finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH, ...(dictionary ? { dictionary } : {}) });
+        p.catch(() => undefined); // awaited in order below; an early failure must not go unhandled
+        pending.push(p);
+        dictionary = data.length >= WINDOW ? data.subarray(data.length - WINDOW) : undefined;
+      };
+      try {
+        for await (const chunk of input) {
+          crc = crc32(chunk, crc);
+          total += chunk.length;
+          let at = 0;
+          while (at < chunk.length) {
+            const n = Math.min(chunk.length - at, BLOCK_SIZE - fill);
+            block.set(chunk.subarray(at, at + n), fill);
+            fill += n;
+            at += n;
+            if (fill === BLOCK_SIZE) {
+              submit(block, false);
+              block = Buffer.allocUnsafe(BLOCK_SIZE);
+              fill = 0;
+              while (pending.length >= IN_FLIGHT) out.push(await pending.shift()!);
+            }
+          }
+        }
+        submit(block.subarray(0, fill), true);
+        for (const p of pending) out.push(await p);
+      } catch (e) {
+        await Promise.allSettled(pending);
+        throw e;
+      }
+      const trailer = Buffer.alloc(8);
+      trailer.writeUInt32LE(crc >>> 0, 0);
+      trailer.writeUInt32LE(total % 2 ** 32, 4);
+      out.push(trailer);
+      return Buffer.concat(out);
     },
   };
 }
