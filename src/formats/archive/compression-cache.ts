@@ -15,6 +15,7 @@
  * process default installed by the build step (src/bundle/cache.ts).
  */
 import { createHash } from 'node:crypto';
+import { DataError } from '../../core/errors.js';
 import type { Compressor } from '../plan.js';
 
 export interface CompressionCache {
@@ -82,10 +83,16 @@ export async function compressCached(compressor: Compressor, open: () => AsyncIt
     return { data, stats: { size, sha256: h.digest('hex') }, cached: false };
   }
   let stop = false;
+  // The compressed pass is hashed too: if a file changed between the two passes,
+  // its bytes would not match the key (or the digests taken in the key pass).
+  const fed = createHash('sha256');
+  let fedSize = 0;
   const compressing = compressor.compress(
     (async function* () {
       for await (const chunk of open()) {
         if (stop) throw new Aborted('compression not needed: cache hit');
+        fed.update(chunk);
+        fedSize += chunk.length;
         yield chunk;
       }
     })(),
@@ -111,6 +118,9 @@ export async function compressCached(compressor: Compressor, open: () => AsyncIt
     return { data: hit, stats, cached: true };
   }
   const data = await compressing;
+  if (fedSize !== stats.size || fed.digest('hex') !== stats.sha256) {
+    throw new DataError('tacd.payload.changed', 'the package content changed while it was being written (two reads of the payload differ); build again', { field: 'payload.data' });
+  }
   try {
     await cache.put(key, data);
   } catch {

@@ -98,3 +98,14 @@ test('the on-disk cache stays under TACD_CACHE_MAX_MB, dropping the oldest entri
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a payload that changes between the key pass and the compressed pass is refused, and nothing is stored', async () => {
+  let opens = 0;
+  const flaky: PackagePlan = {
+    ...plan,
+    payload: [{ kind: 'file', path: '/usr/lib/cached/flaky', mode: 0o644, data: { size: 4, async *open() { opens++; yield new Uint8Array(4).fill(opens); } } }],
+  };
+  const cache = memoryCache();
+  await assert.rejects(writeDeb(flaky, { compression: gzipCompressor(9), cache }), /changed while it was being written/);
+  assert.equal(cache.map.size, 0);
+});
