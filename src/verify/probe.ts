@@ -60,7 +60,7 @@ export async function probeOnce(c: Container, p: Probe): Promise<string | undefi
       return r.exitCode === 0 ? undefined : `${p.url}: ${r.stderr.trim().split('\n').pop() || `curl exited ${r.exitCode}`}`;
     case 'unix':
       r = await c.exec(
-        ['node', '-e', "const s=require('net').connect(process.argv[1]);s.on('connect',()=>{s.destroy();process.exit(0)});s.on('error',(e)=>{console.error(e.code||e.message);process.exit(1)})", p.path],
+        ['node', '-e', "const s=require('net').connect(process.argv[1]);s.on('connect',()=>s.destroy());s.on('error',(e)=>{console.error(e.code||e.message);process.exitCode=1})", p.path],
         { timeoutMs: 8_000 },
       );
       return r.exitCode === 0 ? undefined : `unix socket ${p.path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`;
