@@ -38,7 +38,7 @@ export function defaultCompressionCache(): CompressionCache | undefined {
 /** What the key pass measures of the uncompressed stream (an RPM records both). */
 export interface StreamStats {
   readonly size: number;
-  /** Hex SHA-256 of the uncompressed stream. */
+  /** Hex SHA-256 of the uncompressed stream ('' when not asked for and no cache). */
   readonly sha256: string;
 }
 
@@ -67,7 +67,25 @@ async function measure(input: AsyncIterable<Uint8Array>): Promise<StreamStats> {
  * core; a hit stops the compressor and returns the stored bytes, a miss waits
  * for the compressor and stores its output.
  */
-export async function compressCached(compressor: Compressor, open: () => AsyncIterable<Uint8Array>, cache: CompressionCache | undefined): Promise<Compressed> {
+export async function compressCached(
+  compressor: Compressor,
+  open: () => AsyncIterable<Uint8Array>,
+  cache: CompressionCache | undefined,
+  /** False when the caller does not use stats.sha256 (a .deb): no SHA-256 pass without a cache. */
+  needDigest = true,
+): Promise<Compressed> {
+  if (cache === undefined && !needDigest) {
+    let size = 0;
+    const data = await compressor.compress(
+      (async function* () {
+        for await (const chunk of open()) {
+          size += chunk.length;
+          yield chunk;
+        }
+      })(),
+    );
+    return { data, stats: { size, sha256: '' }, cached: false };
+  }
   if (cache === undefined) {
     const h = createHash('sha256');
     let size = 0;

@@ -97,7 +97,7 @@ export async function writeDeb(plan: PackagePlan, options: DebOptions): Promise<
   // data.tar may be streamed twice (the cache's key pass beside the compressor):
   // tarStream reopens every FileData, and the MD5 of each pass is the same.
   const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
-  const { data: dataTar } = await compressCached(options.compression, () => tarStream(dataEntries), cache);
+  const { data: dataTar } = await compressCached(options.compression, () => tarStream(dataEntries), cache, false);
 
   const files = tree.filter((e) => e.kind === 'file');
   const sums = files.map((e) => {
