@@ -8,7 +8,8 @@
  * 1024) MiB; the least recently used entries go first.
  *
  * Entries live in a folder named after what else the compressed bytes depend
- * on: tacd's cache format, node's zlib version and the system xz's version.
+ * on: tacd's cache format and version, node's zlib version and the system xz's
+ * version (the key itself names the compressor's implementation and level).
  * Each entry is written to a temporary file and renamed (never seen half
  * written), and starts with the SHA-256 and size of its data, checked on every
  * read: a damaged entry is a miss, never wrong bytes.
@@ -17,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../core/paths.js';
 import { setDefaultCompressionCache, type CompressionCache } from '../formats/archive/compression-cache.js';
 
 const MAGIC = 'tacd-cache-v1';
@@ -30,6 +32,15 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefin
   if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'tacd');
   const home = env['HOME'] || os.homedir();
   return home ? path.join(home, '.cache', 'tacd') : undefined;
+}
+
+// tacd's own version (a release may change how it compresses).
+function tacdVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 let xzVersion: Promise<string> | undefined;
@@ -49,7 +60,7 @@ export function fileCompressionCache(dir: string, env: NodeJS.ProcessEnv = proce
   let folder: Promise<string> | undefined;
   const namespace = (): Promise<string> =>
     (folder ??= systemXzVersion().then((xz) => {
-      const id = createHash('sha256').update(`${MAGIC}\0zlib ${process.versions.zlib}\0${xz}`).digest('hex').slice(0, 16);
+      const id = createHash('sha256').update(`${MAGIC}\0tacd ${tacdVersion()}\0zlib ${process.versions.zlib}\0${xz}`).digest('hex').slice(0, 16);
       return path.join(dir, 'compressed', id);
     }));
   return {

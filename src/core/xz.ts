@@ -12,13 +12,15 @@ import { DataError } from './errors.js';
 import { filter } from './exec.js';
 import type { Compressor } from '../formats/plan.js';
 
-export function xzCompressor(level = 6): Compressor {
+export function xzCompressor(level = 6): Compressor & { readonly implementation: string } {
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new DataError('tacd.xz.level', `xz level must be an integer from 0 to 9, got ${level}`, { field: 'compression level' });
   }
   return {
     name: 'xz',
     level,
+    // The system xz's version is part of the on-disk cache's namespace (src/bundle/cache.ts).
+    implementation: 'system xz -c -T1',
     async compress(input: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
       // exec.filter() pumps the input in the background; an error thrown by the
       // input (a stream shorter than declared, say) must not escape as an

@@ -124,7 +124,11 @@ export async function compressCached(
     stop = true;
     throw e;
   }
-  const key = createHash('sha256').update(`tacd-compressed-v1\0${compressor.name}\0${compressor.level ?? ''}\0${stats.size}\0${stats.sha256}`).digest('hex');
+  // A compressor may name its implementation (gzip.ts, xz.ts): new bytes, new keys.
+  const impl = (compressor as { implementation?: unknown }).implementation;
+  const key = createHash('sha256')
+    .update(`tacd-compressed-v2\0${compressor.name}\0${compressor.level ?? ''}\0${typeof impl === 'string' ? impl : ''}\0${stats.size}\0${stats.sha256}`)
+    .digest('hex');
   let hit: Uint8Array | undefined;
   try {
     hit = await cache.get(key);

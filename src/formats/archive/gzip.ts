@@ -45,13 +45,17 @@ function crc32(data: Uint8Array, value: number): number {
   return ~c >>> 0;
 }
 
-export function gzipCompressor(level = 9): Compressor {
+/** Names this implementation in cache keys (archive/compression-cache.ts): change it whenever the bytes it writes change. */
+export const GZIP_IMPLEMENTATION = 'node-zlib deflate, 1 MiB blocks, 32 KiB dictionary, sync flush; v1';
+
+export function gzipCompressor(level = 9): Compressor & { readonly implementation: string } {
   if (!Number.isInteger(level) || level < 1 || level > 9) {
     throw new DataError('tacd.gzip.level', `gzip level must be an integer from 1 to 9, got ${level}`, { field: 'compression level' });
   }
   return {
     name: 'gzip',
     level,
+    implementation: GZIP_IMPLEMENTATION,
     async compress(input: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
       const out: Buffer[] = [Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, level === 9 ? 2 : level === 1 ? 4 : 0, OS_UNIX])];
       const pending: Promise<Buffer>[] = [];
