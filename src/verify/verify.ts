@@ -25,7 +25,7 @@
  * removal checks still run. Problems of the host (not root, no nspawn, no
  * rootfs) are thrown as TacErrors; problems of the package are failed steps.
  */
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { haveProgram } from '../core/exec.js';
 import { NoInputError, TacError, describeError } from '../core/errors.js';
@@ -120,6 +120,24 @@ export function requirePackageFile(file: string, what: string): string {
   }
   if (!ok) throw new NoInputError(p, `${what} not found: ${p}`, { code: 'verify.package.missing' });
   return p;
+}
+
+// deb(5): an ar archive whose first member is debian-binary; RPM: the lead's magic ED AB EE DB.
+const PACKAGE_MAGIC: Readonly<Record<PackageFormat, Buffer>> = {
+  deb: Buffer.from('!<arch>\ndebian-binary'),
+  rpm: Buffer.from([0xed, 0xab, 0xee, 0xdb]),
+};
+
+/** True when the file starts like a package of that format; checked before any container boots. */
+function hasPackageMagic(file: string, format: PackageFormat): boolean {
+  const want = PACKAGE_MAGIC[format];
+  const got = Buffer.alloc(want.length);
+  const fd = openSync(file, 'r');
+  try {
+    return readSync(fd, got, 0, want.length, 0) === want.length && got.equals(want);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 interface PackageInfo {
@@ -339,6 +357,12 @@ export async function verifyPackage(o: VerifyOptions): Promise<VerifyResult> {
     if (p !== undefined && !p.endsWith(ext)) throw new TacError('verify.package.format', `${p}: expected a ${ext} file`, { exitCode: ExitCode.DATAERR });
   }
   await verifyPreflight();
+  // Read only as root (after the preflight), and before any container boots.
+  for (const p of [pkg, old]) {
+    if (p !== undefined && !hasPackageMagic(p, o.format)) {
+      throw new TacError('verify.package.format', `${p}: not a ${ext} package (its first bytes are not a ${o.format === 'deb' ? 'Debian ar archive' : 'RPM lead'})`, { exitCode: ExitCode.DATAERR });
+    }
+  }
   const progress = o.onProgress ?? (() => undefined);
   const result: VerifyResult = { ok: true, pkg, format: o.format, steps: [], totalMs: 0 };
   const steps = new StepRunner(result, progress);

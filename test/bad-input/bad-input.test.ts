@@ -692,7 +692,6 @@ const cases: Case[] = [
     code: 65,
     message: /^ts2deb verify: .*notes\.deb: not a \.deb/,
     check: (c) => assert.equal(fs.readFileSync(path.join(c.cwd, 'notes.deb'), 'utf8'), SENTINEL),
-    todo: 'finding (src/verify/verify.ts): a file named .deb that is not a Debian archive boots a container and exits 1 with a FAIL table ("not a readable .deb: dpkg-deb: error: ... is not a Debian format archive") instead of 65 before booting, as src/cli/verify.ts documents ("65 not a .deb/.rpm")',
   },
 ];
 
