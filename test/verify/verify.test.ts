@@ -4,6 +4,7 @@
 // a unit that exits at once, a failing postinst (deb) / %post (rpm), a
 // postrm that leaves the state behind on purge, and an upgrade whose postinst
 // rewrites the conffile. Host problems give one line and a sysexits status.
+import { TacError } from '../../src/core/errors.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -303,9 +304,13 @@ test('verify passes on an rpm upgrade (rpm -U: %config(noreplace) edit kept, one
 
     const junk = path.join(out, 'junk_1.0-1_all.deb');
     writeFileSync(junk, 'this is not an ar archive\n');
-    r = await verifyPackage({ pkg: junk, format: 'deb' });
-    failedAt(r, 'package', /^not a readable \.deb: /);
-    assert.deepEqual(r.steps.map((s) => s.name), ['rootfs', 'boot', 'package']);
+    // Refused by its magic bytes with 65, before any container boots.
+    await assert.rejects(verifyPackage({ pkg: junk, format: 'deb' }), (e: unknown) => {
+      assert.ok(e instanceof TacError, String(e));
+      assert.equal(e.exitCode, 65);
+      assert.match(e.message, /junk_1\.0-1_all\.deb: not a \.deb package/);
+      return true;
+    });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
