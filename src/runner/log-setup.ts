@@ -117,6 +117,31 @@ function syslogObserver(prefix: string, debug: boolean): { observer: LogObserver
  * (including the events buffered so far) to it, filtered by level.
  * @throws CantCreateError (73) when the log file cannot be opened.
  */
+/**
+ * Writes log lines to a stream until the stream fails (EPIPE when the reader
+ * of `tacd -n | head` goes away, a closed terminal, ...). The first failure
+ * is reported once on `stderr` and later lines are dropped: a daemon must
+ * keep serving, and an unhandled stream 'error' would otherwise become an
+ * uncaught exception whose report is written to the same broken stream.
+ */
+export function streamWriter(stream: NodeJS.WritableStream, what: string, stderr: NodeJS.WritableStream): (line: string) => void {
+  let broken = false;
+  stream.on('error', (err: Error) => {
+    if (broken) return;
+    broken = true;
+    if (stderr === stream) return;
+    stderr.on('error', () => undefined);
+    try {
+      stderr.write(`tacd: cannot write log lines to ${what}: ${err.message}; dropping them from now on\n`);
+    } catch {
+      // stderr is gone too: nothing left to tell.
+    }
+  });
+  return (line) => {
+    if (!broken) stream.write(line);
+  };
+}
+
 export function startLogging(o: LogSetupOptions): LogSetup {
   const { target, file } = chooseLogTarget(o);
   let logFile: LogFile | null = null;
@@ -126,9 +151,11 @@ export function startLogging(o: LogSetupOptions): LogSetup {
     case 'app':
       observer = o.appObserver!;
       break;
-    case 'journald':
-      observer = (e) => o.stdout.write(formatEventForJournal(e, { stacks: o.debug }) + '\n');
+    case 'journald': {
+      const write = streamWriter(o.stdout, 'standard output (the journal)', o.stderr);
+      observer = (e) => write(formatEventForJournal(e, { stacks: o.debug }) + '\n');
       break;
+    }
     case 'syslog': {
       const s = syslogObserver(o.prefix, o.debug);
       observer = s.observer;
@@ -148,9 +175,11 @@ export function startLogging(o: LogSetupOptions): LogSetup {
       observer = (e) => logFile!.write(render(o.format, e, o.debug) + '\n');
       close = () => logFile!.close();
       break;
-    case 'stdout':
-      observer = (e) => o.stdout.write(render(o.format, e, o.debug) + '\n');
+    case 'stdout': {
+      const write = streamWriter(o.stdout, 'standard output', o.stderr);
+      observer = (e) => write(render(o.format, e, o.debug) + '\n');
       break;
+    }
   }
   const filtered = filteringObserver(o.level, observer);
   globalLogPublisher.beginLoggingTo([filtered]);
