@@ -27,7 +27,12 @@ export function readPid(file: string): number | null {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ENOTDIR' || code === 'EISDIR') {
+      // Its folder is a file, or it is a folder: a pidfile can never be written there.
+      throw new CantCreateError(file, `cannot create pidfile ${file}: ${code === 'ENOTDIR' ? 'a parent of it is not a directory' : 'it is a directory'}`, { code: 'tacd.pidfile.cantCreate', cause: e });
+    }
     throw new TacError('tacd.pidfile.read', `cannot read pidfile ${file}: ${(e as Error).message}`, { exitCode: ExitCode.IOERR, cause: e });
   }
   const first = text.split('\n')[0]!.trim();

@@ -113,6 +113,11 @@ function firstLine(e: unknown): string {
 export async function importTac(file: string): Promise<Record<string, unknown>> {
   if (!fs.existsSync(file)) throw new NoInputError(file, `tac file not found: ${file}`, { code: 'tacd.tac.missing' });
   if (!fs.statSync(file).isFile()) throw new NoInputError(file, `tac file is not a regular file: ${file}`, { code: 'tacd.tac.missing' });
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch (e) {
+    throw new NoInputError(file, `tac file not readable: ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { code: 'tacd.tac.unreadable', cause: e });
+  }
   process.setSourceMapsEnabled(true);
   const compiled = isTypeScript(file) ? await compile(file) : null;
   try {

@@ -339,7 +339,6 @@ const cases: Case[] = [
       assert.equal(fs.readFileSync(path.join(c.cwd, 'notes.txt'), 'utf8'), SENTINEL);
       assert.deepEqual(listing(c.cwd), ['notes.txt']);
     },
-    todo: "finding (src/runner/pidfile.ts): exits 74 (EX_IOERR, not in the README's list) with 'cannot read pidfile ...: ENOTDIR'; a pidfile whose folder is a file cannot be created: 73 as for /proc/1/x.pid, and as src/cli/tacd.ts documents",
   },
   {
     name: 'unwritable pidfile (/proc/1/tacd.pid)',
@@ -394,7 +393,6 @@ const cases: Case[] = [
     },
     code: 66,
     message: /^tacd: tac file not readable: .*app\.tac\.ts/,
-    todo: 'finding (src/runner/tac-loader.ts): an unreadable tac file exits 65 (DATAERR) with esbuild\'s "Cannot read file ... permission denied"; sysexits and src/core/exit-codes.ts say 66 (NOINPUT: "did not exist or was not readable")',
   },
   {
     name: 'tac path with spaces, quotes, $(), backticks and a newline runs',
