@@ -42,9 +42,11 @@ export function readPid(file: string): number | null {
 
 /**
  * twistd's checkPID: a missing file is fine; a live pid refuses to start; a
- * stale pid (ESRCH) is logged and its file removed.
+ * stale pid (ESRCH) is logged and its file removed — unless `removeStale` is
+ * false (the daemonizing parent, which has no log yet: the daemon it
+ * re-executes checks again, removes the file and logs it where logs go).
  */
-export function checkPid(file: string | null, proc: PidProcess, log: Logger): void {
+export function checkPid(file: string | null, proc: PidProcess, log: Logger, options: { removeStale?: boolean } = {}): void {
   if (file === null) return;
   const pid = readPid(file);
   if (pid === null || pid === proc.pid) return;
@@ -53,6 +55,7 @@ export function checkPid(file: string | null, proc: PidProcess, log: Logger): vo
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ESRCH') {
+      if (options.removeStale === false) return;
       log.warn('Removing stale pidfile {file}', { file });
       removePid(file, log);
       return;

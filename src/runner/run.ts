@@ -122,7 +122,8 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
   let app: Application;
   let identity: ReturnType<typeof resolveIdentity>;
   try {
-    checkPid(opts.pidfile, proc, log);
+    // The daemonizing parent only refuses a live pid; its daemon removes a stale file and logs that.
+    checkPid(opts.pidfile, proc, log, { removeStale: !(daemon && statusPipe === null) });
     app = await buildApp();
     identity = resolveIdentity(opts.uid ?? app.process.uid, opts.gid ?? app.process.gid, deps.accounts ?? systemAccountFiles);
   } catch (e) {
