@@ -4,6 +4,9 @@
 // same compressor and level: gzip -9 and xz -6 (single-threaded on both sides:
 // our xz runs `xz -T1`, dpkg-deb gets --threads-max=1). Median of 5 runs each
 // (BENCH_RUNS overrides). Needs a build (`tsc -p .`) and dpkg-deb.
+// gzip: ours deflates 1 MiB blocks in parallel (pigz-style, libuv's pool);
+// dpkg-deb's gzip is single-threaded (zlib has no threads). xz: both -T1.
+// No compression cache (cache: null): every run compresses.
 // Note: our writer also computes md5sums (dpkg-deb --build does not; dh_md5sums
 // does that before it), so the comparison is slightly in dpkg-deb's favour.
 import { spawnSync } from 'node:child_process';
@@ -56,17 +59,18 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const total = files.reduce((n, f) => n + statSync(path.join(stage, f.path)).size, 0);
 console.log(`staged tree: ${files.length} files, ${(total / 2 ** 20).toFixed(1)} MiB (node binary ${process.execPath}); ${RUNS} runs each`);
 
+const only = process.env.BENCH_ONLY; // 'gzip' or 'xz'
 for (const [label, compressor, dpkgArgs] of [
   ['gzip -9', () => gzipCompressor(9), ['-Zgzip', '-z9']],
   ['xz -6', () => xzCompressor(6), ['-Zxz', '-z6', '--threads-max=1']],
-]) {
+].filter(([l]) => !only || l.startsWith(only))) {
   const ours = [];
   const theirs = [];
   let oursSize = 0;
   let theirSize = 0;
   for (let i = 0; i < RUNS; i++) {
     let t = process.hrtime.bigint();
-    const chunks = await writeDeb({ meta, payload }, { compression: compressor() });
+    const chunks = await writeDeb({ meta, payload }, { compression: compressor(), cache: null });
     const out = path.join(dir, 'ours.deb');
     writeFileSync(out, Buffer.concat(chunks));
     ours.push(Number(process.hrtime.bigint() - t) / 1e6);
