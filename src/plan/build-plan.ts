@@ -88,10 +88,15 @@ function meta(spec: PackageSpec, family: Family, arch: string, mtime: number): P
     section: spec.section,
     priority: 'optional',
     relations,
-    changelog: [{ time: mtime, author: spec.maintainer, version: `${spec.version}-${spec.release}`, changes: [changeLine(spec)] }],
+    changelog: [{ time: mtime, author: spec.maintainer, version: fullVersion(spec), changes: [changeLine(spec)] }],
     mtime,
     buildHost: 'localhost',
   };
+}
+
+/** VERSION-RELEASE, or VERSION alone for a Debian native package (empty release). */
+function fullVersion(spec: PackageSpec): string {
+  return spec.release === '' ? spec.version : `${spec.version}-${spec.release}`;
 }
 
 function changeLine(spec: PackageSpec): string {
@@ -131,9 +136,11 @@ function docs(spec: PackageSpec, family: Family, render: RenderFn, mtime: number
   if (family === 'deb') {
     const changelog = render('changelog', {
       name: n,
-      entries: [{ version: `${spec.version}-${spec.release}`, distribution: 'unstable', urgency: 'medium', changes: [changeLine(spec)], author: spec.maintainer, date: rfc2822(mtime) }],
+      entries: [{ version: fullVersion(spec), distribution: 'unstable', urgency: 'medium', changes: [changeLine(spec)], author: spec.maintainer, date: rfc2822(mtime) }],
     });
-    out.push(file(`/usr/share/doc/${n}/changelog.Debian.gz`, gzipNoName(text(changelog))));
+    // Policy 12.7: a native package (no revision) ships changelog.gz, otherwise changelog.Debian.gz.
+    const changelogName = spec.release === '' ? 'changelog.gz' : 'changelog.Debian.gz';
+    out.push(file(`/usr/share/doc/${n}/${changelogName}`, gzipNoName(text(changelog))));
     out.push(file(`/usr/share/doc/${n}/README.Debian`, readme));
     out.push(file(`/usr/share/lintian/overrides/${n}`, text(render('lintian-overrides', serviceLocals(spec, family)))));
   }
@@ -190,6 +197,9 @@ function serviceFiles(spec: PackageSpec, family: Family, render: RenderFn): Payl
 export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDeps): Promise<BuiltPlan> {
   const { render, mtime } = deps;
   const n = spec.name;
+  if (family === 'rpm' && spec.release === '') {
+    throw new DataError('ts2rpm.spec.release', `--release '': an RPM needs a release (e.g. 1); an empty release (Debian native) is for ts2deb only`, { field: 'release' });
+  }
   // Plugin options are parsed now, as tacd will parse them: a bad one fails the build, not the installed service.
   if (spec.source.kind === 'plugin') await checkPluginOptions(spec.source.plugin, spec.source.args);
   const node = spec.runtime === 'bundled' ? deps.readNode(spec.node) : undefined;

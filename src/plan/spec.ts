@@ -249,7 +249,8 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
     throw new DataError('ts2deb.spec.version', `version '${rawVersion}' is not usable: expected digits first, then letters, digits, '.', '+' or '~' (semver pre-releases become '~')`, { field: 'version' });
   }
   const release = pick(cli.release, key.release, '1')!;
-  if (!RELEASE_RE.test(release)) throw new DataError('ts2deb.spec.release', `--release '${release}': expected letters, digits, '.', '+' or '~'`, { field: 'release' });
+  // An empty release is a Debian native package (no revision: NAME_VERSION); ts2rpm refuses it in buildPlan.
+  if (release !== '' && !RELEASE_RE.test(release)) throw new DataError('ts2deb.spec.release', `--release '${release}': expected letters, digits, '.', '+' or '~' (or '' for a Debian native package)`, { field: 'release' });
 
   const maintainer = pick(cli.maintainer, key.maintainer, personToMaintainer(pj?.author), Array.isArray(pj?.maintainers) ? personToMaintainer(pj.maintainers[0]) : undefined);
   if (maintainer === undefined) throw new DataError('ts2deb.spec.maintainer', `no maintainer: give --maintainer 'Name <email>' or an "author" in package.json`, { field: 'maintainer' });
