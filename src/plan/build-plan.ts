@@ -142,7 +142,7 @@ function docs(spec: PackageSpec, family: Family, render: RenderFn, mtime: number
     const changelogName = spec.release === '' ? 'changelog.gz' : 'changelog.Debian.gz';
     out.push(file(`/usr/share/doc/${n}/${changelogName}`, gzipNoName(text(changelog))));
     out.push(file(`/usr/share/doc/${n}/README.Debian`, readme));
-    out.push(file(`/usr/share/lintian/overrides/${n}`, text(render('lintian-overrides', serviceLocals(spec, family)))));
+    out.push(file(`/usr/share/lintian/overrides/${n}`, text(render('lintian-overrides', { ...serviceLocals(spec, family), native: spec.release === '' }))));
   }
   return out;
 }

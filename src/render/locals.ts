@@ -116,7 +116,13 @@ export interface TemplateLocals {
   readonly changelog: ChangelogLocals;
   readonly 'README.Debian': ReadmeLocals;
   readonly launcher: LauncherLocals;
-  readonly 'lintian-overrides': ServiceLocals;
+  readonly 'lintian-overrides': LintianOverridesLocals;
+}
+
+/** Locals for templates/lintian-overrides.ejs. */
+export interface LintianOverridesLocals extends ServiceLocals {
+  /** True for a Debian native package (no revision): its changelog.gz draws no initial-upload-closes-no-bugs. */
+  readonly native?: boolean;
 }
 
 /** A template name. */

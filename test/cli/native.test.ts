@@ -67,6 +67,10 @@ describe("ts2deb --release '': a native package", () => {
     const contents = sh('dpkg-deb', ['-c', path.join(o, DEB)]);
     assert.match(contents, /\.\/usr\/share\/doc\/echo\/changelog\.gz$/m);
     assert.doesNotMatch(contents, /changelog\.Debian\.gz/);
+    // lintian tags no initial-upload-closes-no-bugs on a native changelog: no (unused) override for it
+    const overrides = spawnSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/share/lintian/overrides/echo', 'sh', path.join(o, DEB)], { encoding: 'utf8' });
+    assert.equal(overrides.status, 0, overrides.stderr);
+    assert.doesNotMatch(overrides.stdout, /initial-upload-closes-no-bugs/);
   });
 
   test('dpkg-source -x of the .dsc works; debian/source/format is 3.0 (native)', async (t) => {
@@ -80,8 +84,9 @@ describe("ts2deb --release '': a native package", () => {
 
   test('lintian --fail-on error,warning --pedantic: the .deb is clean', async (t) => {
     if (!(await haveProgram('lintian'))) return t.skip('lintian not installed');
-    const r = await run('lintian', ['--fail-on', 'error,warning', '--pedantic', path.join(o, DEB)], { allowFailure: true, env: { LC_ALL: 'C.UTF-8' } });
+    const r = await run('lintian', ['--fail-on', 'error,warning', '--pedantic', '-I', path.join(o, DEB)], { allowFailure: true, env: { LC_ALL: 'C.UTF-8' } });
     assert.equal(r.exitCode, 0, `lintian ${DEB}:\n${r.stdout}${r.stderr}`);
+    assert.doesNotMatch(r.stdout, /^[EWI]: /m, `lintian -I ${DEB}: no tag, not even an unused override:\n${r.stdout}`);
   });
 });
 
