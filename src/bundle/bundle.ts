@@ -16,7 +16,6 @@ import { DataError, NoInputError } from '../core/errors.js';
 import { DIST_SRC_DIR, PROJECT_ROOT } from '../core/paths.js';
 import type { RenderFn } from '../render/render.js';
 import { packAsar } from './asar.js';
-import { configureBuildCache } from './cache.js';
 import { pruneSourceMap, type RawSourceMap } from './sourcemap.js';
 
 /** What to bundle: a tac file, or a built-in plugin (only the runtime is bundled). */
@@ -228,8 +227,6 @@ export async function bundleApp(input: BundleInput, name: string, renderer: Rend
       throw new NoInputError(input.file, `tac file not readable: ${input.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { code: 'ts2deb.tac.unreadable', cause: e });
     }
   }
-  // The compressed-payload cache (TACD_NO_CACHE=1 turns it off; see cache.ts).
-  configureBuildCache();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tacd-bundle-'));
   try {
     const stage = path.join(tmp, 'app');

@@ -27,6 +27,7 @@ import { PROJECT_ROOT } from '../core/paths.js';
 import { sourceDateEpoch } from '../core/source-date-epoch.js';
 import type { Compressor, PackagePlan } from '../formats/plan.js';
 import { bundleApp } from '../bundle/bundle.js';
+import { configureBuildCache } from '../bundle/cache.js';
 import { readElfArch } from '../bundle/elf.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { normalizeSpec, type AppSource, type PackageSpec, type SpecInput } from '../plan/spec.js';
@@ -92,6 +93,8 @@ interface Parsed {
   readonly output: string;
   readonly templates: string | undefined;
   readonly json: boolean;
+  /** False with --no-cache: neither read nor fill the compressed-payload cache. */
+  readonly cache: boolean;
   readonly emit: Emit;
   readonly signKey: string | undefined;
 }
@@ -131,6 +134,7 @@ function program(prog: string, family: Family, sourceHelp: string): Command {
     .option('--templates <dir>', 'folder of .ejs files overriding built-in templates by name')
     .option('--socket-activation', 'ship a .socket unit so systemd binds the port')
     .option('--json', 'print a JSON report of what was built')
+    .option('--no-cache', 'neither use nor fill the build cache ($TACD_CACHE_DIR or ~/.cache/tacd; also TACD_NO_CACHE=1)')
     .option('--debug', 'show stack traces')
     .allowExcessArguments(false)
     .exitOverride()
@@ -180,6 +184,7 @@ function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO): Pars
     output: path.resolve(io.cwd, s('output')!),
     templates: s('templates') === undefined ? undefined : path.resolve(io.cwd, s('templates')!),
     json: o['json'] === true,
+    cache: o['cache'] !== false,
     emit,
     signKey,
   };
@@ -414,6 +419,8 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
   const { source, pluginDescription } = appSource(p, io);
   const spec = normalizeSpec({ cli: p.spec, source, cwd: io.cwd, execPath: io.execPath, ...(pluginDescription !== undefined ? { pluginDescription } : {}) });
   const mtime = sourceDateEpoch(io.env, io.now);
+  // The compressed-payload cache never changes the bytes, only the time (src/bundle/cache.ts).
+  configureBuildCache(p.cache ? io.env : { ...io.env, TACD_NO_CACHE: '1' });
   const built = await buildPlan(spec, adapter.family, { render, bundle: bundleApp, readNode, mtime });
   // Everything is built in memory first: a failing writer or signer leaves no file.
   const outputs: (OutputFile & { role: 'binary' | 'source' })[] = [];

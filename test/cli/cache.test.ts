@@ -31,3 +31,21 @@ test('ts2deb: cold, warm and uncached builds are byte-identical', { timeout: 120
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('ts2deb --no-cache neither reads nor fills the cache folder', { timeout: 120_000 }, async () => {
+  const dir = tempDir('tacd-cache-cli-');
+  try {
+    const cache = path.join(dir, 'cache');
+    mkdirSync(path.join(dir, 'out'));
+    const r = await run(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'bin/ts2deb.js'), 'fixtures/echo/app.tac.ts', '--runtime', 'system', '--no-cache', '--output', path.join(dir, 'out')],
+      { cwd: PROJECT_ROOT, env: { SOURCE_DATE_EPOCH: '1700000000', TACD_CACHE_DIR: cache, TACD_NO_CACHE: '' }, allowFailure: true },
+    );
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.ok(existsSync(r.stdout.trim()), 'the package was written');
+    assert.ok(!existsSync(path.join(cache, 'compressed')), 'nothing was cached');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
