@@ -9,6 +9,20 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+// The peers measured beside tacd: Twisted's twistd, rpmbuild, dpkg-deb, a C
+// compiler for the load generator. Installed when missing and running as root.
+const peers = ['python3-twisted', 'rpm', 'dpkg-dev', 'xz-utils', 'gcc', 'libc6-dev'];
+const missing = peers.filter((p) => spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout?.includes('install ok installed') !== true);
+if (missing.length > 0) {
+  if (process.getuid?.() === 0) {
+    console.log(`== apt-get install ${missing.join(' ')}`);
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } else {
+    console.log(`(not root: cannot install ${missing.join(' ')}; the rows needing them are skipped)`);
+  }
+}
 const filters = process.argv.slice(2);
 const benches = readdirSync(here)
   .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs' && !f.startsWith('_'))
