@@ -226,16 +226,23 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
         this.deliverFailure(error);
         return;
       case 'disconnecting':
-        this.state = 'stopped';
-        this.cancelWaiters();
-        this.finishStopping();
-        return;
       case 'restarting':
-        this.finishStopping();
-        this.connect();
+        this.goneWhileStopping();
         return;
       default:
         return;
+    }
+  }
+
+  // The attempt or connection is gone while stopping: finish the stop, and connect again when restarting.
+  private goneWhileStopping(): void {
+    if (this.state === 'disconnecting') {
+      this.state = 'stopped';
+      this.cancelWaiters();
+      this.finishStopping();
+    } else if (this.state === 'restarting') {
+      this.finishStopping();
+      this.connect();
     }
   }
 
@@ -255,13 +262,8 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
         this.scheduleRetry();
         return;
       case 'disconnecting':
-        this.state = 'stopped';
-        this.cancelWaiters();
-        this.finishStopping();
-        return;
       case 'restarting':
-        this.finishStopping();
-        this.connect();
+        this.goneWhileStopping();
         return;
       default:
         return;
