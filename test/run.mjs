@@ -4,7 +4,8 @@
 // Usage: node test/run.mjs [--skip-slow] [filter...]
 //   --skip-slow   sets TACD_SKIP_SLOW=1 (suites needing root/nspawn skip loudly)
 //   filter        only files whose path contains one of these strings
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -31,5 +32,13 @@ if (files.length === 0) {
   console.error(`no test files found under ${relative(root, distTest)} (did the build run?)`);
   process.exit(1);
 }
+// A build cache of this run's own (ts2deb/ts2rpm cache compressed payloads):
+// the suite neither reads nor fills the user's ~/.cache/tacd.
+let ownCache;
+if (!env.TACD_CACHE_DIR) {
+  ownCache = mkdtempSync(join(tmpdir(), 'tacd-test-cache-'));
+  env.TACD_CACHE_DIR = ownCache;
+}
 const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env, cwd: root });
+if (ownCache) rmSync(ownCache, { recursive: true, force: true });
 process.exit(r.status ?? 1);
