@@ -10,19 +10,14 @@
 // Note: our writer also computes md5sums (dpkg-deb --build does not; dh_md5sums
 // does that before it), so the comparison is slightly in dpkg-deb's favour.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dist, median, MTIME, RUNS, stageTree } from './_staged-tree.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (p) => import(path.join(root, 'dist', p));
 const { writeDeb } = await dist('src/formats/deb/deb.js');
 const { gzipCompressor } = await dist('src/formats/archive/gzip.js');
 const { xzCompressor } = await dist('src/core/xz.js');
-
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const MTIME = 1700000000;
 if (spawnSync('sh', ['-c', 'command -v dpkg-deb']).status !== 0) {
   console.log('SKIP: dpkg-deb not installed; nothing to compare with');
   process.exit(0);
@@ -30,33 +25,16 @@ if (spawnSync('sh', ['-c', 'command -v dpkg-deb']).status !== 0) {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tacd-bench-deb-'));
 const stage = path.join(dir, 'stage');
-const files = [
-  { path: '/usr/lib/bench/node', src: process.execPath, mode: 0o755 },
-  ...Array.from({ length: 8 }, (_, i) => ({ path: `/usr/lib/bench/lib/mod${i}.js`, text: `export const n = ${i};\n`.repeat(200), mode: 0o644 })),
-  { path: '/usr/share/doc/bench/copyright', text: 'Files: *\nCopyright: none\nLicense: MIT\n', mode: 0o644 },
-  { path: '/etc/bench/bench.conf', text: 'port = 8080\n', mode: 0o644, config: true },
-];
-for (const f of files) {
-  const p = path.join(stage, f.path);
-  mkdirSync(path.dirname(p), { recursive: true });
-  if (f.src) copyFileSync(f.src, p);
-  else writeFileSync(p, f.text);
-  chmodSync(p, f.mode);
-}
+const { files, data, total } = stageTree(stage, { path: '/usr/share/doc/bench/copyright', text: 'Files: *\nCopyright: none\nLicense: MIT\n' });
 const meta = {
   name: 'tacd-bench', version: '1.0', release: '1', arch: 'amd64', maintainer: 'tacd developers <tacd@example.org>',
   summary: 'benchmark package', description: 'A node binary and a few files.', license: 'MIT', mtime: MTIME,
 };
-const payload = files.map((f) => {
-  const p = path.join(stage, f.path);
-  return { kind: 'file', path: f.path, mode: f.mode, config: f.config, data: { size: statSync(p).size, open: () => createReadStream(p, { highWaterMark: 1 << 20 }) } };
-});
+const payload = files.map((f) => ({ kind: 'file', path: f.path, mode: f.mode, config: f.config, data: data(f) }));
 mkdirSync(path.join(stage, 'DEBIAN'));
 writeFileSync(path.join(stage, 'DEBIAN', 'control'), `Package: tacd-bench\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: tacd developers <tacd@example.org>\nDescription: benchmark package\n A node binary and a few files.\n`);
 writeFileSync(path.join(stage, 'DEBIAN', 'conffiles'), '/etc/bench/bench.conf\n');
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const total = files.reduce((n, f) => n + statSync(path.join(stage, f.path)).size, 0);
 console.log(`staged tree: ${files.length} files, ${(total / 2 ** 20).toFixed(1)} MiB (node binary ${process.execPath}); ${RUNS} runs each`);
 
 const only = process.env.BENCH_ONLY; // 'gzip' or 'xz'

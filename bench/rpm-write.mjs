@@ -8,18 +8,13 @@
 // digest, classify, cpio, gzip, header. Median of 5 runs each (BENCH_RUNS).
 // Needs a build (`tsc -p .`) and rpmbuild.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dist, median, MTIME, RUNS, stageTree } from './_staged-tree.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (p) => import(path.join(root, 'dist', p));
 const { writeRpm } = await dist('src/formats/rpm/rpm.js');
 const { gzipCompressor } = await dist('src/formats/archive/gzip.js');
-
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const MTIME = 1700000000;
 if (spawnSync('sh', ['-c', 'command -v rpmbuild']).status !== 0) {
   console.log('SKIP: rpmbuild not installed; nothing to compare with');
   process.exit(0);
@@ -27,19 +22,7 @@ if (spawnSync('sh', ['-c', 'command -v rpmbuild']).status !== 0) {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tacd-bench-rpm-'));
 const stage = path.join(dir, 'stage');
-const files = [
-  { path: '/usr/lib/bench/node', src: process.execPath, mode: 0o755 },
-  ...Array.from({ length: 8 }, (_, i) => ({ path: `/usr/lib/bench/lib/mod${i}.js`, text: `export const n = ${i};\n`.repeat(200), mode: 0o644 })),
-  { path: '/usr/share/licenses/tacd-bench/LICENSE', text: 'MIT License\n', mode: 0o644, license: true },
-  { path: '/etc/bench/bench.conf', text: 'port = 8080\n', mode: 0o644, config: true },
-];
-for (const f of files) {
-  const p = path.join(stage, f.path);
-  mkdirSync(path.dirname(p), { recursive: true });
-  if (f.src) copyFileSync(f.src, p);
-  else writeFileSync(p, f.text);
-  chmodSync(p, f.mode);
-}
+const { files, data, total } = stageTree(stage, { path: '/usr/share/licenses/tacd-bench/LICENSE', text: 'MIT License\n', license: true });
 const meta = {
   name: 'tacd-bench', version: '1.0', release: '1', arch: 'amd64', maintainer: 'tacd developers <tacd@example.org>',
   summary: 'benchmark package', description: 'A node binary and a few files.', license: 'MIT', mtime: MTIME, buildHost: 'localhost',
@@ -47,10 +30,7 @@ const meta = {
 const payload = [
   { kind: 'dir', path: '/usr/lib/bench', mode: 0o755, owned: true },
   { kind: 'dir', path: '/usr/lib/bench/lib', mode: 0o755, owned: true },
-  ...files.map((f) => {
-    const p = path.join(stage, f.path);
-    return { kind: 'file', path: f.path, mode: f.mode, config: f.config, license: f.license, data: { size: statSync(p).size, open: () => createReadStream(p, { highWaterMark: 1 << 20 }) } };
-  }),
+  ...files.map((f) => ({ kind: 'file', path: f.path, mode: f.mode, config: f.config, license: f.license, data: data(f) })),
 ];
 const spec = path.join(dir, 'bench.spec');
 writeFileSync(spec, `%define _build_id_links none
@@ -76,8 +56,6 @@ ${files.filter((f) => !f.config && !f.license).map((f) => f.path).join('\n')}
 %config(noreplace) /etc/bench/bench.conf
 `);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const total = files.reduce((n, f) => n + statSync(path.join(stage, f.path)).size, 0);
 console.log(`staged tree: ${files.length} files, ${(total / 2 ** 20).toFixed(1)} MiB (node binary ${process.execPath}); gzip -9; ${RUNS} runs each`);
 
 const ours = [];
