@@ -22,18 +22,10 @@ import { parseRunnerArgs, runnerHelp, type RunnerOptions } from '../runner/optio
 import { runApplication, tacdVersion, type RunDeps } from '../runner/run.js';
 import type { Outcome } from '../runner/signals.js';
 import { getBundledApplication } from '../runner/bundled-app.js';
+// Built-ins without discovery: that scan reads every package.json under node_modules
+// and sorts with localeCompare, whose ICU collator alone costs ~2.7 MB of idle RSS.
+import { builtinPlugin } from '../plugins/builtins.js';
 
-/**
- * The built-in plugins' makers. Built-ins cannot be shadowed (see
- * plugins/registry.ts), so `tacd echo` needs no discovery: that scan reads
- * every package.json under the project's node_modules and sorts the names
- * with localeCompare, whose ICU collator alone touches ~2.7 MB of the node
- * binary (idle RSS). Must list the same modules as the registry's BUILTINS.
- */
-const BUILTIN_MAKERS = new Map<string, () => Promise<ServiceMaker>>([
-  ['echo', async () => (await import('../plugins/echo.js')).echoServiceMaker as unknown as ServiceMaker],
-  ['web', async () => (await import('../plugins/web.js')).webServiceMaker as unknown as ServiceMaker],
-]);
 
 /** What the body needs from the process, so tests can run it in-process. */
 export interface TacdIO {
@@ -69,9 +61,9 @@ async function applicationBuilder(opts: RunnerOptions, io: TacdIO): Promise<(() 
     // The loader pulls in esbuild: import it only for -y.
     return async () => (await import('../runner/tac-loader.js')).loadApplication(file);
   }
-  const builtin = BUILTIN_MAKERS.get(opts.plugin!);
+  const builtin = builtinPlugin(opts.plugin!);
   let maker: ServiceMaker;
-  if (builtin) maker = await builtin();
+  if (builtin) maker = await builtin.load();
   else {
     const { discoverPlugins, findPlugin } = await import('../plugins/registry.js');
     maker = await findPlugin(discoverPlugins(io.cwd, io.env), opts.plugin!).load();

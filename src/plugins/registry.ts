@@ -23,6 +23,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DataError, UsageError } from '../core/errors.js';
 import type { ServiceMaker } from '../application/service-maker.js';
+import { BUILTINS } from './builtins.js';
 
 export interface PluginRef {
   readonly name: string;
@@ -33,10 +34,6 @@ export interface PluginRef {
   load(): Promise<ServiceMaker>;
 }
 
-const BUILTINS: readonly PluginRef[] = [
-  { name: 'echo', description: 'A TCP echo server (RFC 862).', source: 'built-in', load: async () => (await import('./echo.js')).echoServiceMaker },
-  { name: 'web', description: 'A static file web server.', source: 'built-in', load: async () => (await import('./web.js')).webServiceMaker },
-];
 
 interface Descriptor {
   readonly name: string;
