@@ -69,8 +69,14 @@ export async function run(file: string, args: readonly string[], options: RunOpt
  * Runs `file args` with binary stdin/stdout, for filters such as `xz -c`.
  * Returns the child's stdout bytes.
  */
-export async function filter(file: string, args: readonly string[], input: Uint8Array | AsyncIterable<Uint8Array>): Promise<Buffer> {
+export async function filter(
+  file: string,
+  args: readonly string[],
+  input: Uint8Array | AsyncIterable<Uint8Array>,
+  options: { readonly env?: Readonly<Record<string, string>> } = {},
+): Promise<Buffer> {
   const child = execa(file, args, {
+    ...(options.env !== undefined ? { env: options.env as Record<string, string> } : {}),
     input: input instanceof Uint8Array ? input : undefined,
     encoding: 'buffer',
     stripFinalNewline: false,

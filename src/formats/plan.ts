@@ -143,7 +143,17 @@ export interface Compressor {
   readonly name: CompressionName;
   /** Compression level used (gzip 1-9, xz 0-9), recorded by RPM as PAYLOADFLAGS; writers assume gzip 9 / xz 6 when absent. */
   readonly level?: number;
-  compress(input: AsyncIterable<Uint8Array>): Promise<Uint8Array>;
+  /**
+   * Compresses `input`. `hint.size`, when given, is the exact number of bytes
+   * `input` yields (a writer knows it from the plan): a compressor may plan its
+   * work with it (xz lays out its blocks for the threads) and must reject an
+   * input of another length, so the output stays a function of the input alone.
+   */
+  compress(input: AsyncIterable<Uint8Array>, hint?: CompressHint): Promise<Uint8Array>;
+}
+
+export interface CompressHint {
+  readonly size?: number;
 }
 
 /** An optional detached OpenPGP signer (binary signature over the given bytes). */

@@ -8,7 +8,7 @@
  * compressor would read, plus the compressor's name and level; the cache
  * implementation adds what else the output depends on (the zlib/xz version,
  * see src/bundle/cache.ts). The compressors are deterministic (gzip: fixed
- * header; xz: -T1), so a hit returns the very bytes a miss would compute, and
+ * header; xz: fixed block size), so a hit returns the very bytes a miss would compute, and
  * the package is byte-identical with or without the cache.
  *
  * Pure: the cache itself (file system) is injected, either per call or as the
@@ -73,7 +73,10 @@ export async function compressCached(
   cache: CompressionCache | undefined,
   /** False when the caller does not use stats.sha256 (a .deb): no SHA-256 pass without a cache. */
   needDigest = true,
+  /** The exact length of the stream, when the caller knows it (see Compressor.compress). */
+  streamSize?: number,
 ): Promise<Compressed> {
+  const hint = streamSize === undefined ? undefined : { size: streamSize };
   if (cache === undefined && !needDigest) {
     let size = 0;
     const data = await compressor.compress(
@@ -83,6 +86,7 @@ export async function compressCached(
           yield chunk;
         }
       })(),
+      hint,
     );
     return { data, stats: { size, sha256: '' }, cached: false };
   }
@@ -97,6 +101,7 @@ export async function compressCached(
           yield chunk;
         }
       })(),
+      hint,
     );
     return { data, stats: { size, sha256: h.digest('hex') }, cached: false };
   }
@@ -114,6 +119,7 @@ export async function compressCached(
         yield chunk;
       }
     })(),
+    hint,
   );
   // A hit abandons `compressing`; its rejection must not go unhandled.
   compressing.catch(() => undefined);

@@ -179,6 +179,19 @@ export function entryHeaders(e: TarEntry): Uint8Array[] {
   return out;
 }
 
+/** The exact number of bytes tarStream(entries) yields, computed from the headers and declared sizes alone. */
+export function tarSize(entries: Iterable<TarEntry>): number {
+  let total = 0;
+  for (const e of entries) {
+    for (const h of entryHeaders(e)) total += h.length;
+    if (e.type !== 'file') continue;
+    const size = byteLength(e.data!);
+    total += size + ((BLOCK - (size % BLOCK)) % BLOCK);
+  }
+  total += 2 * BLOCK;
+  return total + ((RECORD - (total % RECORD)) % RECORD);
+}
+
 /**
  * Streams a whole tar archive: for each entry its headers and contents (padded to
  * 512 bytes), then two zero blocks and padding to a 10240-byte record. A stream

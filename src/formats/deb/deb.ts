@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { DataError } from '../../core/errors.js';
 import { arChunks } from '../archive/ar.js';
 import { compressCached, defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
-import { tarStream, type TarEntry } from '../archive/tar.js';
+import { tarSize, tarStream, type TarEntry } from '../archive/tar.js';
 import type { Compressor, FileData, PackageMeta, PackagePlan } from '../plan.js';
 import { debVersion, renderControl } from './control.js';
 import { installedSizeKiB } from './installed-size.js';
@@ -97,7 +97,7 @@ export async function writeDeb(plan: PackagePlan, options: DebOptions): Promise<
   // data.tar may be streamed twice (the cache's key pass beside the compressor):
   // tarStream reopens every FileData, and the MD5 of each pass is the same.
   const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
-  const { data: dataTar } = await compressCached(options.compression, () => tarStream(dataEntries), cache, false);
+  const { data: dataTar } = await compressCached(options.compression, () => tarStream(dataEntries), cache, false, tarSize(dataEntries));
 
   const files = tree.filter((e) => e.kind === 'file');
   const sums = files.map((e) => {

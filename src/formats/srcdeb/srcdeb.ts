@@ -17,7 +17,7 @@
  *
  * Pure and reproducible: tar entries are sorted, owned by root:root (ids 0),
  * dated meta.mtime; the compressor comes from the caller (gzip via node:zlib,
- * xz via the system xz at -T1), so the same input gives the same bytes.
+ * xz via the system xz with a fixed block size), so the same input gives the same bytes.
  */
 import { DataError } from '../../core/errors.js';
 import { tarStream, type TarEntry } from '../archive/tar.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tarStreamReader from 'tar-stream';
 import { DataError } from '../../../src/core/errors.js';
-import { entryHeaders, tarStream, type TarEntry } from '../../../src/formats/archive/tar.js';
+import { entryHeaders, tarSize, tarStream, type TarEntry } from '../../../src/formats/archive/tar.js';
 import { debTree, toTarEntry } from '../../../src/formats/deb/tree.js';
 import type { PackagePlan, PayloadEntry } from '../../../src/formats/plan.js';
 import { collect, have, walkTar } from './tar-walk.js';
@@ -156,6 +156,17 @@ test('the archive ends with two zero blocks and is padded to whole 10240-byte re
   assert.ok(bytes.subarray(1024).every((x) => x === 0));
   const empty = await collect(tarStream([]));
   assert.equal(empty.length, 10240);
+});
+
+test('tarSize predicts the exact length tarStream yields (long names, links, dirs, a record boundary)', async () => {
+  const all = entries();
+  assert.equal(tarSize(all), (await collect(tarStream(all))).length);
+  assert.equal(tarSize([]), 10240);
+  // header + data + 2 end blocks exactly one record (17 data blocks), one byte past it, and more.
+  for (const n of [512 * 17, 512 * 17 + 1, 512 * 18, 512 * 37 + 5]) {
+    const e: TarEntry = { name: './f', type: 'file', mode: 0o644, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: MTIME, data: new Uint8Array(n) };
+    assert.equal(tarSize([e]), (await collect(tarStream([e]))).length, `file of ${n} bytes`);
+  }
 });
 
 test('bad modes, long owner names and NUL in names are rejected', () => {

@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DataError } from '../../../src/core/errors.js';
-import { xzCompressor } from '../../../src/core/xz.js';
+import { xzBlockList, xzBlockSize, xzCompressor } from '../../../src/core/xz.js';
 import { have } from './tar-walk.js';
 
 async function* chunks(n: number): AsyncGenerator<Uint8Array> {
@@ -33,4 +36,77 @@ test('an error thrown by the input rejects the compression instead of escaping',
 test('xz levels outside 0-9 are DataErrors', () => {
   assert.throws(() => xzCompressor(-1), DataError);
   assert.throws(() => xzCompressor(1.5), /0 to 9/);
+});
+
+test('xz writes the same multi-block stream for any thread count, and ignores XZ_OPT', async (t) => {
+  if (!have('xz')) return t.skip('xz not installed: the xz compressor runs the system xz');
+  // Level 0: 1 MiB blocks, so 3.5 MiB of input is four blocks.
+  const input = async function* (): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < 3.5 * 16; i++) yield new Uint8Array(65536).map((_, j) => (i * 7 + j * 13) & 0xff);
+  };
+  const saved = process.env.XZ_OPT;
+  process.env.XZ_OPT = '-9e --check=sha256';
+  try {
+    const one = Buffer.from(await xzCompressor(0, { threads: 1 }).compress(input()));
+    const two = Buffer.from(await xzCompressor(0, { threads: 2 }).compress(input()));
+    const auto = Buffer.from(await xzCompressor(0).compress(input()));
+    assert.ok(one.equals(two), 'threads 1 and 2 give different bytes');
+    assert.ok(one.equals(auto), 'threads 1 and auto give different bytes');
+    // xz --list reads files only.
+    const dir = mkdtempSync(path.join(tmpdir(), 'tacd-xz-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(path.join(dir, 'a.xz'), one);
+    const list = spawnSync('xz', ['--robot', '--list', '--verbose', path.join(dir, 'a.xz')], { encoding: 'utf8' });
+    assert.equal(list.status, 0, list.stderr);
+    const blocks = list.stdout.split('\n').filter((l) => l.startsWith('block\t'));
+    assert.equal(blocks.length, 4, `expected 4 blocks of 1 MiB:\n${list.stdout}`);
+    assert.match(list.stdout, /\tCRC64\t/, 'XZ_OPT changed the check');
+    const r = spawnSync('xz', ['-dc'], { input: one, maxBuffer: 1 << 26 });
+    assert.equal(r.status, 0);
+    const parts: Uint8Array[] = [];
+    for await (const c of input()) parts.push(c);
+    const expected = Buffer.concat(parts);
+    assert.ok(r.stdout.equals(expected), 'round trip differs');
+  } finally {
+    if (saved === undefined) delete process.env.XZ_OPT;
+    else process.env.XZ_OPT = saved;
+  }
+});
+
+test('xzBlockList: whole blocks, then a shrinking tail, adding up to the stream', () => {
+  const B = xzBlockSize(6);
+  assert.equal(B, 24 * 2 ** 20, "xz's default for -6 in multi-threaded mode");
+  assert.equal(xzBlockSize(0), 2 ** 20);
+  assert.deepEqual(xzBlockList(2 * B, B), [], 'two blocks or less: fixed-size blocks');
+  const MiB = 2 ** 20;
+  const size = 98990080; // the echo app's bundled-node data.tar
+  const list = xzBlockList(size, B);
+  assert.equal(list.reduce((a, b) => a + b, 0), size);
+  assert.deepEqual(list.map((b) => Math.round(b / MiB)), [24, 24, 19, 13, 8, 6]);
+  for (const n of [2 * B + 1, 3 * B, 49 * MiB, 60 * MiB + 12345, 300 * MiB, 8.5 * 2 ** 30]) {
+    const l = xzBlockList(n, B);
+    assert.equal(l.reduce((a, b) => a + b, 0), n, `sum for ${n}`);
+    assert.ok(l.every((b) => b > 0 && b <= B), `block sizes for ${n}: ${l}`);
+    assert.ok(l.every((b, i, a) => i === 0 || b <= a[i - 1]!), `blocks shrink for ${n}: ${l}`);
+    assert.ok(l.at(-1)! >= B / 6, `no small leftover block for ${n}: ${l}`);
+  }
+});
+
+test('with the stream length announced, xz writes the planned blocks; a wrong length is an error', async (t) => {
+  if (!have('xz')) return t.skip('xz not installed: the xz compressor runs the system xz');
+  const size = 5 * 2 ** 20 + 777;
+  const input = async function* (): AsyncGenerator<Uint8Array> {
+    for (let off = 0; off < size; off += 65536) yield new Uint8Array(Math.min(65536, size - off)).map((_, j) => ((off + j) * 31) >> 3);
+  };
+  const out = Buffer.from(await xzCompressor(0).compress(input(), { size }));
+  const dir = mkdtempSync(path.join(tmpdir(), 'tacd-xz-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'a.xz'), out);
+  const list = spawnSync('xz', ['--robot', '--list', '--verbose', path.join(dir, 'a.xz')], { encoding: 'utf8' });
+  assert.equal(list.status, 0, list.stderr);
+  // block lines: block, stream, block in stream, block in file, comp offset, uncomp offset, comp size, uncomp size, ...
+  const sizes = list.stdout.split('\n').filter((l) => l.startsWith('block\t')).map((l) => Number(l.split('\t')[7]));
+  assert.deepEqual(sizes, xzBlockList(size, xzBlockSize(0)));
+  assert.ok(sizes.length >= 6, `expected a shrinking tail: ${sizes}`);
+  await assert.rejects(xzCompressor(0).compress(input(), { size: size + 1 }), /was 5243657 bytes long, the writer announced 5243658/);
 });
