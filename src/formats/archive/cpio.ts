@@ -121,6 +121,16 @@ export interface CpioMember {
   readonly data?: Uint8Array | (() => AsyncIterable<Uint8Array>);
 }
 
+/** The exact number of bytes cpioStream(members) yields, from the headers and declared sizes alone. */
+export function cpioSize(members: Iterable<CpioMember>): number {
+  let total = 0;
+  for (const m of members) {
+    const h = m.header;
+    total += ('strippedIndex' in h ? strippedHeader(h.strippedIndex) : newcHeader(h)).length + h.size + padding(h.size).length;
+  }
+  return total + newcTrailer().length;
+}
+
 /**
  * Streams a complete archive: every member with its padding, then the trailer.
  * Streamed content is checked against the declared size (a file that changed

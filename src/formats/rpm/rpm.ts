@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { DataError } from '../../core/errors.js';
 import type { Compressor, PackageMeta, PackagePlan, Signer } from '../plan.js';
 import { compressCached, defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
-import { cpioStream } from '../archive/cpio.js';
+import { cpioSize, cpioStream } from '../archive/cpio.js';
 import { putChangelog } from './changelog.js';
 import { collectFiles, cpioMembers, hasLargeFiles, putFileTags, sourceFiles, type RpmFile } from './files.js';
 import { HeaderBuilder } from './header.js';
@@ -159,7 +159,8 @@ export async function writeRpm(plan: PackagePlan, options: RpmOptions): Promise<
 
   // Payload: cpio → (count, sha256) → compressor, or from the compression cache.
   const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
-  const compressed = await compressCached(compression, () => cpioStream(cpioMembers(files, meta.mtime, source ? '' : '.')), cache);
+  const members = () => cpioMembers(files, meta.mtime, source ? '' : '.');
+  const compressed = await compressCached(compression, () => cpioStream(members()), cache, true, cpioSize(members()));
   const payload = compressed.data;
   const archiveSize = compressed.stats.size;
   const payloadDigestAlt = compressed.stats.sha256;

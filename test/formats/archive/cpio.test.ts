@@ -6,6 +6,7 @@ import path from 'node:path';
 import { run, haveProgram } from '../../../src/core/exec.js';
 import { DataError } from '../../../src/core/errors.js';
 import {
+  cpioSize,
   cpioStream,
   newcHeader,
   newcTrailer,
@@ -82,6 +83,9 @@ test('round trip through GNU cpio: names, modes, content, symlinks, padding', as
   ];
   const archive = await collect(members);
   assert.equal(archive.length % 4, 0);
+  assert.equal(cpioSize(members), archive.length, 'cpioSize predicts the length');
+  const stripped: CpioMember[] = [{ header: { strippedIndex: 0, size: 5 }, data: enc.encode('hello') }, { header: { strippedIndex: 1, size: 0 } }];
+  assert.equal(cpioSize(stripped), (await collect(stripped)).length, 'cpioSize of stripped members');
   const file = path.join(dir, 'a.cpio');
   writeFileSync(file, archive);
   const list = await run('cpio', ['-it', '--quiet', '-F', file]);
