@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dist, median, MTIME, RUNS, stageTree } from './_staged-tree.mjs';
+import { summaryRow } from './_summary.mjs';
 
 const { writeDeb } = await dist('src/formats/deb/deb.js');
 const { gzipCompressor } = await dist('src/formats/archive/gzip.js');
@@ -64,6 +65,14 @@ for (const [label, compressor, dpkgArgs] of [
   }
   const a = median(ours);
   const b = median(theirs);
+  summaryRow({
+    what: `.deb of the staged tree (${(total / 2 ** 20).toFixed(0)} MiB), ${label}${label.startsWith('xz') ? `, ${xzThreads ? xzThreads : 'auto'} threads both` : ''}`,
+    tacd: `${(a / 1000).toFixed(1)} s`,
+    peer: `dpkg-deb --build ${(b / 1000).toFixed(1)} s`,
+    ratio: `${(a / b).toFixed(2)}×`,
+    target: '≤ 1.0×',
+    met: a / b <= 1.0,
+  });
   console.log(`${label.padEnd(8)} tacd writeDeb: ${a.toFixed(0).padStart(6)} ms (${oursSize} bytes)   dpkg-deb --build: ${b.toFixed(0).padStart(6)} ms (${theirSize} bytes)   ratio tacd/dpkg-deb: ${(a / b).toFixed(2)}`);
 }
 rmSync(dir, { recursive: true, force: true });

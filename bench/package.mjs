@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { summaryRow } from './_summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -48,6 +49,11 @@ for (const [label, args] of [['bundled node', []], ['--runtime system', ['--runt
   }
   const c = median(cold);
   const w = median(warm);
+  if (args.length === 0) {
+    summaryRow({ what: 'ts2deb fixtures/echo/app.tac.ts, warm vs cold', tacd: `${(c / 1000).toFixed(1)} s / ${(w / 1000).toFixed(1)} s`, ratio: `${(w / c).toFixed(2)}×`, target: 'warm ≤ 0.5× cold', met: w / c <= 0.5 });
+  } else {
+    summaryRow({ what: '.deb size, --runtime system', tacd: `${(size / 1000).toFixed(0)} KB`, ratio: `${(size / 1000).toFixed(0)} KB`, target: '≤ 200 KB', met: size <= 200_000 });
+  }
   console.log(`${label.padEnd(17)} cold ${c.toFixed(0).padStart(6)} ms (${cold.map((x) => x.toFixed(0)).join(', ')})   warm ${w.toFixed(0).padStart(6)} ms (${warm.map((x) => x.toFixed(0)).join(', ')})   warm/cold ${(w / c).toFixed(2)}   .deb ${size} bytes (byte-identical)`);
 }
 console.log(`load after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);

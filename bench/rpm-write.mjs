@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dist, median, MTIME, RUNS, stageTree } from './_staged-tree.mjs';
+import { summaryRow } from './_summary.mjs';
 
 const { writeRpm } = await dist('src/formats/rpm/rpm.js');
 const { gzipCompressor } = await dist('src/formats/archive/gzip.js');
@@ -93,3 +94,4 @@ const b = median(theirs);
 console.log(`tacd writeRpm   : median ${a.toFixed(0)} ms  (runs: ${ours.map((x) => x.toFixed(0)).join(', ')}; ${ourSize} bytes)`);
 console.log(`rpmbuild -bb    : median ${b.toFixed(0)} ms  (runs: ${theirs.map((x) => x.toFixed(0)).join(', ')}; ${theirSize} bytes)`);
 console.log(`ratio tacd/rpmbuild: ${(a / b).toFixed(2)}`);
+summaryRow({ what: '.rpm of the same tree, gzip -9', tacd: `${(a / 1000).toFixed(1)} s`, peer: `rpmbuild -bb ${(b / 1000).toFixed(1)} s`, ratio: `${(a / b).toFixed(2)}×`, target: '≤ 0.5×', met: a / b <= 0.5 });

@@ -19,6 +19,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { summaryRow } from './_summary.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const durationArg = process.argv.indexOf('--duration');
@@ -326,4 +327,23 @@ for (const peer of ['twistd -ny', 'bare node:net', 'tacd baseline']) {
   // Server CPU per round trip: less sensitive to other load on the machine than the rate itself.
   const cost = SIZES.map((s, k) => `${sizeName(s)} x${fmt(t.tput[k].cpu / t.tput[k].rate / (p.tput[k].cpu / p.tput[k].rate), 2)}`).join(', ');
   console.log(`tacd vs ${peer}: throughput ${tp}; server CPU per round trip ${cost}; start time x${fmt(t.readyMs / p.readyMs, 2)} (${t.readyMs >= p.readyMs ? '+' : ''}${fmt(t.readyMs - p.readyMs, 1)} ms); idle RSS x${fmt(t.rssKiB / p.rssKiB, 2)} (${t.rssKiB >= p.rssKiB ? '+' : ''}${fmt((t.rssKiB - p.rssKiB) / 1024, 1)} MiB)`);
+}
+
+// The summary rows for bench/run.mjs's closing table (targets of the performance issue).
+const tw = byName['twistd -ny'];
+const bare = byName['bare node:net'];
+if (t && bare) {
+  const k64 = SIZES.indexOf(64);
+  if (tw && k64 >= 0) {
+    const r = t.tput[k64].rate / tw.tput[k64].rate;
+    summaryRow({ what: 'echo round trips/s, 64 conns, 64 B, vs twistd', tacd: fmt(t.tput[k64].rate), peer: `twistd -ny ${fmt(tw.tput[k64].rate)}`, ratio: `${fmt(r, 2)}×`, target: '≥ 1.7×', met: r >= 1.7 });
+  }
+  SIZES.forEach((s, k) => {
+    const r = t.tput[k].rate / bare.tput[k].rate;
+    summaryRow({ what: `echo round trips/s, 64 conns, ${sizeName(s)}, vs bare node`, tacd: fmt(t.tput[k].rate), peer: `node:net ${fmt(bare.tput[k].rate)}`, ratio: `${fmt(r, 2)}×`, target: '≥ 0.95×', met: r >= 0.95 });
+  });
+  const d = t.readyMs - bare.readyMs;
+  summaryRow({ what: 'start to ready (port accepts)', tacd: `${fmt(t.readyMs, 0)} ms`, peer: `node:net ${fmt(bare.readyMs, 0)} ms`, ratio: `+${fmt(d, 0)} ms`, target: '≤ bare + 50 ms, ≤ 150 ms', met: d <= 50 && t.readyMs <= 150 });
+  const rssMB = (t.rssKiB - bare.rssKiB) * 1024 / 1e6;
+  summaryRow({ what: 'idle RSS of the echo daemon', tacd: `${fmt(t.rssKiB / 1024, 1)} MiB`, peer: `node:net ${fmt(bare.rssKiB / 1024, 1)} MiB`, ratio: `+${fmt(rssMB, 1)} MB`, target: '≤ bare + 10 MB', met: rssMB <= 10 });
 }
