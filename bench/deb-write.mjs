@@ -6,7 +6,7 @@
 // gzip: ours deflates 1 MiB blocks in parallel (pigz-style, libuv's pool);
 // dpkg-deb's gzip is single-threaded (zlib has no threads).
 // xz: both run liblzma's multi-threaded encoder with 24 MiB blocks and one
-// thread per CPU, as each does by default (ours through the xz program).
+// thread per CPU (2 here), as each does by default (ours through the xz program).
 // BENCH_XZ_THREADS=1 runs both with one thread (dpkg-deb --threads-max=1).
 // No compression cache (cache: null): every run compresses.
 // Note: our writer also computes md5sums (dpkg-deb --build does not; dh_md5sums
@@ -41,7 +41,7 @@ writeFileSync(path.join(stage, 'DEBIAN', 'conffiles'), '/etc/bench/bench.conf\n'
 console.log(`staged tree: ${files.length} files, ${(total / 2 ** 20).toFixed(1)} MiB (node binary ${process.execPath}); ${RUNS} runs each`);
 
 const only = process.env.BENCH_ONLY; // 'gzip' or 'xz'
-const xzThreads = Number(process.env.BENCH_XZ_THREADS ?? 0);
+const xzThreads = process.env.BENCH_XZ_THREADS ? Number(process.env.BENCH_XZ_THREADS) : undefined;
 for (const [label, compressor, dpkgArgs] of [
   ['gzip -9', () => gzipCompressor(9), ['-Zgzip', '-z9']],
   ['xz -6', () => xzCompressor(6, { threads: xzThreads }), ['-Zxz', '-z6', ...(xzThreads ? [`--threads-max=${xzThreads}`] : [])]],

@@ -21,6 +21,7 @@
  * XZ_OPT and XZ_DEFAULTS are cleared for the child: a user's `XZ_OPT=-9e`
  * must not change the bytes of a reproducible build.
  */
+import { availableParallelism } from 'node:os';
 import { DataError, TacError } from './errors.js';
 import { filter } from './exec.js';
 import type { CompressHint, Compressor } from '../formats/plan.js';
@@ -74,17 +75,26 @@ export function xzBlockList(size: number, blockSize: number): number[] {
 }
 
 export interface XzOptions {
-  /** Worker threads: 0 (the default) = one per CPU; the output is the same for any value. */
+  /**
+   * Worker threads; the output is the same for any value. Default: one per CPU,
+   * at least 2 and at most 8. Never xz's -T0: xz 5.2 (Debian 11, Ubuntu 22.04,
+   * RHEL 9) falls back to its single-threaded mode, and so to other bytes, when
+   * -T0 finds one CPU; and each thread holds about 170 MiB at level 6.
+   */
   readonly threads?: number;
+}
+
+function defaultThreads(): number {
+  return Math.min(8, Math.max(2, availableParallelism()));
 }
 
 export function xzCompressor(level = 6, options: XzOptions = {}): Compressor & { readonly implementation: string } {
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new DataError('tacd.xz.level', `xz level must be an integer from 0 to 9, got ${level}`, { field: 'compression level' });
   }
-  const threads = options.threads ?? 0;
-  if (!Number.isInteger(threads) || threads < 0) {
-    throw new DataError('tacd.xz.threads', `xz threads must be a non-negative integer (0 = one per CPU), got ${threads}`, { field: 'xz threads' });
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new DataError('tacd.xz.threads', `xz threads must be a positive integer, got ${threads}`, { field: 'xz threads' });
   }
   const blockSize = xzBlockSize(level);
   const args = ['-c', '--format=xz', '--check=crc64', `-T${threads === 1 ? '+1' : threads}`, `--block-size=${blockSize}`, `-${level}`];
