@@ -15,7 +15,7 @@ export { ExitCode } from './core/exit-codes.js';
 // Protocols, transports and the internet services (network engineer).
 export * from './application/protocol.js';
 export * from './application/internet/servers.js';
-export { NetworkError, CannotListenError, ConnectError, ConnectionLostError, NoProtocolError, OperationCancelledError } from './application/internet/errors.js';
+export { NetworkError, CannotListenError, ConnectError, ConnectionLostError, NoProtocolError, CancelledError } from './application/internet/errors.js';
 export { nodeNetwork, StreamListeningPort, UDPPort, Connector } from './application/internet/ports.js';
 export type { NetworkBackend, ConnectorObserver, ConnectOptions, SocketDomain, TCPListenOptions, UNIXListenOptions, TLSListenOptions, UDPListenOptions } from './application/internet/ports.js';
 export { SocketTransport, disconnectAll, openConnectionCount, describeAddress } from './application/internet/tcp-transport.js';

@@ -23,6 +23,7 @@
  * - Delays from `retryPolicy` are seconds, as in Twisted; `IClock` works in ms.
  */
 import { TacError } from '../core/errors.js';
+import { CancelledError } from './internet/errors.js';
 import { backoffPolicy, type RetryPolicy } from './backoff.js';
 import { realClock, type DelayedCall } from './clock.js';
 import type { Cancellable, IClock, IProtocol, IProtocolFactory, IStreamClientEndpoint } from './interfaces.js';
@@ -31,13 +32,10 @@ import { Service } from './service.js';
 
 export { backoffPolicy, type BackoffOptions, type RetryPolicy } from './backoff.js';
 
-/** Rejects `whenConnected` waiters when the service stops, or is already stopped (Twisted's CancelledError). */
-export class CancelledError extends TacError {
-  constructor(message = 'ClientService was stopped before a connection was made') {
-    super('tacd.client.cancelled', message);
-  }
+/** Why `whenConnected` waiters are rejected when the service stops, or is already stopped. */
+function stoppedBeforeConnecting(): CancelledError {
+  return new CancelledError('ClientService was stopped before a connection was made', 'tacd.client.cancelled');
 }
-CancelledError.prototype.name = 'CancelledError';
 
 export interface ClientServiceOptions<P extends IProtocol = IProtocol> {
   /** Seconds to wait after the n-th consecutive failure (default `backoffPolicy()`). */
@@ -106,7 +104,7 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
    */
   whenConnected(options: { failAfterFailures?: number } = {}): Promise<P> {
     if (this.state === 'connected' && this.current) return Promise.resolve(this.current.app as P);
-    if (this.state === 'stopped') return Promise.reject(new CancelledError());
+    if (this.state === 'stopped') return Promise.reject(stoppedBeforeConnecting());
     return new Promise<P>((resolve, reject) => {
       this.awaiting.push({ resolve: resolve as (p: IProtocol) => void, reject, remaining: options.failAfterFailures ?? null });
     });
@@ -312,7 +310,7 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
   }
 
   private cancelWaiters(): void {
-    this.settleWaiters((w) => w.reject(new CancelledError()));
+    this.settleWaiters((w) => w.reject(stoppedBeforeConnecting()));
   }
 
   private waitForStop(): Promise<void> {

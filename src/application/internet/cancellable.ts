@@ -3,12 +3,12 @@
  * canceller), implementing the `Cancellable` contract of interfaces.ts.
  */
 import type { Cancellable } from '../interfaces.js';
-import { OperationCancelledError } from './errors.js';
+import { CancelledError } from './errors.js';
 
 /**
  * Builds a Cancellable. `executor` starts the work and returns the canceller
  * to run on `cancel()`. Cancelling a pending operation runs the canceller and
- * rejects with OperationCancelledError('<what> was cancelled'); cancelling a
+ * rejects with CancelledError('<what> was cancelled'); cancelling a
  * settled one does nothing.
  */
 export function cancellable<T>(
@@ -38,7 +38,7 @@ export function cancellable<T>(
   promise.cancel = () => {
     if (settled) return;
     // Reject first, so that a canceller which fails the operation does not replace the reason.
-    rejectFn(new OperationCancelledError(what));
+    rejectFn(new CancelledError(`${what} was cancelled`, 'tacd.net.cancelled'));
     if (typeof canceller === 'function') canceller();
   };
   return promise;

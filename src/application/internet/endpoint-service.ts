@@ -17,11 +17,11 @@
  */
 import { Service } from '../service.js';
 import type { IListeningPort, IProtocolFactory, IStreamServerEndpoint } from '../interfaces.js';
-import { OperationCancelledError } from './errors.js';
+import { CancelledError } from './errors.js';
 import { describeAddress } from './tcp-transport.js';
 
 function isCancellation(e: unknown): boolean {
-  return e instanceof OperationCancelledError || (e instanceof Error && e.name === 'CancelledError');
+  return e instanceof CancelledError;
 }
 
 /** Serves `factory` on `endpoint` as a service. */

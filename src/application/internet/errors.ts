@@ -88,10 +88,15 @@ export class NoProtocolError extends NetworkError {
 }
 NoProtocolError.prototype.name = 'NoProtocolError';
 
-/** A pending operation (listen, connect) was cancelled: Twisted's CancelledError. */
-export class OperationCancelledError extends NetworkError {
-  constructor(what: string) {
-    super('tacd.net.cancelled', `${what} was cancelled`);
+/**
+ * Twisted's CancelledError, the one cancellation error of the framework: a
+ * pending listen or connect that was cancelled ('<what> was cancelled'), or a
+ * ClientService.whenConnected() waiter when the service stops.
+ */
+export class CancelledError extends TacError {
+  constructor(message: string, code = 'tacd.cancelled') {
+    // code: tacd.net.cancelled (endpoints), tacd.client.cancelled (ClientService)
+    super(code, message);
   }
 }
-OperationCancelledError.prototype.name = 'OperationCancelledError';
+CancelledError.prototype.name = 'CancelledError';

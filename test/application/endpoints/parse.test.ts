@@ -25,7 +25,7 @@ import {
 import { ListenFDs } from '../../../src/application/endpoints/listen-fds.js';
 import { DataError } from '../../../src/core/errors.js';
 import { Factory, Protocol } from '../../../src/application/protocol.js';
-import { ConnectError, OperationCancelledError } from '../../../src/application/internet/errors.js';
+import { ConnectError, CancelledError } from '../../../src/application/internet/errors.js';
 import { echoFactory, roundTrip, tempDir } from '../internet/net-helpers.js';
 
 function rejectsWith(fn: () => unknown, message: string | RegExp, code?: string): void {
@@ -213,7 +213,7 @@ test('parsed tcp: and unix: server endpoints listen for real; the client endpoin
   }
 });
 
-test('cancelling a client connect aborts the attempt and rejects with OperationCancelledError', async () => {
+test('cancelling a client connect aborts the attempt and rejects with CancelledError', async () => {
   // Cancel synchronously, before the TCP handshake can complete.
   const server = net.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -221,7 +221,7 @@ test('cancelling a client connect aborts the attempt and rejects with OperationC
   const pending = clientFromString(`tcp:127.0.0.1:${port}`).connect(Factory.forProtocol(Protocol));
   pending.cancel();
   await assert.rejects(pending, (e: unknown) => {
-    assert.ok(e instanceof OperationCancelledError);
+    assert.ok(e instanceof CancelledError);
     assert.equal(e.message, `connection to tcp:host=127.0.0.1:port=${port} was cancelled`);
     return true;
   });
