@@ -22,8 +22,7 @@ import { parseRunnerArgs, runnerHelp, type RunnerOptions } from '../runner/optio
 import { runApplication, tacdVersion, type RunDeps } from '../runner/run.js';
 import type { Outcome } from '../runner/signals.js';
 import { getBundledApplication } from '../runner/bundled-app.js';
-// Built-ins without discovery: that scan reads every package.json under node_modules
-// and sorts with localeCompare, whose ICU collator alone costs ~2.7 MB of idle RSS.
+// Built-ins without discovery: that scan reads every package.json under node_modules.
 import { builtinPlugin } from '../plugins/builtins.js';
 
 
@@ -58,6 +57,8 @@ async function applicationBuilder(opts: RunnerOptions, io: TacdIO): Promise<(() 
   }
   if (opts.tacFile !== null) {
     const file = opts.tacFile;
+    // Checked here, so a daemonizing parent (which never runs the tac) reports a missing file itself.
+    (await import('../runner/tac-module.js')).checkTacFile(file);
     // The loader pulls in esbuild: import it only for -y.
     return async () => (await import('../runner/tac-loader.js')).loadApplication(file);
   }
@@ -117,6 +118,8 @@ function dieBySignal(signal: NodeJS.Signals): void {
 
 /** The entry point of bin/tacd.js. */
 export function main(argv: readonly string[]): void {
+  // Until the runner's own handlers are in place, a SIGUSR1 must not open Node's inspector (see runner/signals.ts).
+  process.on('SIGUSR1', () => undefined);
   const io: TacdIO = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
   runMain('tacd', argv, async () => {
     const r = await tacd(argv, io);

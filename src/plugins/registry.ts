@@ -128,7 +128,7 @@ export function discoverPlugins(cwd: string, env: NodeJS.ProcessEnv): PluginRef[
     if (fs.existsSync(own)) add(refsOfPackage(own));
     for (const d of subdirs(dir)) add(refsOfPackage(path.join(d, 'package.json')));
   }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Levenshtein distance. */
@@ -148,7 +148,7 @@ export function closestNames(name: string, names: readonly string[]): string[] {
   return names
     .map((n) => ({ n, d: n.startsWith(name) || name.startsWith(n) ? Math.min(1, editDistance(name, n)) : editDistance(name, n) }))
     .filter((x) => x.d <= limit)
-    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
+    .sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : a.n > b.n ? 1 : 0))
     .map((x) => x.n);
 }
 

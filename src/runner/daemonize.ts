@@ -16,9 +16,11 @@ export const DAEMON_ENV = 'TACD_DAEMON_STATUS_FD';
 /** twistd's status line for an error: "1 <Class>: <msg>", non-ASCII escaped, cut to 100 bytes. */
 export function statusLineFor(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
-  const ascii = text.replace(/[^\x20-\x7e]/g, (c) => {
+  // Python's encode('ascii', 'backslashreplace'): ASCII as it is, \xNN, \uNNNN or \UNNNNNNNN per code point.
+  const ascii = text.replace(/[^\x00-\x7f]/gu, (c) => {
     const code = c.codePointAt(0)!;
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+    return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\U${code.toString(16).padStart(8, '0')}`;
   });
   return `1 ${ascii}`.slice(0, 100);
 }
@@ -39,7 +41,18 @@ export interface DaemonParentOptions {
   readonly startTimeoutMs?: number;
 }
 
-/** Parent side: starts the daemon and returns the exit status (0 or 1) once it has reported. */
+/** A sysexits(3) status (64–78) the daemon ended with, which the parent passes on; null otherwise. */
+function sysexitsOf(end: { exitCode?: number | undefined } | null): number | null {
+  const code = end?.exitCode;
+  return typeof code === 'number' && code >= 64 && code <= 78 ? code : null;
+}
+
+/**
+ * Parent side: starts the daemon and returns the exit status once it has
+ * reported: 0, or after a failure the daemon's own sysexits status (65 for a
+ * bad tac file, 71 for a port in use, …) when it ends with one within a
+ * second, else 1 as twistd.
+ */
 export async function spawnDaemon(o: DaemonParentOptions): Promise<number> {
   const { spawnProgram } = await import('../core/exec.js');
   const child = spawnProgram(process.execPath, o.command, {
@@ -78,9 +91,10 @@ export async function spawnDaemon(o: DaemonParentOptions): Promise<number> {
     child.unref();
     return 1;
   }
-  child.unref();
   o.stderr.write(parentMessageFor(status));
-  return 1;
+  const end = await Promise.race([child.then((r) => r), new Promise<null>((r) => setTimeout(() => r(null), 1000).unref())]);
+  child.unref();
+  return sysexitsOf(end) ?? 1;
 }
 
 /** Daemon side: the status pipe, if this process is the re-executed daemon. */

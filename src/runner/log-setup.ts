@@ -1,6 +1,7 @@
 /**
  * Chooses where the daemon's log goes, after twistd's UnixAppLogger, in this
- * order: the application's own `logObserver` › `--syslog` or journald
+ * order: `--logger`'s observer › the application's own `logObserver` ›
+ * `--syslog` or journald
  * (JOURNAL_STREAM names our stdout) › `--logfile PATH` › stdout.
  *
  * - journald: one line per event line on stdout with a "<N>" priority
@@ -16,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type dgram from 'node:dgram';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { CantCreateError, UsageError } from '../core/errors.js';
 import { filteringObserver, globalLogPublisher, type LogEvent, type LogLevel, type LogObserver } from '../application/logger/logger.js';
 import { formatEventAsJSON, formatEventAsText, formatEventForJournal, syslogPriority } from '../application/logger/format.js';
@@ -85,12 +87,13 @@ export interface LogSetupOptions extends LogChoiceInput {
   readonly stderr: NodeJS.WritableStream;
 }
 
-/** The running log destination: SIGHUP reopens, SIGUSR2 rotates, stop closes. */
+/** The running log destination: SIGHUP reopens, SIGUSR1/SIGUSR2 rotate, stop closes. */
 export interface LogSetup {
   readonly target: LogTarget;
   readonly logFile: LogFile | null;
   reopen(): void;
-  rotate(): void;
+  /** Rotates the log file: true when done, false when its folder or file is not writable, null when there is no log file. */
+  rotate(): boolean | null;
   stop(): void;
 }
 
@@ -109,7 +112,14 @@ function syslogObserver(prefix: string, debug: boolean): { observer: LogObserver
       sock.send(`<${8 + syslogPriority(e.level)}>${prefix}[${process.pid}]: ${line}`, 514, '127.0.0.1');
     }
   };
-  return { observer, close: () => sock.close() };
+  let open = true;
+  return {
+    observer,
+    close: () => {
+      if (open) sock.close();
+      open = false;
+    },
+  };
 }
 
 /**
@@ -187,10 +197,49 @@ export function startLogging(o: LogSetupOptions): LogSetup {
     target,
     logFile,
     reopen: () => logFile?.reopen(),
-    rotate: () => logFile?.rotate(),
+    rotate: () => logFile?.rotate() ?? null,
     stop: () => {
       globalLogPublisher.removeObserver(filtered);
       close();
     },
   };
+}
+
+/**
+ * `--logger MODULE[#EXPORT]`, twistd's "fully-qualified name of a log
+ * observer factory": MODULE is a file (absolute, or relative to the starting
+ * directory; .ts/.mts compiled as tac files are) or a package resolved from
+ * that directory; EXPORT (default: the default export) is called with no
+ * arguments and returns the observer, a function given every LogEvent.
+ * @throws UsageError (64) naming --logger and what went wrong.
+ */
+export async function loadLogger(spec: string, cwd: string): Promise<LogObserver> {
+  const hash = spec.lastIndexOf('#');
+  const moduleSpec = hash > 0 ? spec.slice(0, hash) : spec;
+  const exportName = hash > 0 ? spec.slice(hash + 1) : 'default';
+  const fail = (why: string, cause?: unknown): UsageError => new UsageError(`--logger: '${spec}' ${why}`, { code: 'tacd.options.logger', cause });
+  let ns: Record<string, unknown>;
+  try {
+    if (moduleSpec.startsWith('.') || path.isAbsolute(moduleSpec)) {
+      const file = path.resolve(cwd, moduleSpec);
+      if (!fs.existsSync(file)) throw fail(`could not be imported: ${file} not found`);
+      ns = /\.m?ts$/.test(file) ? await (await import('./tac-loader.js')).importTac(file) : ((await import(pathToFileURL(file).href)) as Record<string, unknown>);
+    } else {
+      const resolved = createRequire(path.join(cwd, 'package.json')).resolve(moduleSpec);
+      ns = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw fail(`could not be imported: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`, e);
+  }
+  const factory = ns[exportName];
+  if (typeof factory !== 'function') throw fail(`has no function export '${exportName}'`);
+  let observer: unknown;
+  try {
+    observer = await (factory as () => unknown)();
+  } catch (e) {
+    throw fail(`${exportName}() threw: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`, e);
+  }
+  if (typeof observer !== 'function') throw fail(`${exportName}() returned ${observer === null ? 'null' : typeof observer}, not a log observer function`);
+  return observer as LogObserver;
 }

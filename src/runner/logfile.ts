@@ -5,8 +5,13 @@
  *   rotateLength` → rotate), so a file may exceed the limit by one write.
  *   `path.N` → `path.N+1`, current → `path.1`; files numbered ≥
  *   maxRotatedFiles are deleted (null keeps them all, as twistd).
- * - The mode of an existing file is kept and applied to every new file.
- * - `reopen()` closes and reopens the same path (for logrotate / SIGHUP).
+ * - The mode of an existing file is kept and applied to every new file
+ *   (best effort, as twistd: a file we may write but not chmod, such as
+ *   /dev/null or a root-owned group-writable log, is used as it is).
+ * - `reopen()` opens the path anew (for logrotate / SIGHUP); should that
+ *   fail, the old descriptor is kept and writes go on there.
+ * - `chown()` hands the open file to the user the daemon becomes, so that
+ *   it can still be reopened after the privilege drop.
  * - Writes are synchronous (`fs.writeSync`), so no line is lost or
  *   reordered while rotating, and the last lines survive a crash.
  * - A failing write (ENOSPC, EIO …) never throws into the daemon: it is
@@ -55,9 +60,26 @@ export class LogFile {
   }
 
   private open(): void {
-    this.fd = fs.openSync(this.path, 'a');
-    if (this.defaultMode !== null) fs.fchmodSync(this.fd, this.defaultMode);
-    this.size = fs.fstatSync(this.fd).size;
+    const fd = fs.openSync(this.path, 'a');
+    if (this.defaultMode !== null) {
+      try {
+        fs.fchmodSync(fd, this.defaultMode);
+      } catch {
+        // Not ours to chmod (EPERM) or not a regular file (/dev/null): write to it as it is, like twistd.
+      }
+    }
+    try {
+      this.size = fs.fstatSync(fd).size;
+    } catch (e) {
+      fs.closeSync(fd);
+      throw e;
+    }
+    this.fd = fd;
+  }
+
+  /** Gives the open file to `uid`/`gid` (before dropping to them). @throws the fchown error. */
+  chown(uid: number, gid: number): void {
+    if (this.fd !== null) fs.fchownSync(this.fd, uid, gid);
   }
 
   /** The current size in bytes. */
@@ -92,13 +114,13 @@ export class LogFile {
       .sort((a, b) => a - b);
   }
 
-  /** Renames path.N → path.N+1 and path → path.1, then reopens. Does nothing unless the file and its directory are writable. */
-  rotate(): void {
+  /** Renames path.N → path.N+1 and path → path.1, then reopens. Does nothing (false) unless the file and its directory are writable. */
+  rotate(): boolean {
     try {
       fs.accessSync(path.dirname(this.path), fs.constants.W_OK);
       fs.accessSync(this.path, fs.constants.W_OK);
     } catch {
-      return;
+      return false;
     }
     for (const n of this.listLogs().reverse()) {
       const from = `${this.path}.${n}`;
@@ -109,16 +131,24 @@ export class LogFile {
     if (this.maxRotatedFiles === 0) fs.rmSync(this.path, { force: true });
     else fs.renameSync(this.path, `${this.path}.1`);
     this.open();
+    return true;
   }
 
-  /** Closes and reopens the path (an external rotator moved the file away). Never throws. */
+  /** Opens the path anew (an external rotator moved the file away), keeping the old descriptor if that fails. Never throws. */
   reopen(): void {
-    this.closeFd();
+    const old = this.fd;
     try {
       this.open();
     } catch (e) {
       this.onError(e as Error);
-      this.failing = true;
+      return;
+    }
+    if (old !== null) {
+      try {
+        fs.closeSync(old);
+      } catch {
+        // Already closed or broken: nothing left to flush (writes are synchronous).
+      }
     }
   }
 

@@ -32,6 +32,8 @@ export interface RunnerOptions {
   /** Octal umask, or null for "0077 when daemonizing, unchanged otherwise". */
   readonly umask: number | null;
   readonly syslog: boolean;
+  /** `--logger MODULE[#EXPORT]`: a log observer factory that takes precedence over every other destination. */
+  readonly logger: string | null;
   /** The syslog identifier (twistd's --prefix). */
   readonly prefix: string;
   readonly debug: boolean;
@@ -96,6 +98,7 @@ export function runnerCommand(): Command {
     .option('-g, --gid <group>', "drop to this group (default: the user's primary group)")
     .option('--umask <octal>', 'umask for the process (default 0077 when daemonizing)')
     .option('--syslog', 'log to the journal (or syslog on 127.0.0.1:514 outside systemd)')
+    .option('--logger <module>', "MODULE[#EXPORT]: a function returning a log observer, used instead of every other log destination (a path, or a package name)")
     .option('--prefix <ident>', 'syslog identifier', 'tacd')
     .option('-y, --python <file>', 'load the application from this .tac.ts/.tac.js/.mts/.mjs file')
     .option('--shutdown-timeout <seconds>', 'force the exit when stopping takes longer (0: wait forever)', '30')
@@ -120,6 +123,7 @@ interface RawOptions {
   gid?: string;
   umask?: string;
   syslog?: boolean;
+  logger?: string;
   prefix: string;
   python?: string;
   shutdownTimeout: string;
@@ -156,6 +160,7 @@ export function parseRunnerArgs(argv: readonly string[], cwd: string): RunnerOpt
     gid: o.gid ?? null,
     umask: o.umask === undefined ? null : parseUmask(o.umask),
     syslog: o.syslog ?? false,
+    logger: o.logger === undefined || o.logger === '' ? null : o.logger,
     prefix: o.prefix,
     debug: o.debug ?? false,
     help: o.help ?? false,
@@ -169,11 +174,11 @@ export function parseRunnerArgs(argv: readonly string[], cwd: string): RunnerOpt
 
 const RAW_DEFAULTS = { logFormat: 'text', logLevel: 'info', logRotateLength: '1000000', rundir: '.', prefix: 'tacd', shutdownTimeout: '30' } as const;
 const FAST_FLAGS = new Map<string, 'nodaemon' | 'syslog' | 'debug'>([['-n', 'nodaemon'], ['--nodaemon', 'nodaemon'], ['--syslog', 'syslog'], ['--debug', 'debug']]);
-type ValueKey = 'pidfile' | 'logfile' | 'logFormat' | 'logLevel' | 'logRotateLength' | 'logMaxFiles' | 'rundir' | 'uid' | 'gid' | 'umask' | 'prefix' | 'python' | 'shutdownTimeout';
+type ValueKey = 'pidfile' | 'logfile' | 'logFormat' | 'logLevel' | 'logRotateLength' | 'logMaxFiles' | 'rundir' | 'uid' | 'gid' | 'umask' | 'logger' | 'prefix' | 'python' | 'shutdownTimeout';
 const FAST_VALUES = new Map<string, ValueKey>([
   ['--pidfile', 'pidfile'], ['-l', 'logfile'], ['--logfile', 'logfile'], ['--log-format', 'logFormat'], ['--log-level', 'logLevel'],
   ['--log-rotate-length', 'logRotateLength'], ['--log-max-files', 'logMaxFiles'], ['-d', 'rundir'], ['--rundir', 'rundir'],
-  ['-u', 'uid'], ['--uid', 'uid'], ['-g', 'gid'], ['--gid', 'gid'], ['--umask', 'umask'], ['--prefix', 'prefix'],
+  ['-u', 'uid'], ['--uid', 'uid'], ['-g', 'gid'], ['--gid', 'gid'], ['--umask', 'umask'], ['--logger', 'logger'], ['--prefix', 'prefix'],
   ['-y', 'python'], ['--python', 'python'], ['--shutdown-timeout', 'shutdownTimeout'],
 ]);
 

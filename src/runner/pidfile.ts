@@ -8,6 +8,10 @@
  * - non-numeric content → 65 EX_DATAERR "Pidfile X contains non-numeric value"
  * - kill(pid, 0) fails with EPERM or another errno → 77 EX_NOPERM "Can't check status of PID N…"
  * - cannot be written → 73 EX_CANTCREAT
+ *
+ * A file holding this process's own pid counts as stale, not as "another
+ * server": in a container the daemon often gets the same pid (1, or a low
+ * one) on every start, and twistd's refusal there is a known trap.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -112,6 +116,6 @@ export function removePid(file: string | null, log: Logger): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') log.warn('Warning: No permission to delete pid file {file}', { file });
-    else if (code !== 'ENOENT') log.failure('Failed to unlink PID file {file}', e, { file });
+    else log.failure('Failed to unlink PID file {file}', e, { file });
   }
 }

@@ -2,7 +2,9 @@
  * Dropping privileges after binding, after twistd's shedPrivileges/switchUID.
  * Names are resolved from /etc/passwd and /etc/group (no NSS: a user known
  * only to LDAP must be given as a number). `--uid` without `--gid` uses the
- * user's primary group. The order is initgroups → setgid → setuid.
+ * user's primary group. The order is initgroups → setgid → setuid; a
+ * numeric uid with no passwd entry gets setgroups([gid]) instead of
+ * initgroups (there is no name to read a group list for).
  *
  * Exit statuses: an unknown user or group → 67 EX_NOUSER (checked before
  * daemonizing, so it reaches the terminal); a failing set*id call → 1,
@@ -110,6 +112,7 @@ export interface PrivilegedProcess {
   setuid(id: number): void;
   setgid(id: number): void;
   initgroups(user: string | number, extraGroup: number): void;
+  setgroups(groups: number[]): void;
 }
 
 /**
@@ -125,7 +128,11 @@ export function dropPrivileges(id: Identity, proc: PrivilegedProcess, log: Logge
       if (id.gid !== null && id.gid !== proc.getgid()) proc.setgid(id.gid);
       return;
     }
-    if (id.uid !== null) proc.initgroups(id.user ?? id.uid, id.gid ?? proc.getgid());
+    if (id.uid !== null) {
+      // A uid with no passwd entry has no group list to read: keep only its gid.
+      if (typeof id.user === 'string') proc.initgroups(id.user, id.gid ?? proc.getgid());
+      else proc.setgroups([id.gid ?? proc.getgid()]);
+    }
     if (id.gid !== null) proc.setgid(id.gid);
     if (id.uid !== null) proc.setuid(id.uid);
   } catch (e) {

@@ -2,11 +2,15 @@
  * The startup sequence, after twistd's UnixApplicationRunner (reference
  * §1.6, checklist items 50–60):
  *
- *   check pidfile → build the application → resolve --uid/--gid →
- *   [daemonizing parent: check the pidfile and log file can be written,
- *    re-exec detached, wait for "0"/"1 …", exit 0/1] →
+ *   [daemonizing parent: check the pidfile, --uid/--gid, that the pidfile
+ *    and a given log file can be written, re-exec detached, wait for "0" or
+ *    "1 …", exit 0, 1, or the daemon's own status for a failure before
+ *    starting (65 for a bad tac file, …)] →
+ *   check pidfile → build the application (only here: a tac file's
+ *   top-level code runs once) → resolve --uid/--gid → load --logger →
  *   umask → start logging → chdir rundir → write pidfile →
- *   privilegedStartService (bind) → initgroups/setgid/setuid →
+ *   privilegedStartService (bind) → chown the open log file to --uid →
+ *   initgroups/setgid/setuid →
  *   startService → "0" on the status pipe, READY=1 → wait for a signal →
  *   stop the tree → remove pidfile → "Server Shut Down."
  *
@@ -24,13 +28,13 @@ import path from 'node:path';
 import { isTacError, TacError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { PROJECT_ROOT } from '../core/paths.js';
-import { Logger } from '../application/logger/logger.js';
+import { Logger, type LogObserver } from '../application/logger/logger.js';
 import { describeLoggedError } from '../application/logger/format.js';
 import type { Application } from '../application/application.js';
 import type { RunnerOptions } from './options.js';
 import { checkPid, removePid, writePid, type PidProcess } from './pidfile.js';
-import { dropPrivileges, resolveIdentity, systemAccountFiles, type AccountFiles, type PrivilegedProcess } from './privileges.js';
-import { assertWritable, chooseLogTarget, startLogging, streamId, type LogSetup } from './log-setup.js';
+import { dropPrivileges, resolveIdentity, systemAccountFiles, type AccountFiles, type Identity, type PrivilegedProcess } from './privileges.js';
+import { assertWritable, chooseLogTarget, loadLogger, startLogging, streamId, type LogSetup } from './log-setup.js';
 import { openStatusPipe, spawnDaemon } from './daemonize.js';
 import { createNotifier, systemdNotifyBinary, type NotifySender } from './sd-notify.js';
 import { installSignalHandlers, type Outcome, type SignalHandlers, type SignalProcess } from './signals.js';
@@ -108,6 +112,24 @@ function watchForCrash(log: Logger): { crashed: Promise<never>; dispose(): void 
 }
 
 /**
+ * Before switching to another user, gives it the log file the daemon holds
+ * open (created by root under a 0077 umask), so that a SIGHUP reopen and the
+ * size rotation still work afterwards (reference §6.2 step 8).
+ */
+function handOverLogFile(logSetup: LogSetup, id: Identity, proc: PrivilegedProcess, log: Logger): void {
+  if (!logSetup.logFile || id.uid === null || id.uid === proc.getuid()) return;
+  try {
+    logSetup.logFile.chown(id.uid, id.gid ?? -1);
+  } catch (e) {
+    log.warn('cannot give log file {file} to uid {uid}: {error}; it may not reopen after the privilege drop', {
+      file: logSetup.logFile.path,
+      uid: id.uid,
+      error: (e as Error).message,
+    });
+  }
+}
+
+/**
  * Runs the application until it is stopped. Returns the Outcome (a status
  * to exit with, or the stop signal to re-raise); throws a TacError when
  * startup fails.
@@ -119,33 +141,35 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
   const supervisor = detectSupervisor(env);
   const daemon = statusPipe !== null || (!opts.nodaemon && supervisor === null);
 
-  let app: Application;
-  let identity: ReturnType<typeof resolveIdentity>;
-  try {
-    // The daemonizing parent only refuses a live pid; its daemon removes a stale file and logs that.
-    checkPid(opts.pidfile, proc, log, { removeStale: !(daemon && statusPipe === null) });
-    app = await buildApp();
-    identity = resolveIdentity(opts.uid ?? app.process.uid, opts.gid ?? app.process.gid, deps.accounts ?? systemAccountFiles);
-  } catch (e) {
-    // The daemonizing parent checked all of this already; should it differ now, still tell the parent why.
-    statusPipe?.failure(e);
-    throw e;
-  }
-  const logChoice = {
-    appObserver: app.logObserver,
-    syslog: opts.syslog,
-    logfile: opts.logfile,
-    daemon,
-    rundir: opts.rundir,
-    env,
-    stdoutId: streamId(1),
-  };
+  const accounts = deps.accounts ?? systemAccountFiles;
+  const logChoice = { syslog: opts.syslog, logfile: opts.logfile, daemon, rundir: opts.rundir, env, stdoutId: streamId(1) };
 
   if (daemon && statusPipe === null) {
-    const { file } = chooseLogTarget(logChoice);
-    if (file) assertWritable(file, 'log file');
+    // The daemonizing parent checks what it can without running the application (the
+    // daemon builds it, once: a tac file's top-level code must not run twice), so these
+    // errors reach the terminal with their own status; the daemon reports the rest.
+    checkPid(opts.pidfile, proc, log, { removeStale: false }); // the daemon removes a stale file and logs that
+    resolveIdentity(opts.uid, opts.gid, accounts);
+    if (opts.logfile !== null) {
+      const { file } = chooseLogTarget({ ...logChoice, appObserver: null });
+      if (file) assertWritable(file, 'log file');
+    }
     if (opts.pidfile) assertWritable(opts.pidfile, 'pidfile');
     return { status: await spawnDaemon({ command: deps.reexecCommand, cwd: deps.cwd, env, stderr: deps.stderr }) };
+  }
+
+  let app: Application;
+  let identity: ReturnType<typeof resolveIdentity>;
+  let logger: LogObserver | null;
+  try {
+    checkPid(opts.pidfile, proc, log);
+    app = await buildApp();
+    identity = resolveIdentity(opts.uid ?? app.process.uid, opts.gid ?? app.process.gid, accounts);
+    logger = opts.logger === null ? null : await loadLogger(opts.logger, deps.cwd);
+  } catch (e) {
+    // The daemon tells its parent why, and the parent exits with the same status.
+    statusPipe?.failure(e);
+    throw e;
   }
 
   const notifier = createNotifier(env, log, deps.notifySender ?? systemdNotifyBinary, proc.pid);
@@ -156,7 +180,7 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
   try {
     const mask = opts.umask ?? (daemon ? 0o077 : null);
     if (mask !== null) proc.umask(mask);
-    logSetup = startLogging({ ...logChoice, format: opts.logFormat, level: opts.logLevel, debug: opts.debug, rotateLength: opts.logRotateLength, maxRotatedFiles: opts.logMaxFiles, prefix: opts.prefix, stdout: deps.stdout, stderr: deps.stderr });
+    logSetup = startLogging({ ...logChoice, appObserver: logger ?? app.logObserver, format: opts.logFormat, level: opts.logLevel, debug: opts.debug, rotateLength: opts.logRotateLength, maxRotatedFiles: opts.logMaxFiles, prefix: opts.prefix, stdout: deps.stdout, stderr: deps.stderr });
     log.info('tacd {version} (node {node}) starting up.', { version: tacdVersion(), node: process.version });
     handlers = installSignalHandlers({ root: app, log, notifier, logSetup, timeoutMs: opts.shutdownTimeoutMs, proc });
     if (supervisor && !opts.nodaemon) log.info('{var} is set: running under a supervisor, not daemonizing', { var: supervisor });
@@ -165,6 +189,7 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
     writePid(opts.pidfile, proc, log);
     pidWritten = true;
     await Promise.race([app.privilegedStartService(), crash.crashed]);
+    handOverLogFile(logSetup, identity, proc, log);
     dropPrivileges(identity, proc, log);
     await Promise.race([app.startService(), crash.crashed]);
   } catch (e) {
@@ -176,7 +201,9 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
     await notifier.status(`Failed to start: ${err.message}`);
     handlers?.dispose();
     logSetup?.stop();
-    throw err;
+    // A daemon that fails while starting ends with 1, and so does its parent, as twistd's;
+    // what failed before starting (a bad tac file, an unknown user) keeps its own status.
+    throw statusPipe ? new TacError(err.code, err.message, { exitCode: ExitCode.FAILURE, cause: e }) : err;
   }
 
   statusPipe?.success();

@@ -13,8 +13,11 @@
  * - SIGHUP: reopen the log file, send RELOADING=1 (+ MONOTONIC_USEC), call
  *   the tree's `reload()` hooks, then READY=1. (twistd has no SIGHUP
  *   handler; Node's default would kill the process without stopping.)
- * - SIGUSR2: rotate the log file (twistd uses SIGUSR1, which Node reserves
- *   for its inspector).
+ * - SIGUSR1 (twistd's) and SIGUSR2: rotate the log file. Handling SIGUSR1
+ *   also matters for safety: left to Node's default, it opens the V8
+ *   inspector on 127.0.0.1:9229, where any local user could then run code
+ *   as the daemon's user (a logrotate postrotate written for twistd sends
+ *   exactly this signal). With a listener installed, Node no longer does.
  */
 import type { IService } from '../application/service.js';
 import { disconnectAll } from '../application/internet/tcp-transport.js';
@@ -186,10 +189,12 @@ export function installSignalHandlers(o: ShutdownOptions): SignalHandlers {
     })();
   };
 
-  const onUsr2 = (): void => {
+  const onRotate = (signal: NodeJS.Signals): void => {
     try {
-      o.logSetup?.rotate();
-      o.log.info('Log rotated on SIGUSR2.');
+      const done = o.logSetup?.rotate() ?? null;
+      if (done === true) o.log.info('Log rotated on {signal}.', { signal });
+      else if (done === false) o.log.warn('Received {signal}, but cannot rotate {file}: it or its folder is not writable.', { signal, file: o.logSetup!.logFile!.path });
+      else o.log.info('Received {signal}: there is no log file to rotate.', { signal });
     } catch (e) {
       o.log.failure('Log rotation failed', e);
     }
@@ -198,7 +203,8 @@ export function installSignalHandlers(o: ShutdownOptions): SignalHandlers {
   o.proc.on('SIGTERM', onStop);
   o.proc.on('SIGINT', onStop);
   o.proc.on('SIGHUP', onHup);
-  o.proc.on('SIGUSR2', onUsr2);
+  o.proc.on('SIGUSR1', onRotate);
+  o.proc.on('SIGUSR2', onRotate);
   return {
     done,
     arm() {
@@ -211,7 +217,8 @@ export function installSignalHandlers(o: ShutdownOptions): SignalHandlers {
       o.proc.off('SIGTERM', onStop);
       o.proc.off('SIGINT', onStop);
       o.proc.off('SIGHUP', onHup);
-      o.proc.off('SIGUSR2', onUsr2);
+      o.proc.off('SIGUSR1', onRotate);
+      o.proc.off('SIGUSR2', onRotate);
     },
   };
 }

@@ -23,7 +23,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Message, Plugin } from 'esbuild';
 import { DataError, NoInputError } from '../core/errors.js';
 import type { Application } from '../application/application.js';
-import { asApplication } from './tac-module.js';
+import { asApplication, checkTacFile } from './tac-module.js';
 
 /** The entry module of this tacd (dist/src/index.js), which `import 'tacd'` in a tac file maps to. */
 const TACD_ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
@@ -111,13 +111,7 @@ function firstLine(e: unknown): string {
 
 /** Imports `file` and returns its module namespace. @throws NoInputError / DataError as described above. */
 export async function importTac(file: string): Promise<Record<string, unknown>> {
-  if (!fs.existsSync(file)) throw new NoInputError(file, `tac file not found: ${file}`, { code: 'tacd.tac.missing' });
-  if (!fs.statSync(file).isFile()) throw new NoInputError(file, `tac file is not a regular file: ${file}`, { code: 'tacd.tac.missing' });
-  try {
-    fs.accessSync(file, fs.constants.R_OK);
-  } catch (e) {
-    throw new NoInputError(file, `tac file not readable: ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { code: 'tacd.tac.unreadable', cause: e });
-  }
+  checkTacFile(file);
   process.setSourceMapsEnabled(true);
   const compiled = isTypeScript(file) ? await compile(file) : null;
   try {

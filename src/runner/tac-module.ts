@@ -3,8 +3,9 @@
  * IService, which is put under an Application named after the file).
  * Shared by `-y FILE` and the application bundled into a packaged app.
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import { DataError } from '../core/errors.js';
+import { DataError, NoInputError } from '../core/errors.js';
 import { Application, isApplication } from '../application/application.js';
 import type { IService } from '../application/service.js';
 
@@ -26,4 +27,18 @@ export async function asApplication(exported: unknown, where: string): Promise<A
     return root;
   }
   throw new DataError('tacd.tac.noApplication', `${where}: ${NO_APPLICATION_MESSAGE}`, { field: where });
+}
+
+/**
+ * Checks, without running it, that a tac file exists, is a regular file and
+ * can be read. @throws NoInputError (66) naming the file.
+ */
+export function checkTacFile(file: string): void {
+  if (!fs.existsSync(file)) throw new NoInputError(file, `tac file not found: ${file}`, { code: 'tacd.tac.missing' });
+  if (!fs.statSync(file).isFile()) throw new NoInputError(file, `tac file is not a regular file: ${file}`, { code: 'tacd.tac.missing' });
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch (e) {
+    throw new NoInputError(file, `tac file not readable: ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { code: 'tacd.tac.unreadable', cause: e });
+  }
 }

@@ -1,6 +1,6 @@
 // Helpers for the runner tests: start the real bin/tacd.js as a child
 // process, wait for ports and files, copy fixtures into temp directories.
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -176,5 +176,16 @@ export async function waitForChildPort(child: ChildProcess, port: number, timeou
   } finally {
     child.stdout?.off('data', collect);
     child.stderr?.off('data', collect);
+  }
+}
+
+/** Why the tests cannot run tacd as nobody (65534) here, or false when they can. */
+export function cannotRunAsNobody(): string | false {
+  if (process.getuid?.() !== 0) return 'needs root to switch to nobody';
+  try {
+    const r = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(TACD_BIN)}, require('fs').constants.R_OK)`], { uid: 65534, gid: 65534 });
+    return r.status === 0 ? false : `the project is not readable by nobody: ${String(r.stderr)}`;
+  } catch (e) {
+    return `cannot switch to nobody: ${(e as Error).message}`;
   }
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { parseRunnerArgs, parseUmask } from '../../src/runner/options.js';
 import { checkPid, readPid, removePid, writePid } from '../../src/runner/pidfile.js';
 import { dropPrivileges, resolveIdentity, type PrivilegedProcess } from '../../src/runner/privileges.js';
@@ -11,12 +12,13 @@ import { LogFile } from '../../src/runner/logfile.js';
 import { chooseLogTarget } from '../../src/runner/log-setup.js';
 import { parentMessageFor, statusLineFor } from '../../src/runner/daemonize.js';
 import { createNotifier, watchdogIntervalMs } from '../../src/runner/sd-notify.js';
-import { detectSupervisor, startupError } from '../../src/runner/run.js';
+import { detectSupervisor, runApplication, startupError } from '../../src/runner/run.js';
+import { Application } from '../../src/application/application.js';
 import { installSignalHandlers, type SignalProcess } from '../../src/runner/signals.js';
 import { Logger, LogPublisher, type LogEvent } from '../../src/application/logger/logger.js';
 import { MultiService, Service } from '../../src/application/service.js';
 import { TacError, UsageError } from '../../src/core/errors.js';
-import { tempDir } from './helpers.js';
+import { tempDir, waitFor } from './helpers.js';
 
 function capture(): { log: Logger; events: LogEvent[] } {
   const pub = new LogPublisher();
@@ -100,6 +102,7 @@ test('privileges: names resolve from passwd/group; uid alone → primary gid; or
     getuid: () => uid,
     getgid: () => 0,
     initgroups: (u, g) => calls.push(`initgroups ${u} ${g}`),
+    setgroups: (g) => calls.push(`setgroups ${g.join(',')}`),
     setgid: (g) => calls.push(`setgid ${g}`),
     setuid: (u) => {
       calls.push(`setuid ${u}`);
@@ -114,7 +117,13 @@ test('privileges: names resolve from passwd/group; uid alone → primary gid; or
   assert.deepEqual(calls, []);
   assert.ok(events.some((e) => e.message === 'tried to drop privileges and setuid 1001 but uid is already 1001; should we be root? Continuing.'));
   const failing = { ...proc, getuid: () => 0, initgroups: () => { throw new Error('EPERM'); } };
-  assert.throws(() => dropPrivileges({ uid: 5, gid: 5, user: 5 }, failing, log), (e: unknown) => e instanceof TacError && e.exitCode === 1 && /are you root\?/.test(e.message));
+  assert.throws(() => dropPrivileges({ uid: 5, gid: 5, user: 'svc' }, failing, log), (e: unknown) => e instanceof TacError && e.exitCode === 1 && /are you root\?/.test(e.message));
+  // A numeric uid with no passwd entry: no name for initgroups, so the group list is just its gid.
+  calls.length = 0;
+  uid = 0;
+  assert.deepEqual(resolveIdentity('54321', '54321', files), { uid: 54321, gid: 54321, user: 54321 });
+  dropPrivileges({ uid: 54321, gid: 54321, user: 54321 }, proc, log);
+  assert.deepEqual(calls, ['setgroups 54321', 'setgid 54321', 'setuid 54321']);
 });
 
 test('LogFile: rotates on the write after reaching the length, keeps maxRotatedFiles, preserves the mode, reopens', (t) => {
@@ -142,6 +151,33 @@ test('LogFile: rotates on the write after reaching the length, keeps maxRotatedF
   lf.write('after');
   assert.equal(fs.readFileSync(file, 'utf8'), 'after');
   assert.equal(fs.statSync(file).mode & 0o777, 0o640, 'the mode survives a reopen');
+  lf.close();
+});
+
+test('LogFile: a reopen that fails keeps writing to the old file; chown() hands the open file over', (t) => {
+  const dir = tempDir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'app.log');
+  const errors: string[] = [];
+  const lf = new LogFile(file, { rotateLength: 0, onError: (e) => errors.push((e as NodeJS.ErrnoException).code ?? e.message) });
+  lf.write('one\n');
+  fs.renameSync(file, `${file}.moved`);
+  fs.mkdirSync(file); // the path cannot be opened any more
+  lf.reopen();
+  assert.deepEqual(errors, ['EISDIR']);
+  lf.write('two\n');
+  assert.equal(fs.readFileSync(`${file}.moved`, 'utf8'), 'one\ntwo\n', 'lines go on to the old descriptor');
+  fs.rmdirSync(file);
+  lf.reopen();
+  lf.write('three\n');
+  assert.equal(fs.readFileSync(file, 'utf8'), 'three\n');
+  assert.equal(fs.readFileSync(`${file}.moved`, 'utf8'), 'one\ntwo\n', 'the old descriptor was closed, not written again');
+  assert.equal(lf.rotate(), true);
+  if (process.getuid?.() === 0) {
+    lf.chown(65534, 65534);
+    assert.equal(fs.statSync(file).uid, 65534);
+    assert.equal(fs.statSync(file).gid, 65534);
+  }
   lf.close();
 });
 
@@ -183,6 +219,8 @@ test('log target: app observer › syslog/journald › logfile › stdout; daemo
 test('status pipe lines: "1 <Class>: <msg>", ASCII-escaped, at most 100 bytes', () => {
   assert.equal(statusLineFor(new RangeError('bad')), '1 RangeError: bad');
   assert.equal(statusLineFor(new Error('caf\u00e9 \u2603')), '1 Error: caf\\xe9 \\u2603');
+  // As Python's backslashreplace: one escape per code point (not per UTF-16 unit); ASCII, tab included, kept.
+  assert.equal(statusLineFor(new Error('smile \u{1f600}\tok')), '1 Error: smile \\U0001f600\tok');
   assert.equal(statusLineFor(new Error('x'.repeat(500))).length, 100);
   assert.equal(parentMessageFor('1 Error: boom'), 'An error has occurred: Error: boom\nPlease look at log file for more information.\n');
   assert.match(parentMessageFor(''), /exited before reporting/);
@@ -247,4 +285,80 @@ test('signals: a stop signal during startup is deferred until arm(); the timeout
   assert.ok(events.some((e) => /still stopping: app\/stuck \(Hung\)/.test(e.message)), events.map((e) => e.message).join('\n'));
   h.dispose();
   assert.equal(proc.listenerCount('SIGTERM'), 0);
+});
+
+test('startup order (checklist 53-55): umask → log → chdir → pidfile → privilegedStartService → initgroups/setgid/setuid → startService; stop on SIGTERM', async (t) => {
+  const dir = tempDir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const pidfile = path.join(dir, 'order.pid');
+  const calls: string[] = [];
+  const handlers = new Map<string, (s: NodeJS.Signals) => void>();
+  let uid = 0;
+  const proc = {
+    pid: 4242,
+    kill: (): never => {
+      throw Object.assign(new Error('ESRCH'), { code: 'ESRCH' });
+    },
+    getuid: () => uid,
+    getgid: () => 0,
+    setuid: (u: number) => {
+      calls.push(`setuid ${u}`);
+      uid = u;
+    },
+    setgid: (g: number) => calls.push(`setgid ${g}`),
+    initgroups: (u: string | number, g: number) => calls.push(`initgroups ${u} ${g}`),
+    setgroups: (g: number[]) => calls.push(`setgroups ${g.join(',')}`),
+    umask: (m: number) => {
+      calls.push(`umask ${m.toString(8)}`);
+      return 0o22;
+    },
+    chdir: (d: string) => calls.push(`chdir ${d}`),
+    title: '',
+    on: (sig: NodeJS.Signals, h: (s: NodeJS.Signals) => void) => handlers.set(sig, h),
+    off: (sig: NodeJS.Signals) => handlers.delete(sig),
+  };
+  let logged = '';
+  const stdout = new PassThrough();
+  stdout.on('data', (d: Buffer) => {
+    if (!logged) calls.push('log');
+    logged += d.toString();
+  });
+  class Recorder extends Service {
+    override privilegedStartService(): void {
+      calls.push(`privilegedStartService (pidfile ${fs.existsSync(pidfile) ? fs.readFileSync(pidfile, 'utf8') : 'missing'})`);
+      super.privilegedStartService();
+    }
+    override startService(): void {
+      calls.push('startService');
+      super.startService();
+    }
+  }
+  const app = new Application('order');
+  await new Recorder().setServiceParent(app);
+  const opts = parseRunnerArgs(['-n', '--umask', '027', '--pidfile', pidfile, '-d', dir, '-u', 'svc', 'unused-plugin'], dir);
+  const run = runApplication(opts, async () => app, {
+    env: {},
+    cwd: dir,
+    reexecCommand: [],
+    stdout,
+    stderr: new PassThrough(),
+    proc: proc as never,
+    accounts: { passwd: () => 'svc:x:1001:2002::/srv:/bin/false\n', group: () => '' },
+  });
+  await waitFor('started', () => calls.includes('startService') && /order started \(pid 4242\)/.test(logged));
+  assert.deepEqual(calls, [
+    'umask 27',
+    'log',
+    `chdir ${dir}`,
+    'privilegedStartService (pidfile 4242)',
+    'initgroups svc 2002',
+    'setgid 2002',
+    'setuid 1001',
+    'startService',
+  ]);
+  assert.ok(handlers.has('SIGUSR1') && handlers.has('SIGUSR2'), 'SIGUSR1 is handled (rotation), so it never opens the inspector');
+  handlers.get('SIGTERM')!('SIGTERM');
+  assert.deepEqual(await run, { signal: 'SIGTERM' });
+  assert.ok(!fs.existsSync(pidfile), 'pidfile removed');
+  assert.match(logged, /Server Shut Down\./);
 });
