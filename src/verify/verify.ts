@@ -19,9 +19,7 @@
  *              /etc/default|sysconfig/NAME, /var/lib/NAME, /var/log/NAME, no
  *              file of the package left. The system user is kept (Debian
  *              policy: an account is never reused for someone else's files);
- *              the detail says whether it exists. rpm has no purge: an erase
- *              keeps /var/lib/NAME and /var/log/NAME when they hold data, and
- *              the detail lists them.
+ *              the detail says whether it exists.
  *
  * After a failed service check the later service checks are skipped; the
  * removal checks still run. Problems of the host (not root, no nspawn, no
@@ -277,17 +275,6 @@ async function unitEventsSince(c: Container, cursor: string, unit: string): Prom
         return {};
       }
     });
-}
-
-/**
- * Splits what an rpm erase left into the service's data, which rpm keeps on
- * purpose (it has no purge: /var/lib/NAME and /var/log/NAME stay when they
- * hold anything), and the rest, which is a fault.
- */
-export function splitKeptData(left: readonly string[], name: string): { kept: string[]; left: string[] } {
-  const dataDirs = [`/var/lib/${name}`, `/var/log/${name}`];
-  const isData = (p: string): boolean => dataDirs.some((d) => p === d || p.startsWith(`${d}/`));
-  return { kept: left.filter(isData), left: left.filter((p) => !isData(p)) };
 }
 
 /** Paths left after purge/erase (see the module comment). */
@@ -592,12 +579,11 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
       async () => {
         const r = await c.exec(['rpm', '-e', '--nodeps', pkgInfo.name], { timeoutMs: 120_000 });
         const problems = await stoppedAndGone('rpm -e', r);
-        const { kept, left } = splitKeptData(await leftovers(c, pkgInfo, unit, 'rpm'), pkgInfo.name);
+        const left = await leftovers(c, pkgInfo, unit, 'rpm');
         if (left.length) problems.push(`left behind: ${left.join(' ')}`);
         if ((await c.exec(['rpm', '-q', pkgInfo.name])).exitCode === 0) problems.push(`rpm still knows ${pkgInfo.name}`);
         if (problems.length) fail(problems.join('; '));
-        const data = kept.length ? `; the service's data kept (rpm has no purge): ${kept.join(' ')}` : '';
-        return `rpm -e ${pkgInfo.name}: nothing left${data}${await userNote()}`;
+        return `rpm -e ${pkgInfo.name}: nothing left${await userNote()}`;
       },
       { always: true },
     );

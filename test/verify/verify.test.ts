@@ -14,7 +14,7 @@ import { DIST_SRC_DIR, TEMPLATES_DIR } from '../../src/core/paths.js';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { verifyCommand } from '../../src/cli/verify.js';
 import { parseProbe } from '../../src/verify/probe.js';
-import { splitKeptData, verifyPackage, type VerifyResult } from '../../src/verify/verify.js';
+import { verifyPackage, type VerifyResult } from '../../src/verify/verify.js';
 import { formatTable } from '../../src/verify/report.js';
 import { skipUnlessSystemd } from '../helpers/systemd.js';
 import { buildPackage, sink, tempDir } from '../packaging/helpers.js';
@@ -393,13 +393,4 @@ test('verify: a package path with spaces, quotes, $() and a newline is used as d
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-});
-
-test('rpm erase: data under /var/lib/NAME and /var/log/NAME is kept on purpose, anything else left is a fault', () => {
-  const left = ['/etc/sysconfig/echo', '/var/lib/echo', '/var/lib/echo/data.db', '/var/lib/echoes', '/var/log/echo'];
-  assert.deepEqual(splitKeptData(left, 'echo'), {
-    kept: ['/var/lib/echo', '/var/lib/echo/data.db', '/var/log/echo'],
-    left: ['/etc/sysconfig/echo', '/var/lib/echoes'],
-  });
-  assert.deepEqual(splitKeptData([], 'echo'), { kept: [], left: [] });
 });
