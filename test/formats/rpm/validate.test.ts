@@ -61,6 +61,11 @@ test('never own distribution directories', () => {
   const plan: PackagePlan = { ...base, payload: base.payload.map((e) => (e.path === '/usr/bin' ? { ...e, owned: true } : e)) };
   const i = base.payload.findIndex((e) => e.path === '/usr/bin');
   expectField(plan, `payload[${i}].owned`, /belongs to the distribution/);
+  // ts2rpm writes into these two (init script, preset file): they are chkconfig's and systemd's.
+  for (const dir of ['/etc/rc.d/init.d', '/usr/lib/systemd/system-preset']) {
+    const n = base.payload.length;
+    expectField(withPayload({ kind: 'dir', path: dir, mode: 0o755, owned: true }), `payload[${n}].owned`, /belongs to the distribution/);
+  }
 });
 
 test('writeRpm validates before writing', async () => {
