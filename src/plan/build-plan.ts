@@ -6,7 +6,7 @@
  */
 import { gzipSync, constants as zc } from 'node:zlib';
 import { DataError } from '../core/errors.js';
-import type { FileData, PackageMeta, PackagePlan, PayloadEntry, Relation, Scripts } from '../formats/plan.js';
+import type { FileData, PackageMeta, PackagePlan, PayloadEntry, Relation, Relations, Scripts } from '../formats/plan.js';
 import type { BundleInput, BundleResult } from '../bundle/bundle.js';
 import type { Family } from '../render/locals.js';
 import type { RenderFn } from '../render/render.js';
@@ -65,15 +65,31 @@ function dependencies(spec: PackageSpec, family: Family): Relation[] {
   return [...base, ...spec.relations.depends];
 }
 
-function meta(spec: PackageSpec, family: Family, arch: string, mtime: number): PackageMeta {
+/**
+ * RPM: what the rendered scriptlets run, declared per phase as Fedora does
+ * (`Requires(pre): shadow-utils` for getent/groupadd/useradd, %systemd_requires
+ * for systemctl and systemd-update-helper). Only for the scriptlets shipped.
+ */
+function rpmScriptRequires(script: Scripts): Pick<Relations, 'preDepends' | 'requiresPost' | 'requiresPreun' | 'requiresPostun'> {
+  const systemd: Relation[] = [{ name: 'systemd' }];
+  return {
+    ...(script.preinst !== undefined ? { preDepends: [{ name: 'shadow-utils' }] } : {}),
+    ...(script.postinst !== undefined ? { requiresPost: systemd } : {}),
+    ...(script.prerm !== undefined ? { requiresPreun: systemd } : {}),
+    ...(script.postrm !== undefined ? { requiresPostun: systemd } : {}),
+  };
+}
+
+function meta(spec: PackageSpec, family: Family, arch: string, mtime: number, script: Scripts): PackageMeta {
   const r = spec.relations;
-  const relations = {
+  const relations: Relations = {
     depends: dependencies(spec, family),
     recommends: r.recommends,
     suggests: r.suggests,
     conflicts: r.conflicts,
     replaces: r.replaces,
     provides: r.provides,
+    ...(family === 'rpm' ? rpmScriptRequires(script) : {}),
   };
   return {
     name: spec.name,
@@ -220,7 +236,7 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   for (const d of dirs) app.push({ kind: 'dir', path: `${appDir(n)}/${d}`, mode: 0o755, owned: true });
   if (node) app.push(file(`${appDir(n)}/node`, node.data, 0o755));
   const payload = [...app, ...service, ...docFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { plan: { meta: meta(spec, family, arch, mtime), payload, scripts: script }, archiveSha256: bundle.archiveSha256 };
+  return { plan: { meta: meta(spec, family, arch, mtime, script), payload, scripts: script }, archiveSha256: bundle.archiveSha256 };
 }
 
 /**

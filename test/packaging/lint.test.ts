@@ -126,6 +126,24 @@ test('ts2rpm --plugin echo: rpm -K, rpm -qpl/--scripts, rpmlint 0 errors', { tim
     const scripts = (await run('rpm', ['-qp', '--scripts', file])).stdout;
     assert.match(scripts, /if \[ \$1 -eq 1 \]/);
     assert.match(scripts, /if \[ \$1 -ge 1 \]/);
+    // Every requirement with its phase: the scriptlets' tools (shadow-utils for %pre's
+    // getent/groupadd/useradd, systemd for systemctl in %post/%preun/%postun) as Fedora declares them.
+    const requires = (await run('rpm', ['-qp', '--qf', '[%{REQUIRENAME} %{REQUIREFLAGS:deptype}\n]', file])).stdout.trim().split('\n');
+    assert.deepEqual(requires, [
+      '/bin/sh pre,interp',
+      '/bin/sh post,interp',
+      '/bin/sh preun,interp',
+      '/bin/sh postun,interp',
+      'config(echo) config',
+      'nodejs manual',
+      'rpmlib(CompressedFileNames) rpmlib',
+      'rpmlib(FileDigests) rpmlib',
+      'rpmlib(PayloadFilesHavePrefix) rpmlib',
+      'shadow-utils pre',
+      'systemd post',
+      'systemd preun',
+      'systemd postun',
+    ]);
     assert.match((await run('rpm', ['-qpR', file])).stdout, /nodejs >= 20/);
     const lint = await run('rpmlint', ['-r', path.join(PROJECT_ROOT, 'test/packaging/ts2rpm.rpmlintrc'), file], { allowFailure: true, env: { LC_ALL: 'C.UTF-8' } });
     assert.match(lint.stdout, / 0 errors/, lint.stdout);

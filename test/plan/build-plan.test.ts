@@ -76,6 +76,24 @@ test('rpm layout: /usr/lib unit, /etc/sysconfig config, preset, license, system 
   assert.match(text(f.get('/usr/lib/systemd/system/echo.service')), /^EnvironmentFile=-\/etc\/sysconfig\/echo$/m);
   assert.deepEqual(plan.meta.relations!.depends, [{ name: 'nodejs', op: '>=', version: '20' }]);
   assert.deepEqual(Object.keys(plan.scripts!).sort(), ['postinst', 'postrm', 'preinst', 'prerm']);
+  // What the scriptlets run: getent/groupadd/useradd in %pre, systemctl/systemd-update-helper in the others.
+  const r = plan.meta.relations!;
+  assert.match(plan.scripts!.preinst!, /\bgroupadd -r\b/);
+  assert.deepEqual(r.preDepends, [{ name: 'shadow-utils' }]);
+  for (const [key, phase] of [['requiresPost', 'postinst'], ['requiresPreun', 'prerm'], ['requiresPostun', 'postrm']] as const) {
+    assert.match(plan.scripts![phase]!, /systemctl|systemd-update-helper/, phase);
+    assert.deepEqual(r[key], [{ name: 'systemd' }], key);
+  }
+});
+
+test('rpm scriptlet requires follow the scriptlets shipped; deb plans have none', async () => {
+  // root exists everywhere: no account to create, so no %pre and no shadow-utils.
+  const { plan } = await buildPlan(spec({ runtime: 'system', user: 'root' }), 'rpm', deps);
+  assert.equal(plan.scripts!.preinst, undefined);
+  assert.equal(plan.meta.relations!.preDepends, undefined);
+  assert.deepEqual(plan.meta.relations!.requiresPost, [{ name: 'systemd' }]);
+  const deb = (await buildPlan(spec({ runtime: 'system' }), 'deb', deps)).plan.meta.relations!;
+  for (const key of ['preDepends', 'requiresPost', 'requiresPreun', 'requiresPostun'] as const) assert.equal(deb[key], undefined, key);
 });
 
 test('--arch must agree with the bundled node; socket activation adds a socket unit', async () => {

@@ -26,6 +26,9 @@ export function srcFixturePlan(overrides: Partial<PackagePlan['meta']> = {}): Pa
       relations: {
         depends: [{ name: 'systemd' }, { name: 'nodejs', op: '>=', version: '18' }, { name: 'curl', or: [{ name: 'wget' }] }],
         preDepends: [{ name: 'shadow-utils' }],
+        requiresPost: [{ name: 'systemd' }],
+        requiresPreun: [{ name: 'systemd' }],
+        requiresPostun: [{ name: 'systemd' }],
         recommends: [{ name: 'logrotate' }],
         suggests: [{ name: 'jq' }],
         conflicts: [{ name: 'tacd-srcfix-old', op: '<<', version: '1.0' }],
