@@ -8,6 +8,7 @@ import { gzipSync, constants as zc } from 'node:zlib';
 import { DataError } from '../core/errors.js';
 import type { FileData, PackageMeta, PackagePlan, PayloadEntry, Relation, Relations, Scripts } from '../formats/plan.js';
 import type { BundleInput, BundleResult } from '../bundle/bundle.js';
+import { rpmElfRequires, type ElfDynamic } from '../bundle/elf.js';
 import type { Family } from '../render/locals.js';
 import type { RenderFn } from '../render/render.js';
 import { licenseText } from '../render/licenses.js';
@@ -21,8 +22,8 @@ import type { PackageSpec } from './spec.js';
 export interface PlanDeps {
   readonly render: RenderFn;
   readonly bundle: (input: BundleInput, name: string, render: RenderFn) => Promise<BundleResult>;
-  /** Reads a node binary: its Debian arch (from ELF) and its content. */
-  readonly readNode: (file: string) => { readonly arch: string; readonly data: FileData };
+  /** Reads a node binary: its Debian arch and dynamic dependencies (from ELF) and its content. */
+  readonly readNode: (file: string) => { readonly arch: string; readonly data: FileData; readonly dynamic: ElfDynamic };
   /** Seconds since the epoch for every mtime (SOURCE_DATE_EPOCH). */
   readonly mtime: number;
 }
@@ -53,7 +54,16 @@ function resolveArch(spec: PackageSpec, nodeArch: string | undefined): string {
   return nodeArch!;
 }
 
-function dependencies(spec: PackageSpec, family: Family): Relation[] {
+/**
+ * RPM: the soname requires rpmbuild would generate for the bundled node
+ * (elfdeps --requires on it, mode 0755), e.g. libc.so.6(GLIBC_2.28)(64bit).
+ * Written as plain Requires, so the .src.rpm (AutoReqProv: no) rebuilds with the same list.
+ */
+function rpmSonameRequires(node: ElfDynamic): Relation[] {
+  return [...new Set(rpmElfRequires(node, true))].map((name) => ({ name }));
+}
+
+function dependencies(spec: PackageSpec, family: Family, sonames: readonly Relation[]): Relation[] {
   const base: Relation[] = [];
   if (spec.runtime === 'system') base.push({ name: 'nodejs', op: '>=', version: '20' });
   // adduser for the account; init-system-helpers for deb-systemd-helper/-invoke, update-rc.d, invoke-rc.d.
@@ -62,6 +72,7 @@ function dependencies(spec: PackageSpec, family: Family): Relation[] {
   if (family === 'deb' && spec.runtime === 'bundled') {
     base.push({ name: 'libc6', op: '>=', version: '2.28' }, { name: 'libgcc-s1', op: '>=', version: '3.0' }, { name: 'libstdc++6', op: '>=', version: '5' });
   }
+  if (family === 'rpm') base.push(...sonames);
   return [...base, ...spec.relations.depends];
 }
 
@@ -80,10 +91,10 @@ function rpmScriptRequires(script: Scripts): Pick<Relations, 'preDepends' | 'req
   };
 }
 
-function meta(spec: PackageSpec, family: Family, arch: string, mtime: number, script: Scripts): PackageMeta {
+function meta(spec: PackageSpec, family: Family, arch: string, mtime: number, script: Scripts, sonames: readonly Relation[]): PackageMeta {
   const r = spec.relations;
   const relations: Relations = {
-    depends: dependencies(spec, family),
+    depends: dependencies(spec, family, sonames),
     recommends: r.recommends,
     suggests: r.suggests,
     conflicts: r.conflicts,
@@ -220,6 +231,7 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   if (spec.source.kind === 'plugin') await checkPluginOptions(spec.source.plugin, spec.source.args);
   const node = spec.runtime === 'bundled' ? deps.readNode(spec.node) : undefined;
   const arch = resolveArch(spec, node?.arch);
+  const sonames = family === 'rpm' && node ? rpmSonameRequires(node.dynamic) : [];
   // Render first: a broken template fails fast, before the slower bundling.
   const service = serviceFiles(spec, family, render);
   const docFiles = docs(spec, family, render, mtime);
@@ -236,7 +248,7 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   for (const d of dirs) app.push({ kind: 'dir', path: `${appDir(n)}/${d}`, mode: 0o755, owned: true });
   if (node) app.push(file(`${appDir(n)}/node`, node.data, 0o755));
   const payload = [...app, ...service, ...docFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { plan: { meta: meta(spec, family, arch, mtime, script), payload, scripts: script }, archiveSha256: bundle.archiveSha256 };
+  return { plan: { meta: meta(spec, family, arch, mtime, script, sonames), payload, scripts: script }, archiveSha256: bundle.archiveSha256 };
 }
 
 /**

@@ -7,11 +7,15 @@ import { buildPlan, rfc2822, scriptHasCode, type PlanDeps } from '../../src/plan
 import { normalizeSpec, type SpecInput } from '../../src/plan/spec.js';
 import { createRenderer } from '../../src/render/render.js';
 import type { FileEntry, PackagePlan } from '../../src/formats/plan.js';
+import type { ElfDynamic } from '../../src/bundle/elf.js';
+
+/** What readElf reports for an arm64 node: a DT_NEEDED and a version need on libc, GNU hash only. */
+const NODE_DYNAMIC: ElfDynamic = { class64: true, machine: 183, loadable: true, hasInterp: true, needs: [{ soname: 'libc.so.6', version: 'GLIBC_2.28' }, { soname: 'libc.so.6' }], hasHash: false, hasGnuHash: true };
 
 const deps: PlanDeps = {
   render: createRenderer(),
   bundle: async () => ({ files: [{ rel: 'app.asar', data: new Uint8Array([1]), mode: 0o644 }, { rel: 'launcher.cjs', data: new Uint8Array([2]), mode: 0o644 }, { rel: 'app.asar.unpacked/native/a.node', data: new Uint8Array([3]), mode: 0o644 }], archiveSha256: 'ab'.repeat(32) }),
-  readNode: () => ({ arch: 'arm64', data: new Uint8Array([0x7f]) }),
+  readNode: () => ({ arch: 'arm64', data: new Uint8Array([0x7f]), dynamic: NODE_DYNAMIC }),
   mtime: 1790000000,
 };
 
@@ -108,4 +112,13 @@ test('--arch must agree with the bundled node; socket activation adds a socket u
 test('scriptHasCode ignores comments, set -e and exit 0', () => {
   assert.equal(scriptHasCode('#!/bin/sh\n# x\nset -e\n\nexit 0\n'), false);
   assert.equal(scriptHasCode('#!/bin/sh\nset -e\ntrue\n'), true);
+});
+
+test('rpm, bundled node: the soname requires rpmbuild would generate for it, in depends; deb keeps its package names', async () => {
+  const { plan } = await buildPlan(spec(), 'rpm', deps);
+  assert.equal(plan.meta.arch, 'arm64');
+  // NODE_DYNAMIC through elfdeps' rules: version need, DT_NEEDED, rtld(GNU_HASH) for a GNU-hash-only file.
+  assert.deepEqual(plan.meta.relations!.depends, [{ name: 'libc.so.6(GLIBC_2.28)(64bit)' }, { name: 'libc.so.6()(64bit)' }, { name: 'rtld(GNU_HASH)' }]);
+  const deb = (await buildPlan(spec(), 'deb', deps)).plan.meta.relations!.depends!.map((r) => r.name);
+  assert.ok(!deb.some((n) => n.includes('(')), deb.join(', '));
 });

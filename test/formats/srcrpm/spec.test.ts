@@ -46,6 +46,7 @@ test('relations: Requires(pre) for preDepends, Requires(post/preun/postun) for t
     'Requires: systemd',
     'Requires: nodejs >= 18',
     'Requires: (curl or wget)',
+    'Requires: libc.so.6(GLIBC_2.28)(64bit)',
     'Provides: config(tacd-srcfix) = 1.4.0-2',
     'Requires: config(tacd-srcfix) = 1.4.0-2',
     'Requires(pre): shadow-utils',
