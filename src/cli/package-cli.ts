@@ -28,7 +28,7 @@ import { sourceDateEpoch } from '../core/source-date-epoch.js';
 import type { Compressor, PackagePlan } from '../formats/plan.js';
 import { bundleApp } from '../bundle/bundle.js';
 import { configureBuildCache } from '../bundle/cache.js';
-import { readElfArch } from '../bundle/elf.js';
+import { readElf, type ElfDynamic } from '../bundle/elf.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { normalizeSpec, type AppSource, type PackageSpec, type SpecInput } from '../plan/spec.js';
 import { createRenderer } from '../render/render.js';
@@ -396,15 +396,15 @@ export function appSourceFiles(spec: PackageSpec): AppSourceFile[] {
   return files.map((f) => ({ path: path.relative(root, f).split(path.sep).join('/'), data: readSource(f), mode: 0o644 }));
 }
 
-function readNode(file: string): { arch: string; data: { size: number; open(): AsyncIterable<Uint8Array> } } {
-  const arch = readElfArch(file);
+function readNode(file: string): { arch: string; data: { size: number; open(): AsyncIterable<Uint8Array> }; dynamic: ElfDynamic } {
+  const { arch, dynamic } = readElf(file);
   let size: number;
   try {
     size = statSync(file).size;
   } catch (e) {
     throw new NoInputError(file, `--node ${file}: cannot read`, { cause: e });
   }
-  return { arch, data: { size, open: () => createReadStream(file) } };
+  return { arch, data: { size, open: () => createReadStream(file) }, dynamic };
 }
 
 /** Runs ts2deb/ts2rpm with `argv`; resolves with the exit status. */

@@ -77,6 +77,14 @@ export interface Relations {
   readonly provides?: readonly Relation[];
   /** RPM only. */
   readonly obsoletes?: readonly Relation[];
+  /**
+   * RPM only: what the %post, %preun and %postun scriptlets run need, as
+   * Requires(post) / Requires(preun) / Requires(postun) (RPMSENSE_SCRIPT_POST /
+   * _PREUN / _POSTUN). Requires(pre) is `preDepends`. Debian writers ignore these.
+   */
+  readonly requiresPost?: readonly Relation[];
+  readonly requiresPreun?: readonly Relation[];
+  readonly requiresPostun?: readonly Relation[];
 }
 
 /** Scriptlets, already rendered. Debian names on the left, RPM names on the right. */

@@ -6,8 +6,9 @@
  */
 import { gzipSync, constants as zc } from 'node:zlib';
 import { DataError } from '../core/errors.js';
-import type { FileData, PackageMeta, PackagePlan, PayloadEntry, Relation, Scripts } from '../formats/plan.js';
-import type { BundleInput, BundleResult } from '../bundle/bundle.js';
+import type { FileData, PackageMeta, PackagePlan, PayloadEntry, Relation, Relations, Scripts } from '../formats/plan.js';
+import type { BundleInput, BundledFile, BundleResult } from '../bundle/bundle.js';
+import { elfDebianArch, elfDynamicOf, rpmElfRequires, type ElfDynamic } from '../bundle/elf.js';
 import type { Family } from '../render/locals.js';
 import type { RenderFn } from '../render/render.js';
 import { licenseText } from '../render/licenses.js';
@@ -21,8 +22,8 @@ import type { PackageSpec } from './spec.js';
 export interface PlanDeps {
   readonly render: RenderFn;
   readonly bundle: (input: BundleInput, name: string, render: RenderFn) => Promise<BundleResult>;
-  /** Reads a node binary: its Debian arch (from ELF) and its content. */
-  readonly readNode: (file: string) => { readonly arch: string; readonly data: FileData };
+  /** Reads a node binary: its Debian arch and dynamic dependencies (from ELF) and its content. */
+  readonly readNode: (file: string) => { readonly arch: string; readonly data: FileData; readonly dynamic: ElfDynamic };
   /** Seconds since the epoch for every mtime (SOURCE_DATE_EPOCH). */
   readonly mtime: number;
 }
@@ -45,15 +46,59 @@ export function rfc2822(seconds: number): string {
   return new Date(seconds * 1000).toUTCString().replace(/GMT$/, '+0000');
 }
 
-function resolveArch(spec: PackageSpec, nodeArch: string | undefined): string {
-  if (spec.runtime === 'system') return spec.arch ?? 'all';
-  if (spec.arch !== undefined && spec.arch !== nodeArch) {
-    throw new DataError('ts2deb.spec.arch', `--arch ${spec.arch} does not match the node binary ${spec.node}, which is ${nodeArch}`, { field: 'arch' });
-  }
-  return nodeArch!;
+/** A native addon of the bundle (app.asar.unpacked/.../*.node): its installed path and Debian arch (from ELF). */
+interface Addon {
+  readonly path: string;
+  readonly arch: string;
+  readonly file: BundledFile;
 }
 
-function dependencies(spec: PackageSpec, family: Family): Relation[] {
+function addons(name: string, files: readonly BundledFile[]): Addon[] {
+  return files
+    .filter((f) => f.rel.endsWith('.node'))
+    .map((f) => {
+      const path = `${appDir(name)}/${f.rel}`;
+      return { path, arch: elfDebianArch(f.data, path, true), file: f };
+    });
+}
+
+/**
+ * The package architecture: the bundled node's, else the native addons', else
+ * --arch or 'all'. Node and addons must agree with each other and with an
+ * explicit --arch. @throws DataError naming the files.
+ */
+function resolveArch(spec: PackageSpec, nodeArch: string | undefined, native: readonly Addon[]): string {
+  const archs = [...new Set(native.map((a) => a.arch))];
+  if (archs.length > 1) {
+    throw new DataError('ts2deb.addon.arch', `native addons for different architectures: ${native.map((a) => `${a.path} is ${a.arch}`).join(', ')}`, { field: 'addon' });
+  }
+  const addonArch = archs[0];
+  const addonFiles = native.map((a) => a.path).join(', ');
+  if (nodeArch !== undefined && addonArch !== undefined && addonArch !== nodeArch) {
+    throw new DataError('ts2deb.addon.arch', `native addon ${addonFiles} is ${addonArch} but the node binary ${spec.node} is ${nodeArch}`, { field: 'addon' });
+  }
+  if (spec.arch !== undefined && nodeArch !== undefined && spec.arch !== nodeArch) {
+    throw new DataError('ts2deb.spec.arch', `--arch ${spec.arch} does not match the node binary ${spec.node}, which is ${nodeArch}`, { field: 'arch' });
+  }
+  if (spec.arch !== undefined && addonArch !== undefined && spec.arch !== addonArch) {
+    throw new DataError('ts2deb.spec.arch', `--arch ${spec.arch} does not match the native addon ${addonFiles}, which is ${addonArch}`, { field: 'arch' });
+  }
+  return nodeArch ?? addonArch ?? spec.arch ?? 'all';
+}
+
+/**
+ * RPM: the soname requires rpmbuild would generate for the ELF files shipped
+ * (elfdeps --requires on the bundled node, mode 0755, and on the native addons),
+ * e.g. libc.so.6(GLIBC_2.28)(64bit). Written as plain Requires, so the .src.rpm
+ * (AutoReqProv: no) rebuilds with the same list.
+ */
+function rpmSonameRequires(node: ElfDynamic | undefined, native: readonly Addon[]): Relation[] {
+  const names = node ? rpmElfRequires(node, true) : [];
+  for (const a of native) names.push(...rpmElfRequires(elfDynamicOf(a.file.data, a.path, 'addon'), (a.file.mode & 0o111) !== 0));
+  return [...new Set(names)].map((name) => ({ name }));
+}
+
+function dependencies(spec: PackageSpec, family: Family, sonames: readonly Relation[]): Relation[] {
   const base: Relation[] = [];
   if (spec.runtime === 'system') base.push({ name: 'nodejs', op: '>=', version: '20' });
   // adduser for the account; init-system-helpers for deb-systemd-helper/-invoke, update-rc.d, invoke-rc.d.
@@ -62,18 +107,35 @@ function dependencies(spec: PackageSpec, family: Family): Relation[] {
   if (family === 'deb' && spec.runtime === 'bundled') {
     base.push({ name: 'libc6', op: '>=', version: '2.28' }, { name: 'libgcc-s1', op: '>=', version: '3.0' }, { name: 'libstdc++6', op: '>=', version: '5' });
   }
+  if (family === 'rpm') base.push(...sonames);
   return [...base, ...spec.relations.depends];
 }
 
-function meta(spec: PackageSpec, family: Family, arch: string, mtime: number): PackageMeta {
+/**
+ * RPM: what the rendered scriptlets run, declared per phase as Fedora does
+ * (`Requires(pre): shadow-utils` for getent/groupadd/useradd, %systemd_requires
+ * for systemctl and systemd-update-helper). Only for the scriptlets shipped.
+ */
+function rpmScriptRequires(script: Scripts): Pick<Relations, 'preDepends' | 'requiresPost' | 'requiresPreun' | 'requiresPostun'> {
+  const systemd: Relation[] = [{ name: 'systemd' }];
+  return {
+    ...(script.preinst !== undefined ? { preDepends: [{ name: 'shadow-utils' }] } : {}),
+    ...(script.postinst !== undefined ? { requiresPost: systemd } : {}),
+    ...(script.prerm !== undefined ? { requiresPreun: systemd } : {}),
+    ...(script.postrm !== undefined ? { requiresPostun: systemd } : {}),
+  };
+}
+
+function meta(spec: PackageSpec, family: Family, arch: string, mtime: number, script: Scripts, sonames: readonly Relation[]): PackageMeta {
   const r = spec.relations;
-  const relations = {
-    depends: dependencies(spec, family),
+  const relations: Relations = {
+    depends: dependencies(spec, family, sonames),
     recommends: r.recommends,
     suggests: r.suggests,
     conflicts: r.conflicts,
     replaces: r.replaces,
     provides: r.provides,
+    ...(family === 'rpm' ? rpmScriptRequires(script) : {}),
   };
   return {
     name: spec.name,
@@ -203,13 +265,17 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   // Plugin options are parsed now, as tacd will parse them: a bad one fails the build, not the installed service.
   if (spec.source.kind === 'plugin') await checkPluginOptions(spec.source.plugin, spec.source.args);
   const node = spec.runtime === 'bundled' ? deps.readNode(spec.node) : undefined;
-  const arch = resolveArch(spec, node?.arch);
+  // Checked again with the native addons once bundled; a wrong --arch for the node fails fast.
+  resolveArch(spec, node?.arch, []);
   // Render first: a broken template fails fast, before the slower bundling.
   const service = serviceFiles(spec, family, render);
   const docFiles = docs(spec, family, render, mtime);
   const script = scripts(spec, family, render);
   const input: BundleInput = spec.source.kind === 'tac' ? { kind: 'tac', file: spec.source.file } : { kind: 'plugin', plugin: spec.source.plugin };
   const bundle = await deps.bundle(input, n, render);
+  const native = addons(n, bundle.files);
+  const arch = resolveArch(spec, node?.arch, native);
+  const sonames = family === 'rpm' ? rpmSonameRequires(node?.dynamic, native) : [];
   const app: PayloadEntry[] = [{ kind: 'dir', path: appDir(n), mode: 0o755, owned: true }];
   const dirs = new Set<string>();
   for (const f of bundle.files) {
@@ -220,7 +286,7 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   for (const d of dirs) app.push({ kind: 'dir', path: `${appDir(n)}/${d}`, mode: 0o755, owned: true });
   if (node) app.push(file(`${appDir(n)}/node`, node.data, 0o755));
   const payload = [...app, ...service, ...docFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { plan: { meta: meta(spec, family, arch, mtime), payload, scripts: script }, archiveSha256: bundle.archiveSha256 };
+  return { plan: { meta: meta(spec, family, arch, mtime, script, sonames), payload, scripts: script }, archiveSha256: bundle.archiveSha256 };
 }
 
 /**

@@ -5,7 +5,7 @@
 // SOURCE_DATE_EPOCH give byte-identical packages.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { haveProgram, run } from '../../src/core/exec.js';
 import { PROJECT_ROOT } from '../../src/core/paths.js';
@@ -126,7 +126,48 @@ test('ts2rpm --plugin echo: rpm -K, rpm -qpl/--scripts, rpmlint 0 errors', { tim
     const scripts = (await run('rpm', ['-qp', '--scripts', file])).stdout;
     assert.match(scripts, /if \[ \$1 -eq 1 \]/);
     assert.match(scripts, /if \[ \$1 -ge 1 \]/);
+    // Every requirement with its phase: the scriptlets' tools (shadow-utils for %pre's
+    // getent/groupadd/useradd, systemd for systemctl in %post/%preun/%postun) as Fedora declares them.
+    const requires = (await run('rpm', ['-qp', '--qf', '[%{REQUIRENAME} %{REQUIREFLAGS:deptype}\n]', file])).stdout.trim().split('\n');
+    assert.deepEqual(requires, [
+      '/bin/sh pre,interp',
+      '/bin/sh post,interp',
+      '/bin/sh preun,interp',
+      '/bin/sh postun,interp',
+      'config(echo) config',
+      'nodejs manual',
+      'rpmlib(CompressedFileNames) rpmlib',
+      'rpmlib(FileDigests) rpmlib',
+      'rpmlib(PayloadFilesHavePrefix) rpmlib',
+      'shadow-utils pre',
+      'systemd post',
+      'systemd preun',
+      'systemd postun',
+    ]);
     assert.match((await run('rpm', ['-qpR', file])).stdout, /nodejs >= 20/);
+    const lint = await run('rpmlint', ['-r', path.join(PROJECT_ROOT, 'test/packaging/ts2rpm.rpmlintrc'), file], { allowFailure: true, env: { LC_ALL: 'C.UTF-8' } });
+    assert.match(lint.stdout, / 0 errors/, lint.stdout);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('ts2rpm fixtures/echo/app.tac.ts (bundled node): requires the sonames elfdeps finds in that node, rpmlint 0 errors', { timeout: 300_000 }, async (t) => {
+  if (await missing(t, 'rpm', 'rpmlint')) return;
+  const out = tempDir();
+  try {
+    const file = await buildPackage('ts2rpm', [FIXTURE, '--output', out]);
+    assert.match(path.basename(file), /^echo-0\.1\.0-1\.(x86_64|aarch64|armv7hl|i686)\.rpm$/);
+    assert.ok((await run('rpm', ['-qpl', file])).stdout.split('\n').includes('/usr/lib/echo/node'));
+    const requires = (await run('rpm', ['-qp', '--qf', '[%{REQUIRENAME} %{REQUIREFLAGS:deptype}\n]', file])).stdout.trim().split('\n');
+    const sonames = requires.filter((r) => / manual$/.test(r)).map((r) => r.replace(/ manual$/, ''));
+    assert.ok(sonames.some((d) => /^libc\.so\.6\(GLIBC_2\.\d+\)(\(64bit\))?$/.test(d)), requires.join('\n'));
+    for (const want of ['shadow-utils pre', 'systemd post', 'systemd preun', 'systemd postun']) assert.ok(requires.includes(want), want);
+    // rpmbuild's own generator on the same binary is the oracle (elfdeps reads the file's x bit: node is 0755 in the package).
+    if (existsSync('/usr/lib/rpm/elfdeps')) {
+      const oracle = (await run('/usr/lib/rpm/elfdeps', ['--requires', process.execPath])).stdout.trim().split('\n');
+      assert.deepEqual([...sonames].sort(), [...new Set(oracle)].sort(), 'the manual requires are exactly what elfdeps --requires prints for the node binary');
+    }
     const lint = await run('rpmlint', ['-r', path.join(PROJECT_ROOT, 'test/packaging/ts2rpm.rpmlintrc'), file], { allowFailure: true, env: { LC_ALL: 'C.UTF-8' } });
     assert.match(lint.stdout, / 0 errors/, lint.stdout);
   } finally {

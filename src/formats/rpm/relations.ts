@@ -4,6 +4,7 @@
  *
  * Mapping from the plan's Debian-flavoured relations:
  *   depends → Requires; preDepends → Requires(pre) (RPMSENSE_SCRIPT_PRE);
+ *   requiresPost/Preun/Postun → Requires(post/preun/postun) (RPMSENSE_SCRIPT_POST/PREUN/POSTUN);
  *   conflicts + breaks → Conflicts (rpm has no Breaks); obsoletes → Obsoletes;
  *   recommends/suggests → Recommends/Suggests; provides → Provides.
  *   replaces has no RPM meaning (file takeover is not declarable) and is ignored.

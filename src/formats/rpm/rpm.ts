@@ -21,7 +21,10 @@ import { encodeSignature } from './signature.js';
 import {
   PGPHASHALGO_SHA256,
   RPMSENSE_EQUAL,
+  RPMSENSE_SCRIPT_POST,
+  RPMSENSE_SCRIPT_POSTUN,
   RPMSENSE_SCRIPT_PRE,
+  RPMSENSE_SCRIPT_PREUN,
   RPMTAG_ARCH,
   RPMTAG_BUILDHOST,
   RPMTAG_BUILDTIME,
@@ -117,6 +120,9 @@ function dependencies(meta: PackageMeta, arch: string, files: readonly RpmFile[]
   const requires: Dep[] = [
     ...(rel.depends ?? []).map((r) => toDep(r)),
     ...(rel.preDepends ?? []).map((r) => toDep(r, RPMSENSE_SCRIPT_PRE)),
+    ...(rel.requiresPost ?? []).map((r) => toDep(r, RPMSENSE_SCRIPT_POST)),
+    ...(rel.requiresPreun ?? []).map((r) => toDep(r, RPMSENSE_SCRIPT_PREUN)),
+    ...(rel.requiresPostun ?? []).map((r) => toDep(r, RPMSENSE_SCRIPT_POSTUN)),
     ...scriptDeps,
   ];
   if (hasConfig) requires.push(configDep(meta.name, selfEvr));

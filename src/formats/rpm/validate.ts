@@ -46,14 +46,14 @@ export function rpmArch(debArch: string): string {
 export const DISTRO_DIRS: ReadonlySet<string> = new Set([
   '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/media', '/mnt', '/opt', '/proc', '/root', '/run',
   '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var',
-  '/etc/default', '/etc/sysconfig', '/etc/init.d', '/etc/rc.d', '/etc/profile.d', '/etc/logrotate.d', '/etc/cron.d',
+  '/etc/default', '/etc/sysconfig', '/etc/init.d', '/etc/rc.d', '/etc/rc.d/init.d', '/etc/profile.d', '/etc/logrotate.d', '/etc/cron.d',
   '/etc/systemd', '/etc/systemd/system', '/etc/tmpfiles.d', '/etc/sysusers.d', '/etc/security', '/etc/pam.d',
   '/etc/sudoers.d', '/etc/xdg', '/etc/ld.so.conf.d', '/etc/sysctl.d', '/etc/modules-load.d', '/etc/udev', '/etc/udev/rules.d',
   '/usr/bin', '/usr/sbin', '/usr/lib', '/usr/lib64', '/usr/libexec', '/usr/include', '/usr/share', '/usr/src',
   '/usr/local', '/usr/local/bin', '/usr/local/sbin', '/usr/local/lib', '/usr/local/share', '/usr/local/etc',
   '/usr/share/doc', '/usr/share/licenses', '/usr/share/man', '/usr/share/info', '/usr/share/locale', '/usr/share/applications',
   '/usr/share/icons', '/usr/share/pixmaps', '/usr/share/bash-completion', '/usr/share/bash-completion/completions',
-  '/usr/share/zsh', '/usr/share/fish', '/usr/lib/systemd', '/usr/lib/systemd/system', '/usr/lib/systemd/user',
+  '/usr/share/zsh', '/usr/share/fish', '/usr/lib/systemd', '/usr/lib/systemd/system', '/usr/lib/systemd/system-preset', '/usr/lib/systemd/user',
   '/usr/lib/sysusers.d', '/usr/lib/tmpfiles.d', '/usr/lib/udev', '/usr/lib/udev/rules.d', '/usr/lib/sysctl.d',
   '/usr/lib/modules-load.d', '/usr/lib/environment.d', '/usr/lib/.build-id', '/lib/systemd', '/lib/systemd/system',
   '/var/lib', '/var/log', '/var/cache', '/var/spool', '/var/tmp', '/var/run', '/var/opt', '/var/lib/systemd', '/var/www',
@@ -65,6 +65,8 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 const NAME_RE = /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/;
 /** rpm's allowed characters in version and release (rpmCharCheck: alnum and "._+%{}~^"), minus macros. */
 const VR_RE = /^[A-Za-z0-9._+~^]+$/;
+/** A dependency name: no spaces, commas or operators; optional '(...)' qualifiers after the bare name. */
+const DEP_NAME_RE = /^[^\s,()<>=]+(?:\([^\s,()<>=]*\))*$/;
 const ACCOUNT_RE = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/;
 
 function fail(field: string, message: string): never {
@@ -119,7 +121,8 @@ function validateRelation(field: string, r: Relation, key: string): void {
   if (alts.length > 1 && (key === 'provides' || key === 'obsoletes')) fail(field, `${key} cannot have alternatives (rpm allows rich dependencies only in requires, recommends, suggests and conflicts)`);
   alts.forEach((a, j) => {
     const f = j === 0 ? field : `${field}.or[${j - 1}]`;
-    if (!/^[^\s,()<>=]+$/.test(a.name) || CONTROL.test(a.name)) fail(`${f}.name`, `'${a.name}' is not a valid dependency name (no spaces, commas, parentheses or operators)`);
+    // Parenthesized qualifiers are fine after a bare name: perl(Foo), libc.so.6(GLIBC_2.28)(64bit), rtld(GNU_HASH).
+    if (!DEP_NAME_RE.test(a.name) || CONTROL.test(a.name)) fail(`${f}.name`, `'${a.name}' is not a valid dependency name (no spaces, commas or operators; parentheses only as name(qualifier) suffixes)`);
     if ((a.op === undefined) !== (a.version === undefined)) fail(f, 'op and version must be given together');
     if (a.version !== undefined && !/^(\d+:)?[A-Za-z0-9._+~^-]+$/.test(a.version)) fail(`${f}.version`, `'${a.version}' is not a valid [epoch:]version[-release]`);
     if (a.or && j > 0 && a.or.length > 0) fail(f, 'nested alternatives are not supported');

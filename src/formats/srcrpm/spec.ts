@@ -163,6 +163,9 @@ export function renderSpec(plan: PackagePlan, options: SpecOptions): string {
     L.push(`Provides: config(${m.name}) = ${evr(m)}`, `Requires: config(${m.name}) = ${evr(m)}`);
   }
   deps('Requires(pre)', r.preDepends);
+  deps('Requires(post)', r.requiresPost);
+  deps('Requires(preun)', r.requiresPreun);
+  deps('Requires(postun)', r.requiresPostun);
   deps('Provides', r.provides);
   deps('Conflicts', [...(r.conflicts ?? []), ...(r.breaks ?? [])]);
   deps('Obsoletes', r.obsoletes);

@@ -119,7 +119,12 @@ export function fixturePlan(overrides: Partial<PackagePlan['meta']> = {}, extraP
       buildHost: 'build.example.org',
       relations: {
         depends: [{ name: 'nodejs', op: '>=', version: '18' }, { name: 'libfoo', or: [{ name: 'libbar', op: '>=', version: '2.0' }] }],
+        // The writer's mapping of scriptlet requires (Requires(pre/post/preun/postun)); the real
+        // ts2rpm plan adds the same (src/plan/build-plan.ts, asserted in test/plan and test/packaging).
         preDepends: [{ name: 'shadow-utils' }],
+        requiresPost: [{ name: 'systemd' }],
+        requiresPreun: [{ name: 'systemd' }],
+        requiresPostun: [{ name: 'systemd' }],
         recommends: [{ name: 'logrotate' }],
         suggests: [{ name: 'jq' }],
         conflicts: [{ name: 'tacd-old', op: '<<', version: '1.0' }],

@@ -195,6 +195,9 @@ test('rpm -qp: relations, self-provides, rpmlib() and scriptlet requires with th
     'rpmlib(PayloadFilesHavePrefix) <= 4.0-1 rpmlib',
     'rpmlib(RichDependencies) <= 4.12.0-1 rpmlib',
     'shadow-utils pre',
+    'systemd post',
+    'systemd preun',
+    'systemd postun',
   ]);
   assert.deepEqual(await q('[%{CONFLICTNEVRS}\n]'), ['tacd-broken', 'tacd-old < 1.0']);
   assert.deepEqual(await q('[%{OBSOLETENEVRS}\n]'), ['tacd-legacy <= 0.9-1']);

@@ -3,9 +3,10 @@
 // identical --dump lines, file flags, verify flags, relations and scriptlets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, createReadStream, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../../../src/core/exec.js';
+import { readElf, rpmElfRequires } from '../../../src/bundle/elf.js';
 import type { FileEntry, PackagePlan, Relation } from '../../../src/formats/plan.js';
 import { fixturePlan, needTools, rpmq, tmp, writeRpmFile } from './helpers.js';
 
@@ -73,6 +74,9 @@ async function specFor(plan: PackagePlan, buildroot: string): Promise<string> {
     'BuildArch: x86_64',
     ...(r.depends ?? []).map((d) => `Requires: ${dep(d)}`),
     ...(r.preDepends ?? []).map((d) => `Requires(pre): ${dep(d)}`),
+    ...(r.requiresPost ?? []).map((d) => `Requires(post): ${dep(d)}`),
+    ...(r.requiresPreun ?? []).map((d) => `Requires(preun): ${dep(d)}`),
+    ...(r.requiresPostun ?? []).map((d) => `Requires(postun): ${dep(d)}`),
     ...[...(r.conflicts ?? []), ...(r.breaks ?? [])].map((d) => `Conflicts: ${dep(d)}`),
     ...(r.obsoletes ?? []).map((d) => `Obsoletes: ${dep(d)}`),
     ...(r.provides ?? []).map((d) => `Provides: ${dep(d)}`),
@@ -127,4 +131,60 @@ test('rpmbuild -bb of the same tree reads back identically (dump, flags, relatio
     if (label === '--dump') expected = expected.replace(/^(\/etc\/tacd-fixture\/state\.json 0 )\d+ /m, `$1${plan.meta.mtime} `);
     assert.deepEqual(a.stdout.split('\n'), expected.split('\n'), `${label} differs from rpmbuild's package`);
   }
+});
+
+test("soname requires: rpmbuild's own generator on the bundled node binary gives exactly the list we write", { timeout: 180_000 }, async (t) => {
+  if (await needTools(t, 'rpmbuild', 'rpm')) return;
+  const { dir, cleanup } = tmp('rpm-elfdeps');
+  t.after(cleanup);
+  const node = process.execPath;
+  // Ours: what ts2rpm declares for a bundled node (src/plan/build-plan.ts), written by writeRpm.
+  const sonames = rpmElfRequires(readElf(node).dynamic, true);
+  const plan: PackagePlan = {
+    meta: { ...fixturePlan().meta, name: 'tacd-node', relations: { depends: sonames.map((name) => ({ name })) }, changelog: [] },
+    payload: [
+      { kind: 'dir', path: '/usr/lib/tacd-node', mode: 0o755, owned: true },
+      { kind: 'file', path: '/usr/lib/tacd-node/node', mode: 0o755, data: { size: statSync(node).size, open: () => createReadStream(node) } },
+    ],
+  };
+  const ours = await writeRpmFile(dir, plan, {}, 'ours.rpm');
+  // Theirs: rpmbuild -bb on the same file with automatic requires on (elfdeps runs on it).
+  const buildroot = path.join(dir, 'buildroot');
+  mkdirSync(path.join(buildroot, 'usr/lib/tacd-node'), { recursive: true });
+  copyFileSync(node, path.join(buildroot, 'usr/lib/tacd-node/node'));
+  chmodSync(path.join(buildroot, 'usr/lib/tacd-node/node'), 0o755);
+  const spec = path.join(dir, 'node.spec');
+  writeFileSync(
+    spec,
+    [
+      '%define _build_id_links none',
+      '%global debug_package %{nil}',
+      '%global __os_install_post %{nil}',
+      '%define _binary_payload w.ufdio',
+      'Name: tacd-node',
+      'Version: 1.0',
+      'Release: 1',
+      'Summary: node',
+      'License: MIT',
+      '%description',
+      'node',
+      '%files',
+      '%dir /usr/lib/tacd-node',
+      '/usr/lib/tacd-node/node',
+      '',
+    ].join('\n'),
+  );
+  const built = await run('rpmbuild', ['-bb', '--quiet', '--buildroot', buildroot, '--define', `_topdir ${path.join(dir, 'top')}`, spec], { allowFailure: true, env: { LC_ALL: 'C.UTF-8' } });
+  assert.equal(built.exitCode, 0, `rpmbuild failed:\n${built.stderr}`);
+  const rpmsDir = path.join(dir, 'top/RPMS');
+  const theirs = path.join(rpmsDir, readdirSync(rpmsDir)[0]!, readdirSync(path.join(rpmsDir, readdirSync(rpmsDir)[0]!))[0]!);
+  const q = async (file: string, type: string) =>
+    (await rpmq(['-qp', '--qf', '[%{REQUIRENAME} %{REQUIREFLAGS:deptype}\n]', file])).stdout
+      .split('\n')
+      .filter((l) => l.endsWith(` ${type}`))
+      .map((l) => l.slice(0, -type.length - 1));
+  const generated = await q(theirs, 'auto');
+  assert.ok(generated.length > 0, 'rpmbuild generated requires for the node binary');
+  // rpmbuild marks its generated requires 'auto' (RPMSENSE_FIND_REQUIRES); ours are declared ('manual'), so the .src.rpm rebuilds them unchanged.
+  assert.deepEqual(await q(ours, 'manual'), generated);
 });

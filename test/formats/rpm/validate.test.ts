@@ -40,6 +40,9 @@ test('meta fields', () => {
   expectField(withMeta({ changelog: [{ time: 1, author: 'a', version: '1-1', changes: [] }] }), 'meta.changelog[0].changes', /at least one/);
   expectField(withMeta({ relations: { depends: [{ name: 'a b' }] } }), 'meta.relations.depends[0].name', /not a valid dependency name/);
   expectField(withMeta({ relations: { depends: [{ name: 'a', op: '>=' }] } }), 'meta.relations.depends[0]', /op and version/);
+  // Soname requires carry (qualifier) suffixes; a bare or unbalanced parenthesis is still refused.
+  validateRpmPlan(withMeta({ relations: { depends: [{ name: 'libc.so.6(GLIBC_2.28)(64bit)' }, { name: 'libstdc++.so.6()(64bit)' }, { name: 'rtld(GNU_HASH)' }] } }));
+  for (const name of ['(a)', 'a(b', 'a)(b)', 'a(b c)']) expectField(withMeta({ relations: { depends: [{ name }] } }), 'meta.relations.depends[0].name', /not a valid dependency name/);
   expectField(withMeta({ relations: { obsoletes: [{ name: 'a', or: [{ name: 'b' }] }] } }), 'meta.relations.obsoletes[0]', /cannot have alternatives/);
 });
 
@@ -61,6 +64,11 @@ test('never own distribution directories', () => {
   const plan: PackagePlan = { ...base, payload: base.payload.map((e) => (e.path === '/usr/bin' ? { ...e, owned: true } : e)) };
   const i = base.payload.findIndex((e) => e.path === '/usr/bin');
   expectField(plan, `payload[${i}].owned`, /belongs to the distribution/);
+  // ts2rpm writes into these two (init script, preset file): they are chkconfig's and systemd's.
+  for (const dir of ['/etc/rc.d/init.d', '/usr/lib/systemd/system-preset']) {
+    const n = base.payload.length;
+    expectField(withPayload({ kind: 'dir', path: dir, mode: 0o755, owned: true }), `payload[${n}].owned`, /belongs to the distribution/);
+  }
 });
 
 test('writeRpm validates before writing', async () => {

@@ -24,8 +24,11 @@ export function srcFixturePlan(overrides: Partial<PackagePlan['meta']> = {}): Pa
       mtime: 1700000000,
       buildHost: 'build.example.org',
       relations: {
-        depends: [{ name: 'systemd' }, { name: 'nodejs', op: '>=', version: '18' }, { name: 'curl', or: [{ name: 'wget' }] }],
+        depends: [{ name: 'systemd' }, { name: 'nodejs', op: '>=', version: '18' }, { name: 'curl', or: [{ name: 'wget' }] }, { name: 'libc.so.6(GLIBC_2.28)(64bit)' }],
         preDepends: [{ name: 'shadow-utils' }],
+        requiresPost: [{ name: 'systemd' }],
+        requiresPreun: [{ name: 'systemd' }],
+        requiresPostun: [{ name: 'systemd' }],
         recommends: [{ name: 'logrotate' }],
         suggests: [{ name: 'jq' }],
         conflicts: [{ name: 'tacd-srcfix-old', op: '<<', version: '1.0' }],

@@ -39,16 +39,20 @@ test('preamble: no debug package, no brp scripts, no build-id links, AutoReqProv
   assert.match(renderSpec(srcFixturePlan({ arch: 'arm64' }), SOURCE), /^ExclusiveArch: aarch64$/m);
 });
 
-test('relations: Requires(pre) for preDepends, rich deps for alternatives, Debian operators mapped, config() pair spelled out', () => {
+test('relations: Requires(pre) for preDepends, Requires(post/preun/postun) for the scriptlet requires, rich deps for alternatives, Debian operators mapped, config() pair spelled out', () => {
   const spec = renderSpec(srcFixturePlan(), SOURCE);
-  const rel = spec.split('\n').filter((l) => /^(Requires|Requires\(pre\)|Provides|Conflicts|Obsoletes|Recommends|Suggests):/.test(l));
+  const rel = spec.split('\n').filter((l) => /^(Requires|Requires\((pre|post|preun|postun)\)|Provides|Conflicts|Obsoletes|Recommends|Suggests):/.test(l));
   assert.deepEqual(rel, [
     'Requires: systemd',
     'Requires: nodejs >= 18',
     'Requires: (curl or wget)',
+    'Requires: libc.so.6(GLIBC_2.28)(64bit)',
     'Provides: config(tacd-srcfix) = 1.4.0-2',
     'Requires: config(tacd-srcfix) = 1.4.0-2',
     'Requires(pre): shadow-utils',
+    'Requires(post): systemd',
+    'Requires(preun): systemd',
+    'Requires(postun): systemd',
     'Provides: tacd-srcfix-service = 1.4.0',
     'Conflicts: tacd-srcfix-old < 1.0',
     'Obsoletes: tacd-srcfix-legacy <= 0.9-1',
