@@ -5,6 +5,7 @@
  * says what was expected.
  */
 import { DataError } from '../../core/errors.js';
+import { EARLIEST_MTIME, EARLIEST_MTIME_ISO } from '../epoch.js';
 import type { PackageMeta, PackagePlan, PayloadEntry, Relation } from '../plan.js';
 
 /** Debian architecture names accepted in meta.arch (dpkg-architecture -L, release and ports, plus 'all'). */
@@ -144,8 +145,9 @@ export function validateDebMeta(meta: PackageMeta): void {
   if (meta.priority !== undefined && !DEB_PRIORITIES.has(meta.priority)) {
     fail('field', 'meta.priority', `meta.priority '${meta.priority}' must be one of ${[...DEB_PRIORITIES].join(', ')}`);
   }
-  if (!Number.isSafeInteger(meta.mtime) || meta.mtime < 0 || meta.mtime >= 8 ** 11) {
-    fail('field', 'meta.mtime', `meta.mtime must be whole seconds since the epoch (0 to 8589934591), got ${meta.mtime}`);
+  if (!Number.isSafeInteger(meta.mtime) || meta.mtime < EARLIEST_MTIME || meta.mtime >= 8 ** 11) {
+    // Before 1976 lintian reports every file as package-contains-ancient-file (see ../epoch.ts).
+    fail('field', 'meta.mtime', `meta.mtime must be whole seconds since the epoch from ${EARLIEST_MTIME} (${EARLIEST_MTIME_ISO}) to 8589934591, got ${meta.mtime}`);
   }
   for (const key of RELATION_FIELDS) {
     const list = meta.relations?.[key];

@@ -115,6 +115,10 @@ test('relations, homepage, section, priority, scripts and mtime are checked', ()
   rejects(withMeta({ summary: 'two\nlines' }), 'meta.summary', /one line/);
   rejects(withMeta({ summary: ' ' }), 'meta.summary', /must not be empty/);
   rejects(withMeta({ mtime: -1 }), 'meta.mtime', /whole seconds/);
+  // lintian's package-contains-ancient-file: 1975 and earlier.
+  rejects(withMeta({ mtime: 0 }), 'meta.mtime', /from 189302400 \(1976-01-01T00:00:00Z\)/);
+  rejects(withMeta({ mtime: 189302399 }), 'meta.mtime', /from 189302400/);
+  validateDebPlan(withMeta({ mtime: 189302400 }));
   rejects({ ...ok, scripts: { postinst: 'set -e\n' } }, 'scripts.postinst', /#!\/bin\/sh/);
   validateDebPlan(withMeta({ relations: { depends: [{ name: 'libc6', op: '>=', version: '2.36-9+deb12u1' }, { name: 'foo:any' }] } }));
 });
