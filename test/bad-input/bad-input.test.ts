@@ -641,6 +641,13 @@ const cases: Case[] = [
       for (const line of r.stdout.trimEnd().split('\n')) assert.match(line, / 1976-01-01 00:00 /, line);
     },
   },
+  {
+    name: 'a section lintian does not know (package.json "tacd": {"section"}) is refused',
+    cmd: DEBC,
+    argv: (c) => [project(c, 'app', { pkg: { ...PKG, tacd: { section: 'networking' } } }), ...SYS(c)],
+    code: 65,
+    message: /^ts2deb: meta\.section "networking" is not a Debian archive section \(lintian unknown-section\); expected one such as net, web, admin/,
+  },
   { name: 'unknown --compression', cmd: DEBC, argv: (c) => [project(c), '--compression', 'zstd', ...SYS(c)], code: 64, message: /^ts2deb: option '--compression <name>' argument 'zstd' is invalid/ },
   { name: 'unknown --arch', cmd: RPMC, argv: (c) => [project(c), '--arch', 'bogus', ...SYS(c)], code: 65, message: /^ts2rpm: .*arch 'bogus' has no RPM equivalent/ },
   { name: 'unknown option --debug shows the stack', cmd: DEBC, argv: (c) => [project(c), '--frobnicate', '--debug', ...SYS(c)], code: 64, message: /^ts2deb: unknown option '--frobnicate'/, debug: true },

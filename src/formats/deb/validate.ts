@@ -37,6 +37,30 @@ export const DEB_ARCHITECTURES: ReadonlySet<string> = new Set([
   'kfreebsd-i386',
 ]);
 
+/**
+ * The archive sections lintian knows (/usr/share/lintian/data/fields/archive-sections,
+ * lintian 2.116); any other Section is lintian's unknown-section.
+ */
+export const DEB_SECTIONS: ReadonlySet<string> = new Set([
+  'admin', 'cli-mono', 'comm', 'database', 'debian-installer', 'debug', 'devel', 'doc', 'editors', 'education',
+  'electronics', 'embedded', 'fonts', 'games', 'gnome', 'gnu-r', 'gnustep', 'golang', 'graphics', 'hamradio',
+  'haskell', 'httpd', 'interpreters', 'introspection', 'java', 'javascript', 'kde', 'kernel', 'libdevel', 'libs',
+  'lisp', 'localization', 'mail', 'math', 'metapackages', 'misc', 'net', 'news', 'ocaml', 'oldlibs', 'otherosfs',
+  'perl', 'php', 'python', 'raku', 'ruby', 'rust', 'science', 'shells', 'sound', 'tasks', 'tex', 'text', 'utils',
+  'vcs', 'video', 'web', 'x11', 'xfce', 'zope',
+]);
+
+/** The archive areas a section may be prefixed with ('contrib/net'); main is implied (lintian Check/Fields/Section.pm). */
+export const DEB_SECTION_AREAS: ReadonlySet<string> = new Set(['contrib', 'non-free', 'non-free-firmware']);
+
+/** True when `section` is 'net' or 'contrib/net' (a known section, optionally after a known area). */
+export function isDebSection(section: string): boolean {
+  const parts = section.split('/');
+  if (parts.length > 2) return false;
+  if (parts.length === 2 && !DEB_SECTION_AREAS.has(parts[0]!)) return false;
+  return DEB_SECTIONS.has(parts[parts.length - 1]!);
+}
+
 export const DEB_PRIORITIES: ReadonlySet<string> = new Set(['required', 'important', 'standard', 'optional', 'extra']);
 
 const MAINTAINER_SCRIPTS = ['preinst', 'postinst', 'prerm', 'postrm'] as const;
@@ -136,11 +160,21 @@ export function validateDebMeta(meta: PackageMeta): void {
   singleLine('meta.summary', meta.summary, 'the Description synopsis');
   if (typeof meta.description !== 'string') fail('field', 'meta.description', 'meta.description must be a string');
   if (/[\r\0]/.test(meta.description)) fail('field', 'meta.description', 'meta.description must not contain carriage returns or NUL');
+  // " ." is deb-control's blank line and "  ." is a reserved control statement (policy 5.6.13,
+  // lintian description-contains-invalid-control-statement): a line of a lone '.' has no spelling.
+  const dot = meta.description.split('\n').findIndex((l) => l.trim() === '.');
+  if (dot >= 0) {
+    fail('field', 'meta.description', `meta.description line ${dot + 1} is a lone '.', which a Debian control file cannot hold (' .' is a blank line, policy 5.6.13); remove it or join it to the text`);
+  }
   if (meta.homepage !== undefined && !/^https?:\/\/[^\s<>"]+$/.test(meta.homepage)) {
     fail('field', 'meta.homepage', `meta.homepage must be an http(s) URL without spaces, got '${meta.homepage}'`);
   }
-  if (meta.section !== undefined && !/^[a-z0-9][a-z0-9+._/-]*$/.test(meta.section)) {
-    fail('field', 'meta.section', `meta.section '${meta.section}' must be a Debian section such as 'net' or 'contrib/net'`);
+  if (meta.section !== undefined && (typeof meta.section !== 'string' || !isDebSection(meta.section))) {
+    fail(
+      'section',
+      'meta.section',
+      `meta.section ${JSON.stringify(meta.section)} is not a Debian archive section (lintian unknown-section); expected one such as net, web, admin, utils, misc or devel, optionally after contrib/, non-free/ or non-free-firmware/`,
+    );
   }
   if (meta.priority !== undefined && !DEB_PRIORITIES.has(meta.priority)) {
     fail('field', 'meta.priority', `meta.priority '${meta.priority}' must be one of ${[...DEB_PRIORITIES].join(', ')}`);

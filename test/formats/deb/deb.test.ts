@@ -83,6 +83,9 @@ describe('the fixture .deb', () => {
     const control = sh('dpkg-deb', ['--field', gzDeb]);
     assertGolden('deb/control', control);
     assert.match(control, /^Version: 2:1\.2\.3~rc1-1$/m);
+    // Policy 5.6.13 reserves " .x" lines: a description line starting with '.' is written as a verbatim line.
+    assert.match(control, /^ {2}\.deb files: this line starts with a full stop \(Debian policy 5\.6\.13\)\.$/m);
+    assert.doesNotMatch(control, /^ \.\S/m);
     assert.doesNotMatch(control, /^License:/m);
     assert.equal(sh('dpkg-deb', ['--field', gzDeb, 'Depends']), 'libc6 (>= 2.36), adduser, default-mta | mail-transport-agent\n');
     if (xzDeb) assert.equal(sh('dpkg-deb', ['--field', xzDeb]), control, 'the xz .deb has the same control file');

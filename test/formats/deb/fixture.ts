@@ -1,7 +1,8 @@
 // A .deb fixture as complete as a real package (copyright, changelog.Debian.gz,
 // man page, conffiles, maintainer scripts) plus the awkward entries a writer
 // gets wrong: 150-byte paths, a >100-byte symlink target, UTF-8 names, an empty
-// directory, a 0-byte file, executables, a setuid helper, a non-root owner.
+// directory, a 0-byte file, executables, a setuid helper, a non-root owner,
+// a description line starting with '.'.
 import { spawnSync } from 'node:child_process';
 import { gzipCompressor } from '../../../src/formats/archive/gzip.js';
 import type { PackagePlan, PayloadEntry } from '../../../src/formats/plan.js';
@@ -145,7 +146,7 @@ export async function fixturePlan(): Promise<PackagePlan> {
       maintainer: 'tacd developers <tacd@example.org>',
       summary: 'test fixture for the tacd .deb writer',
       description:
-        'This package exercises every corner of the pure TypeScript .deb writer: long paths, long symlink targets, UTF-8 names, empty directories and files, executables and a setuid helper.\n\nIt is built by the test suite and checked with dpkg-deb and lintian.\n  An indented line is kept verbatim.',
+        'This package exercises every corner of the pure TypeScript .deb writer: long paths, long symlink targets, UTF-8 names, empty directories and files, executables and a setuid helper.\n\nIt is built by the test suite and checked with dpkg-deb and lintian.\n  An indented line is kept verbatim.\n.deb files: this line starts with a full stop (Debian policy 5.6.13).',
       license: 'MIT',
       homepage: 'https://example.org/tacd',
       section: 'net',
