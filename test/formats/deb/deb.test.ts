@@ -12,6 +12,7 @@ import { xzCompressor } from '../../../src/core/xz.js';
 import { arChunks } from '../../../src/formats/archive/ar.js';
 import { gzipCompressor } from '../../../src/formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../../../src/formats/deb/deb.js';
+import { DataError } from '../../../src/core/errors.js';
 import type { FileData, PackagePlan } from '../../../src/formats/plan.js';
 import { assertGolden } from '../../helpers/golden.js';
 import { collect, walkTar } from '../archive/tar-walk.js';
@@ -96,7 +97,7 @@ describe('the fixture .deb', () => {
     const listing = sh('dpkg-deb', ['--contents', gzDeb]);
     assertGolden('deb/contents.txt', listing);
     assert.match(listing, /^-rwsr-xr-x root\/root .* \.\/usr\/lib\/tacd-fixture\/helper$/m, 'setuid kept');
-    assert.match(listing, /^drwxr-xr-x nobody\/nogroup .* \.\/var\/lib\/tacd-fixture\/$/m, 'owner names kept');
+    assert.ok(listing.trimEnd().split('\n').every((l) => l.split(/\s+/)[1] === 'root/root'), 'every entry is root/root');
     assert.ok(listing.includes(`./usr/lib/tacd-fixture/long-link.js -> ${LONG_TARGET}`), 'long link target in full');
     assert.ok(listing.includes(`.${LONG_PATH}\n`), '150-byte path in full');
     assert.doesNotMatch(listing, /var\/log/, 'ghost files are not in data.tar');
@@ -151,7 +152,7 @@ describe('the fixture .deb', () => {
     assert.equal(lstatSync(path.join(inst, `usr/lib/${NAME}/helper`)).mode & 0o7777, 0o4755);
     assert.equal(readFileSync(path.join(inst, LONG_PATH), 'utf8'), 'module.exports = 150;\n');
     assert.ok(lstatSync(path.join(inst, `etc/${NAME}/${NAME}.conf.dpkg-new`)).isFile(), 'conffiles are unpacked as .dpkg-new until configured');
-    if (root) assert.equal(lstatSync(path.join(inst, `var/lib/${NAME}`)).uid, Number(sh('id', ['-u', 'nobody']).trim()), 'dpkg maps the owner name to the local uid');
+    if (root) assert.equal(lstatSync(path.join(inst, `var/lib/${NAME}`)).uid, 0, 'root-owned');
   });
 
   test('negative control: the same package with a PAX data.tar (tar-stream, a long name) is rejected by dpkg', async (t) => {
@@ -260,4 +261,26 @@ describe('the fixture .deb', () => {
       assert.doesNotMatch(r.stdout, /^[EW]: /m);
     }
   });
+});
+
+test('a non-root owner or group is refused, naming the entry, its path and owner; nothing is compressed', async () => {
+  const plan = await fixturePlan();
+  let compressed = 0;
+  const counting = { ...gzipCompressor(), compress: (i: AsyncIterable<Uint8Array>) => ((compressed += 1), gzipCompressor().compress(i)) };
+  for (const [owner, group, field] of [['nobody', undefined, 'owner'], [undefined, 'nogroup', 'group'], ['tacd-fixture', 'tacd-fixture', 'owner']] as const) {
+    const payload = [...plan.payload, { kind: 'dir' as const, path: '/var/cache/tacd-fixture', mode: 0o755, ...(owner ? { owner } : {}), ...(group ? { group } : {}) }];
+    const i = payload.length - 1;
+    await assert.rejects(writeDeb({ ...plan, payload }, { compression: counting }), (e: unknown) => {
+      assert.ok(e instanceof DataError, String(e));
+      assert.equal(e.code, 'tacd.deb.owner');
+      assert.equal(e.field, `payload[${i}].${field}`);
+      assert.match(e.message, new RegExp(`^payload\\[${i}\\] \\(/var/cache/tacd-fixture\\) is owned by ${owner ?? 'root'}:${group ?? 'root'}; `));
+      assert.ok(!e.message.includes('\n'));
+      return true;
+    });
+  }
+  assert.equal(compressed, 0, 'refused before any compression');
+  // Explicit root:root and ghosts (not in data.tar) are fine.
+  const ok = [...plan.payload, { kind: 'dir' as const, path: '/var/cache/tacd-fixture', mode: 0o755, owner: 'root', group: 'root' }, { kind: 'ghost' as const, path: '/var/log/tacd-fixture-other.log', mode: 0o640, owner: 'nobody' }];
+  await writeDeb({ ...plan, payload: ok }, { compression: gzipCompressor() });
 });

@@ -1,8 +1,8 @@
 // A .deb fixture as complete as a real package (copyright, changelog.Debian.gz,
 // man page, conffiles, maintainer scripts) plus the awkward entries a writer
 // gets wrong: 150-byte paths, a >100-byte symlink target, UTF-8 names, an empty
-// directory, a 0-byte file, executables, a setuid helper, a non-root owner,
-// a description line starting with '.'.
+// directory, a 0-byte file, executables, a setuid helper, a description line
+// starting with '.'. (A non-root owner is refused: see deb.test.ts.)
 import { spawnSync } from 'node:child_process';
 import { gzipCompressor } from '../../../src/formats/archive/gzip.js';
 import type { PackagePlan, PayloadEntry } from '../../../src/formats/plan.js';
@@ -125,7 +125,7 @@ export async function fixturePlan(): Promise<PackagePlan> {
     { kind: 'symlink', path: `${lib}/long-link.js`, mode: 0o777, target: LONG_TARGET },
     { kind: 'symlink', path: `${lib}/current`, mode: 0o777, target: 'run' },
     { kind: 'dir', path: `${lib}/helper-dir`, mode: 0o755 },
-    { kind: 'dir', path: `/var/lib/${NAME}`, mode: 0o755, owner: 'nobody', group: 'nogroup' },
+    { kind: 'dir', path: `/var/lib/${NAME}`, mode: 0o755 },
     { kind: 'file', path: `${lib}/helper`, mode: 0o4755, data: enc.encode('#!/bin/sh\nid -u\n') },
     { kind: 'file', path: `/etc/${NAME}/${NAME}.conf`, mode: 0o644, data: enc.encode('# tacd-fixture configuration\nport = 8080\n'), config: true },
     { kind: 'file', path: `/etc/default/${NAME}`, mode: 0o644, data: enc.encode('# Defaults for tacd-fixture\nOPTIONS=""\n'), config: true },
