@@ -102,9 +102,10 @@ function checkRootOwned(plan: PackagePlan): void {
 export async function writeDeb(plan: PackagePlan, options: DebOptions): Promise<Uint8Array[]> {
   validateDebPlan(plan);
   checkRootOwned(plan);
-  const ext = EXTENSION[options.compression.name];
+  const name = (options.compression as { name?: unknown }).name;
+  const ext = typeof name === 'string' && Object.hasOwn(EXTENSION, name) ? EXTENSION[name] : undefined;
   if (ext === undefined) {
-    throw new DataError('tacd.deb.compression', `compression '${options.compression.name}' is not usable in a .deb; expected gzip or xz`, {
+    throw new DataError('tacd.deb.compression', `compression '${String(name)}' is not usable in a .deb; expected gzip or xz`, {
       field: 'compression',
     });
   }

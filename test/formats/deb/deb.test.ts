@@ -13,7 +13,7 @@ import { arChunks } from '../../../src/formats/archive/ar.js';
 import { gzipCompressor } from '../../../src/formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../../../src/formats/deb/deb.js';
 import { DataError } from '../../../src/core/errors.js';
-import type { FileData, PackagePlan } from '../../../src/formats/plan.js';
+import type { Compressor, FileData, PackagePlan } from '../../../src/formats/plan.js';
 import { assertGolden } from '../../helpers/golden.js';
 import { collect, walkTar } from '../archive/tar-walk.js';
 import { LONG_PATH, LONG_TARGET, MTIME, NAME, POSTINST, PRERM, fixturePlan, have, sh } from './fixture.js';
@@ -283,4 +283,20 @@ test('a non-root owner or group is refused, naming the entry, its path and owner
   // Explicit root:root and ghosts (not in data.tar) are fine.
   const ok = [...plan.payload, { kind: 'dir' as const, path: '/var/cache/tacd-fixture', mode: 0o755, owner: 'root', group: 'root' }, { kind: 'ghost' as const, path: '/var/log/tacd-fixture-other.log', mode: 0o640, owner: 'nobody' }];
   await writeDeb({ ...plan, payload: ok }, { compression: gzipCompressor() });
+});
+
+test('a compressor other than gzip or xz is refused at run time (DataError naming it), before it is used', async () => {
+  const plan = await fixturePlan();
+  for (const name of ['zstd', 'toString', 'constructor']) {
+    let used = false;
+    const fake = { name, compress: async () => ((used = true), new Uint8Array(0)) } as unknown as Compressor;
+    await assert.rejects(writeDeb(plan, { compression: fake, cache: null }), (e: unknown) => {
+      assert.ok(e instanceof DataError, String(e));
+      assert.equal(e.code, 'tacd.deb.compression');
+      assert.equal(e.field, 'compression');
+      assert.equal(e.message, `compression '${name}' is not usable in a .deb; expected gzip or xz`);
+      return true;
+    });
+    assert.equal(used, false, `${name}: the compressor was not called`);
+  }
 });
