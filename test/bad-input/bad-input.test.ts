@@ -63,6 +63,8 @@ interface Case {
   readonly output?: string;
   /** Kill a long-running daemon after this many ms (SIGTERM). */
   readonly killAfterMs?: number;
+  /** Extra environment for the command. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Extra checks on the result. */
   readonly check?: (c: Ctx, r: Run) => void;
   readonly todo?: string;
@@ -128,12 +130,12 @@ const canNobody = ((): string | false => {
   return false;
 })();
 
-function spawn(cmd: Cmd, argv: string[], c: Ctx, opts: { nobody?: boolean; killAfterMs?: number } = {}): Run {
+function spawn(cmd: Cmd, argv: string[], c: Ctx, opts: { nobody?: boolean; killAfterMs?: number; env?: Readonly<Record<string, string>> } = {}): Run {
   const full = [BIN[cmd], ...argv];
   const [file, args] = opts.nobody
     ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...full]]
     : [process.execPath, full];
-  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: c.tmp, HOME: c.root };
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: c.tmp, HOME: c.root, ...opts.env };
   delete env['TACD_DEBUG'];
   delete env['NOTIFY_SOCKET'];
   // stdout/stderr go to files, not pipes: spawnSync closes its pipes when the
@@ -613,6 +615,39 @@ const cases: Case[] = [
   },
   { name: '--node with --runtime system (conflict)', cmd: DEBC, argv: (c) => [project(c), '--node', process.execPath, ...SYS(c)], code: 64, message: /^ts2deb: --node '.*' conflicts with --runtime system/ },
   { name: 'tac file and --plugin together (conflict)', cmd: RPMC, argv: (c) => [project(c), '--plugin', 'echo', ...SYS(c)], code: 64, message: /^ts2rpm: give either a tac file or --plugin NAME/ },
+  // SOURCE_DATE_EPOCH stamps every mtime, the changelog and the copyright year; lintian's
+  // package-contains-ancient-file cut-off is 1975 (Check/Files/Date.pm), so 189302400 = 1976-01-01 is the first accepted.
+  ...(['0', '189302399', '-1', '1.5e9', '1700000000 '] as const).flatMap((value): Case[] =>
+    [DEBC, RPMC].map((cmd) => ({
+      name: `SOURCE_DATE_EPOCH=${JSON.stringify(value)}`,
+      cmd,
+      env: { SOURCE_DATE_EPOCH: value },
+      argv: (c: Ctx) => [project(c), ...SYS(c)],
+      code: 65,
+      message: new RegExp(`^${cmd}: SOURCE_DATE_EPOCH=${/^\d+$/.test(value) ? value : JSON.stringify(value).replace(/[.+]/g, '\\$&')} .*at least 189302400 \\(1976-01-01T00:00:00Z; lintian rejects older files as package-contains-ancient-file\\)$`),
+    })),
+  ),
+  {
+    name: 'SOURCE_DATE_EPOCH=189302400 (1976-01-01, the first accepted) builds, every mtime that date',
+    cmd: DEBC,
+    output: DEB,
+    env: { SOURCE_DATE_EPOCH: '189302400' },
+    argv: (c) => [project(c), ...SYS(c)],
+    code: 0,
+    check: (c) => {
+      const deb = path.join(c.out, DEB);
+      const r = spawnSync('dpkg-deb', ['--contents', deb], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+      assert.equal(r.status, 0, r.stderr);
+      for (const line of r.stdout.trimEnd().split('\n')) assert.match(line, / 1976-01-01 00:00 /, line);
+    },
+  },
+  {
+    name: 'a section lintian does not know (package.json "tacd": {"section"}) is refused',
+    cmd: DEBC,
+    argv: (c) => [project(c, 'app', { pkg: { ...PKG, tacd: { section: 'networking' } } }), ...SYS(c)],
+    code: 65,
+    message: /^ts2deb: meta\.section "networking" is not a Debian archive section \(lintian unknown-section\); expected one such as net, web, admin/,
+  },
   { name: 'unknown --compression', cmd: DEBC, argv: (c) => [project(c), '--compression', 'zstd', ...SYS(c)], code: 64, message: /^ts2deb: option '--compression <name>' argument 'zstd' is invalid/ },
   { name: 'unknown --arch', cmd: RPMC, argv: (c) => [project(c), '--arch', 'bogus', ...SYS(c)], code: 65, message: /^ts2rpm: .*arch 'bogus' has no RPM equivalent/ },
   { name: 'unknown option --debug shows the stack', cmd: DEBC, argv: (c) => [project(c), '--frobnicate', '--debug', ...SYS(c)], code: 64, message: /^ts2deb: unknown option '--frobnicate'/, debug: true },
@@ -720,7 +755,7 @@ for (const k of cases) {
     fs.writeFileSync(path.join(c.out, 'README.txt'), SENTINEL);
     const argv = k.argv(c);
     const before = listing(c.out);
-    const r = spawn(k.cmd, argv, c, { ...(k.nobody ? { nobody: true } : {}), ...(k.killAfterMs !== undefined ? { killAfterMs: k.killAfterMs } : {}) });
+    const r = spawn(k.cmd, argv, c, { ...(k.nobody ? { nobody: true } : {}), ...(k.killAfterMs !== undefined ? { killAfterMs: k.killAfterMs } : {}), ...(k.env ? { env: k.env } : {}) });
     const detail = `status ${r.status} signal ${r.signal}\nstderr: ${r.stderr}\nstdout: ${r.stdout.slice(0, 2000)}`;
 
     if (typeof k.code === 'string') assert.equal(r.signal, k.code, detail);

@@ -85,6 +85,31 @@ for (const c of cases()) {
   }
 }
 
+test('SOURCE_DATE_EPOCH before 1976 (lintian package-contains-ancient-file), negative or not whole seconds: 65, one line, nothing written', async () => {
+  const dir = project(PKG);
+  for (const adapter of [debAdapter, rpmAdapter]) {
+    for (const value of ['0', '189302399', '-1', '1.5', 'now']) {
+      const out = tempDir('tacd-out-');
+      try {
+        const io = testIO({ cwd: out, env: { ...process.env, SOURCE_DATE_EPOCH: value } });
+        const err = await runPackageCli(adapter, [path.join(dir, 'app.tac.ts'), '--runtime', 'system', '--output', out], io).then(
+          () => assert.fail(`${adapter.prog} accepted SOURCE_DATE_EPOCH=${value}`),
+          (e: unknown) => e,
+        );
+        assert.equal(exitCodeOf(err), 65, describeError(err));
+        const line = describeError(err);
+        assert.ok(line.startsWith(`SOURCE_DATE_EPOCH=${/^\d+$/.test(value) ? value : JSON.stringify(value)} `), line);
+        assert.ok(line.endsWith('at least 189302400 (1976-01-01T00:00:00Z; lintian rejects older files as package-contains-ancient-file)'), line);
+        assert.ok(!line.includes('\n'));
+        assert.deepEqual(readdirSync(out), [], 'no file left in --output');
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('bin/ts2deb.js prints one line and exits with the sysexits status', async () => {
   const out = tempDir('tacd-out-');
   try {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { haveProgram, run } from '../../src/core/exec.js';
 import { PROJECT_ROOT } from '../../src/core/paths.js';
-import { buildPackage, tempDir } from './helpers.js';
+import { buildPackage, tempDir, testIO } from './helpers.js';
 
 async function missing(t: TestContext, ...tools: string[]): Promise<boolean> {
   for (const tool of tools) {
@@ -170,6 +170,20 @@ test('ts2rpm fixtures/echo/app.tac.ts (bundled node): requires the sonames elfde
     }
     const lint = await run('rpmlint', ['-r', path.join(PROJECT_ROOT, 'test/packaging/ts2rpm.rpmlintrc'), file], { allowFailure: true, env: { LC_ALL: 'C.UTF-8' } });
     assert.match(lint.stdout, / 0 errors/, lint.stdout);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('SOURCE_DATE_EPOCH=189302400 (1976-01-01, the earliest ts2deb accepts) passes lintian: no package-contains-ancient-file', { timeout: 120_000 }, async (t) => {
+  if (await missing(t, 'dpkg-deb', 'lintian')) return;
+  const out = tempDir();
+  try {
+    const io = testIO({ env: { ...process.env, SOURCE_DATE_EPOCH: '189302400' } });
+    const deb = await buildPackage('ts2deb', ['--plugin', 'echo', '--runtime', 'system', '--output', out, '--', '--port', '7001'], io);
+    const listing = (await run('dpkg-deb', ['-c', deb], { env: { TZ: 'UTC' } })).stdout.trimEnd().split('\n');
+    assert.ok(listing.every((l) => l.includes(' 1976-01-01 00:00 ')), listing.join('\n'));
+    await lintian(deb);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

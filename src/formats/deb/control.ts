@@ -30,16 +30,30 @@ const WIDTH = 80;
 
 function wrap(line: string): string[] {
   const out: string[] = [];
-  let cur = '';
+  let cur: string[] = [];
+  let len = 0;
   for (const word of line.split(/ +/).filter((w) => w !== '')) {
-    if (cur === '') cur = word;
-    else if (1 + cur.length + 1 + word.length <= WIDTH) cur += ` ${word}`;
-    else {
-      out.push(cur);
-      cur = word;
+    // A line starting with '.' is written with one more leading space (see renderDescription).
+    const limit = cur[0]?.startsWith('.') ? WIDTH - 1 : WIDTH;
+    if (cur.length === 0 || 1 + len + 1 + word.length <= limit) {
+      len += (cur.length === 0 ? 0 : 1) + word.length;
+      cur.push(word);
+      continue;
     }
+    // Never start a wrapped line with a '.' word (a reserved " .x" line, see
+    // renderDescription): carry the previous word over with it, or, when it is
+    // the only one, let the line run long.
+    if (word.startsWith('.') && cur.length === 1) {
+      len += 1 + word.length;
+      cur.push(word);
+      continue;
+    }
+    const carry = word.startsWith('.') ? [cur.pop()!] : [];
+    out.push(cur.join(' '));
+    cur = [...carry, word];
+    len = cur.join(' ').length;
   }
-  if (cur !== '') out.push(cur);
+  if (cur.length > 0) out.push(cur.join(' '));
   return out;
 }
 
@@ -49,16 +63,35 @@ function wrap(line: string): string[] {
  * lines that start with whitespace are kept verbatim (displayed verbatim by
  * frontends); other lines are word-wrapped to 80 columns, which frontends
  * reflow anyway. Leading and trailing blank lines are dropped.
+ *
+ * Debian policy 5.6.13 reserves continuation lines of a space, a full stop
+ * and more text (" .NET service") for future use, and lintian reports them
+ * (description-contains-invalid-control-statement). So no line of running
+ * text starts with '.': the word before it moves to that line (the text after
+ * a line break, or where this wraps), which frontends reflow anyway; a
+ * paragraph's first line that starts with '.' gets one more leading space
+ * ("  .NET service"), a verbatim line displayed with its text intact. A line
+ * of a lone "." has no such spelling (" ." is the blank line, "  ." is
+ * reported too); validateDebMeta refuses it.
  */
 export function renderDescription(summary: string, description: string): string {
   const lines = description.replace(/\t/g, '        ').split('\n').map((l) => l.replace(/\s+$/, ''));
   while (lines.length > 0 && lines[0] === '') lines.shift();
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  // A line of running text that starts with '.' (often a word wrapped there,
+  // as in "built for\n.NET"): take the last word of the text line before it along.
+  for (let i = 1; i < lines.length; i++) {
+    const prev = lines[i - 1]!;
+    if (!lines[i]!.startsWith('.') || prev === '' || /^\s/.test(prev) || !prev.includes(' ')) continue;
+    const cut = prev.lastIndexOf(' ');
+    lines[i - 1] = prev.slice(0, cut).trimEnd();
+    lines[i] = `${prev.slice(cut + 1)} ${lines[i]}`;
+  }
   const out = [summary.trim()];
   for (const line of lines) {
     if (line === '') out.push(' .');
     else if (/^\s/.test(line)) out.push(` ${line}`);
-    else for (const w of wrap(line)) out.push(` ${w}`);
+    else for (const w of wrap(line)) out.push(w.startsWith('.') ? `  ${w}` : ` ${w}`);
   }
   return out.join('\n');
 }

@@ -73,6 +73,27 @@ function controlEntry(name: string, text: string, mode: number, mtime: number): 
 }
 
 /**
+ * A binary .deb ships every entry as root:root. dpkg unpacks data.tar before
+ * postinst runs, so on a first install the service account does not exist yet
+ * and an owner name would fall back to root anyway (the source package, which
+ * rebuilds as root:root, refuses it too: srcdeb/debian-dir.ts). Throws a
+ * DataError naming the entry, its path and its owner.
+ */
+function checkRootOwned(plan: PackagePlan): void {
+  plan.payload.forEach((e, i) => {
+    if (e.kind === 'ghost') return;
+    const owner = e.owner ?? 'root';
+    const group = e.group ?? 'root';
+    if (owner === 'root' && group === 'root') return;
+    throw new DataError(
+      'tacd.deb.owner',
+      `payload[${i}] (${e.path}) is owned by ${owner}:${group}; a .deb is unpacked before postinst creates accounts, so ship it as root:root and chown in postinst or a tmpfiles.d entry`,
+      { field: `payload[${i}].${owner !== 'root' ? 'owner' : 'group'}` },
+    );
+  });
+}
+
+/**
  * Writes the .deb. Returns the archive as an ordered list of chunks (ar magic,
  * member headers, member data, pads); write them in order, or
  * `Buffer.concat(chunks)` for one buffer. Throws a DataError naming the field
@@ -80,9 +101,11 @@ function controlEntry(name: string, text: string, mode: number, mtime: number): 
  */
 export async function writeDeb(plan: PackagePlan, options: DebOptions): Promise<Uint8Array[]> {
   validateDebPlan(plan);
-  const ext = EXTENSION[options.compression.name];
+  checkRootOwned(plan);
+  const name = (options.compression as { name?: unknown }).name;
+  const ext = typeof name === 'string' && Object.hasOwn(EXTENSION, name) ? EXTENSION[name] : undefined;
   if (ext === undefined) {
-    throw new DataError('tacd.deb.compression', `compression '${options.compression.name}' is not usable in a .deb; expected gzip or xz`, {
+    throw new DataError('tacd.deb.compression', `compression '${String(name)}' is not usable in a .deb; expected gzip or xz`, {
       field: 'compression',
     });
   }

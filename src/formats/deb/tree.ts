@@ -8,12 +8,10 @@
  * computed by comparing the UTF-8 bytes with '/' mapped to 0x00, so a directory
  * ('a') sorts before its children ('a/x') and before siblings like 'a-b'.
  *
- * Ownership: tar carries both names and numeric ids. The plan has names only;
- * the build host's numeric ids mean nothing on the target, so every uid/gid is
- * written as 0 and the owner/group *names* are kept. dpkg resolves uname/gname
- * against the target's passwd/group at unpack time and falls back to the
- * numeric id (0, root) when the name is unknown there; lintian's
- * wrong-file-owner-uid-or-gid looks at the ids, which stay 0.
+ * Ownership: every entry is root:root, uid/gid 0 (writeDeb refuses other
+ * owners: dpkg unpacks before postinst creates the service account, and would
+ * fall back to the numeric id 0 for a name unknown on the target). The names
+ * are still copied from the plan into uname/gname.
  */
 import type { TarEntry } from '../archive/tar.js';
 import type { FileData, PackagePlan } from '../plan.js';

@@ -5,6 +5,7 @@
  * says what was expected.
  */
 import { DataError } from '../../core/errors.js';
+import { EARLIEST_MTIME, EARLIEST_MTIME_ISO } from '../epoch.js';
 import type { PackageMeta, PackagePlan, PayloadEntry, Relation } from '../plan.js';
 
 /** Debian architecture names accepted in meta.arch (dpkg-architecture -L, release and ports, plus 'all'). */
@@ -35,6 +36,30 @@ export const DEB_ARCHITECTURES: ReadonlySet<string> = new Set([
   'kfreebsd-amd64',
   'kfreebsd-i386',
 ]);
+
+/**
+ * The archive sections lintian knows (/usr/share/lintian/data/fields/archive-sections,
+ * lintian 2.116); any other Section is lintian's unknown-section.
+ */
+export const DEB_SECTIONS: ReadonlySet<string> = new Set([
+  'admin', 'cli-mono', 'comm', 'database', 'debian-installer', 'debug', 'devel', 'doc', 'editors', 'education',
+  'electronics', 'embedded', 'fonts', 'games', 'gnome', 'gnu-r', 'gnustep', 'golang', 'graphics', 'hamradio',
+  'haskell', 'httpd', 'interpreters', 'introspection', 'java', 'javascript', 'kde', 'kernel', 'libdevel', 'libs',
+  'lisp', 'localization', 'mail', 'math', 'metapackages', 'misc', 'net', 'news', 'ocaml', 'oldlibs', 'otherosfs',
+  'perl', 'php', 'python', 'raku', 'ruby', 'rust', 'science', 'shells', 'sound', 'tasks', 'tex', 'text', 'utils',
+  'vcs', 'video', 'web', 'x11', 'xfce', 'zope',
+]);
+
+/** The archive areas a section may be prefixed with ('contrib/net'); main is implied (lintian Check/Fields/Section.pm). */
+export const DEB_SECTION_AREAS: ReadonlySet<string> = new Set(['contrib', 'non-free', 'non-free-firmware']);
+
+/** True when `section` is 'net' or 'contrib/net' (a known section, optionally after a known area). */
+export function isDebSection(section: string): boolean {
+  const parts = section.split('/');
+  if (parts.length > 2) return false;
+  if (parts.length === 2 && !DEB_SECTION_AREAS.has(parts[0]!)) return false;
+  return DEB_SECTIONS.has(parts[parts.length - 1]!);
+}
 
 export const DEB_PRIORITIES: ReadonlySet<string> = new Set(['required', 'important', 'standard', 'optional', 'extra']);
 
@@ -135,17 +160,28 @@ export function validateDebMeta(meta: PackageMeta): void {
   singleLine('meta.summary', meta.summary, 'the Description synopsis');
   if (typeof meta.description !== 'string') fail('field', 'meta.description', 'meta.description must be a string');
   if (/[\r\0]/.test(meta.description)) fail('field', 'meta.description', 'meta.description must not contain carriage returns or NUL');
+  // " ." is deb-control's blank line and "  ." is a reserved control statement (policy 5.6.13,
+  // lintian description-contains-invalid-control-statement): a line of a lone '.' has no spelling.
+  const dot = meta.description.split('\n').findIndex((l) => l.trim() === '.');
+  if (dot >= 0) {
+    fail('field', 'meta.description', `meta.description line ${dot + 1} is a lone '.', which a Debian control file cannot hold (' .' is a blank line, policy 5.6.13); remove it or join it to the text`);
+  }
   if (meta.homepage !== undefined && !/^https?:\/\/[^\s<>"]+$/.test(meta.homepage)) {
     fail('field', 'meta.homepage', `meta.homepage must be an http(s) URL without spaces, got '${meta.homepage}'`);
   }
-  if (meta.section !== undefined && !/^[a-z0-9][a-z0-9+._/-]*$/.test(meta.section)) {
-    fail('field', 'meta.section', `meta.section '${meta.section}' must be a Debian section such as 'net' or 'contrib/net'`);
+  if (meta.section !== undefined && (typeof meta.section !== 'string' || !isDebSection(meta.section))) {
+    fail(
+      'section',
+      'meta.section',
+      `meta.section ${JSON.stringify(meta.section)} is not a Debian archive section (lintian unknown-section); expected one such as net, web, admin, utils, misc or devel, optionally after contrib/, non-free/ or non-free-firmware/`,
+    );
   }
   if (meta.priority !== undefined && !DEB_PRIORITIES.has(meta.priority)) {
     fail('field', 'meta.priority', `meta.priority '${meta.priority}' must be one of ${[...DEB_PRIORITIES].join(', ')}`);
   }
-  if (!Number.isSafeInteger(meta.mtime) || meta.mtime < 0 || meta.mtime >= 8 ** 11) {
-    fail('field', 'meta.mtime', `meta.mtime must be whole seconds since the epoch (0 to 8589934591), got ${meta.mtime}`);
+  if (!Number.isSafeInteger(meta.mtime) || meta.mtime < EARLIEST_MTIME || meta.mtime >= 8 ** 11) {
+    // Before 1976 lintian reports every file as package-contains-ancient-file (see ../epoch.ts).
+    fail('field', 'meta.mtime', `meta.mtime must be whole seconds since the epoch from ${EARLIEST_MTIME} (${EARLIEST_MTIME_ISO}) to 8589934591, got ${meta.mtime}`);
   }
   for (const key of RELATION_FIELDS) {
     const list = meta.relations?.[key];

@@ -126,9 +126,10 @@ function dirEntry(name: string, mtime: number): TarEntry {
  * newest entry is not the plan's version, or a bad source path.
  */
 export async function writeDebianSource(input: DebianSourceInput, options: DebianSourceOptions): Promise<DebianSource> {
-  const ext = EXTENSION[options.compression.name];
+  const name = (options.compression as { name?: unknown }).name;
+  const ext = typeof name === 'string' && Object.hasOwn(EXTENSION, name) ? EXTENSION[name] : undefined;
   if (ext === undefined) {
-    throw new DataError('tacd.srcdeb.compression', `compression '${options.compression.name}' is not usable for source tarballs; expected gzip or xz`, {
+    throw new DataError('tacd.srcdeb.compression', `compression '${String(name)}' is not usable for source tarballs; expected gzip or xz`, {
       field: 'compression',
     });
   }

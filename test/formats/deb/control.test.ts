@@ -45,6 +45,25 @@ test('Description: synopsis, continuation lines, " ." for blank lines, verbatim 
   assert.equal(renderDescription('s', 'a\tb'), 's\n a b', 'tabs become spaces (lintian description-contains-tabs)');
 });
 
+test('Description: no continuation line is " ." followed by text (policy 5.6.13 reserves it)', () => {
+  // A paragraph's first line starting with '.' becomes a verbatim line (one more space), its text intact.
+  assert.equal(renderDescription('s', '.NET service\nplain'), 's\n  .NET service\n plain');
+  assert.equal(renderDescription('s', 'para\n\n... and more'), 's\n para\n .\n  ... and more');
+  // Running text continued on a line starting with '.': the word before it comes along.
+  // (A one-word line has no word to give: the '.' line is escaped instead.)
+  assert.equal(renderDescription('s', 'A service built for\n.NET and more.\nword\n.x'), 's\n A service built\n for .NET and more.\n word\n  .x');
+  assert.equal(renderDescription('s', ' .indented'), 's\n  .indented');
+  // Wrapping never starts a line with a '.' word: the word before it comes along.
+  const wrapped = renderDescription('s', `${'word '.repeat(15)}ab .NET and ${'more '.repeat(20)}`).split('\n').slice(1);
+  assert.ok(wrapped.every((l) => !/^ \.\S/.test(l) && l.length <= 80), wrapped.join('|'));
+  assert.equal(wrapped[1]?.startsWith(' ab .NET and'), true, wrapped.join('|'));
+  // A first word of 80 columns followed by a '.' word: the line runs long rather than start with '.'.
+  assert.deepEqual(renderDescription('s', `${'x'.repeat(79)} .y z`).split('\n').slice(1), [` ${'x'.repeat(79)} .y`, ' z']);
+  // A line starting with '.' is wrapped one column shorter, so with its two spaces it still fits 80.
+  const dotted = renderDescription('s', `.dot ${'word '.repeat(30)}`).split('\n').slice(1);
+  assert.ok(dotted[0]!.startsWith('  .dot ') && dotted.every((l) => l.length <= 80), dotted.join('|'));
+});
+
 test('control file: canonical field order, empty relations omitted, no License (golden)', () => {
   const text = renderControl(
     {

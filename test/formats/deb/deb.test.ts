@@ -12,7 +12,8 @@ import { xzCompressor } from '../../../src/core/xz.js';
 import { arChunks } from '../../../src/formats/archive/ar.js';
 import { gzipCompressor } from '../../../src/formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../../../src/formats/deb/deb.js';
-import type { FileData, PackagePlan } from '../../../src/formats/plan.js';
+import { DataError } from '../../../src/core/errors.js';
+import type { Compressor, FileData, PackagePlan } from '../../../src/formats/plan.js';
 import { assertGolden } from '../../helpers/golden.js';
 import { collect, walkTar } from '../archive/tar-walk.js';
 import { LONG_PATH, LONG_TARGET, MTIME, NAME, POSTINST, PRERM, fixturePlan, have, sh } from './fixture.js';
@@ -83,6 +84,9 @@ describe('the fixture .deb', () => {
     const control = sh('dpkg-deb', ['--field', gzDeb]);
     assertGolden('deb/control', control);
     assert.match(control, /^Version: 2:1\.2\.3~rc1-1$/m);
+    // Policy 5.6.13 reserves " .x" lines: a description line starting with '.' is written as a verbatim line.
+    assert.match(control, /^ {2}\.deb files: this line starts with a full stop \(Debian policy 5\.6\.13\)\.$/m);
+    assert.doesNotMatch(control, /^ \.\S/m);
     assert.doesNotMatch(control, /^License:/m);
     assert.equal(sh('dpkg-deb', ['--field', gzDeb, 'Depends']), 'libc6 (>= 2.36), adduser, default-mta | mail-transport-agent\n');
     if (xzDeb) assert.equal(sh('dpkg-deb', ['--field', xzDeb]), control, 'the xz .deb has the same control file');
@@ -93,7 +97,7 @@ describe('the fixture .deb', () => {
     const listing = sh('dpkg-deb', ['--contents', gzDeb]);
     assertGolden('deb/contents.txt', listing);
     assert.match(listing, /^-rwsr-xr-x root\/root .* \.\/usr\/lib\/tacd-fixture\/helper$/m, 'setuid kept');
-    assert.match(listing, /^drwxr-xr-x nobody\/nogroup .* \.\/var\/lib\/tacd-fixture\/$/m, 'owner names kept');
+    assert.ok(listing.trimEnd().split('\n').every((l) => l.split(/\s+/)[1] === 'root/root'), 'every entry is root/root');
     assert.ok(listing.includes(`./usr/lib/tacd-fixture/long-link.js -> ${LONG_TARGET}`), 'long link target in full');
     assert.ok(listing.includes(`.${LONG_PATH}\n`), '150-byte path in full');
     assert.doesNotMatch(listing, /var\/log/, 'ghost files are not in data.tar');
@@ -148,7 +152,7 @@ describe('the fixture .deb', () => {
     assert.equal(lstatSync(path.join(inst, `usr/lib/${NAME}/helper`)).mode & 0o7777, 0o4755);
     assert.equal(readFileSync(path.join(inst, LONG_PATH), 'utf8'), 'module.exports = 150;\n');
     assert.ok(lstatSync(path.join(inst, `etc/${NAME}/${NAME}.conf.dpkg-new`)).isFile(), 'conffiles are unpacked as .dpkg-new until configured');
-    if (root) assert.equal(lstatSync(path.join(inst, `var/lib/${NAME}`)).uid, Number(sh('id', ['-u', 'nobody']).trim()), 'dpkg maps the owner name to the local uid');
+    if (root) assert.equal(lstatSync(path.join(inst, `var/lib/${NAME}`)).uid, 0, 'root-owned');
   });
 
   test('negative control: the same package with a PAX data.tar (tar-stream, a long name) is rejected by dpkg', async (t) => {
@@ -257,4 +261,42 @@ describe('the fixture .deb', () => {
       assert.doesNotMatch(r.stdout, /^[EW]: /m);
     }
   });
+});
+
+test('a non-root owner or group is refused, naming the entry, its path and owner; nothing is compressed', async () => {
+  const plan = await fixturePlan();
+  let compressed = 0;
+  const counting = { ...gzipCompressor(), compress: (i: AsyncIterable<Uint8Array>) => ((compressed += 1), gzipCompressor().compress(i)) };
+  for (const [owner, group, field] of [['nobody', undefined, 'owner'], [undefined, 'nogroup', 'group'], ['tacd-fixture', 'tacd-fixture', 'owner']] as const) {
+    const payload = [...plan.payload, { kind: 'dir' as const, path: '/var/cache/tacd-fixture', mode: 0o755, ...(owner ? { owner } : {}), ...(group ? { group } : {}) }];
+    const i = payload.length - 1;
+    await assert.rejects(writeDeb({ ...plan, payload }, { compression: counting }), (e: unknown) => {
+      assert.ok(e instanceof DataError, String(e));
+      assert.equal(e.code, 'tacd.deb.owner');
+      assert.equal(e.field, `payload[${i}].${field}`);
+      assert.match(e.message, new RegExp(`^payload\\[${i}\\] \\(/var/cache/tacd-fixture\\) is owned by ${owner ?? 'root'}:${group ?? 'root'}; `));
+      assert.ok(!e.message.includes('\n'));
+      return true;
+    });
+  }
+  assert.equal(compressed, 0, 'refused before any compression');
+  // Explicit root:root and ghosts (not in data.tar) are fine.
+  const ok = [...plan.payload, { kind: 'dir' as const, path: '/var/cache/tacd-fixture', mode: 0o755, owner: 'root', group: 'root' }, { kind: 'ghost' as const, path: '/var/log/tacd-fixture-other.log', mode: 0o640, owner: 'nobody' }];
+  await writeDeb({ ...plan, payload: ok }, { compression: gzipCompressor() });
+});
+
+test('a compressor other than gzip or xz is refused at run time (DataError naming it), before it is used', async () => {
+  const plan = await fixturePlan();
+  for (const name of ['zstd', 'toString', 'constructor']) {
+    let used = false;
+    const fake = { name, compress: async () => ((used = true), new Uint8Array(0)) } as unknown as Compressor;
+    await assert.rejects(writeDeb(plan, { compression: fake, cache: null }), (e: unknown) => {
+      assert.ok(e instanceof DataError, String(e));
+      assert.equal(e.code, 'tacd.deb.compression');
+      assert.equal(e.field, 'compression');
+      assert.equal(e.message, `compression '${name}' is not usable in a .deb; expected gzip or xz`);
+      return true;
+    });
+    assert.equal(used, false, `${name}: the compressor was not called`);
+  }
 });

@@ -1,7 +1,8 @@
 // A .deb fixture as complete as a real package (copyright, changelog.Debian.gz,
 // man page, conffiles, maintainer scripts) plus the awkward entries a writer
 // gets wrong: 150-byte paths, a >100-byte symlink target, UTF-8 names, an empty
-// directory, a 0-byte file, executables, a setuid helper, a non-root owner.
+// directory, a 0-byte file, executables, a setuid helper, a description line
+// starting with '.'. (A non-root owner is refused: see deb.test.ts.)
 import { spawnSync } from 'node:child_process';
 import { gzipCompressor } from '../../../src/formats/archive/gzip.js';
 import type { PackagePlan, PayloadEntry } from '../../../src/formats/plan.js';
@@ -124,7 +125,7 @@ export async function fixturePlan(): Promise<PackagePlan> {
     { kind: 'symlink', path: `${lib}/long-link.js`, mode: 0o777, target: LONG_TARGET },
     { kind: 'symlink', path: `${lib}/current`, mode: 0o777, target: 'run' },
     { kind: 'dir', path: `${lib}/helper-dir`, mode: 0o755 },
-    { kind: 'dir', path: `/var/lib/${NAME}`, mode: 0o755, owner: 'nobody', group: 'nogroup' },
+    { kind: 'dir', path: `/var/lib/${NAME}`, mode: 0o755 },
     { kind: 'file', path: `${lib}/helper`, mode: 0o4755, data: enc.encode('#!/bin/sh\nid -u\n') },
     { kind: 'file', path: `/etc/${NAME}/${NAME}.conf`, mode: 0o644, data: enc.encode('# tacd-fixture configuration\nport = 8080\n'), config: true },
     { kind: 'file', path: `/etc/default/${NAME}`, mode: 0o644, data: enc.encode('# Defaults for tacd-fixture\nOPTIONS=""\n'), config: true },
@@ -145,7 +146,7 @@ export async function fixturePlan(): Promise<PackagePlan> {
       maintainer: 'tacd developers <tacd@example.org>',
       summary: 'test fixture for the tacd .deb writer',
       description:
-        'This package exercises every corner of the pure TypeScript .deb writer: long paths, long symlink targets, UTF-8 names, empty directories and files, executables and a setuid helper.\n\nIt is built by the test suite and checked with dpkg-deb and lintian.\n  An indented line is kept verbatim.',
+        'This package exercises every corner of the pure TypeScript .deb writer: long paths, long symlink targets, UTF-8 names, empty directories and files, executables and a setuid helper.\n\nIt is built by the test suite and checked with dpkg-deb and lintian.\n  An indented line is kept verbatim.\n.deb files: this line starts with a full stop (Debian policy 5.6.13).',
       license: 'MIT',
       homepage: 'https://example.org/tacd',
       section: 'net',

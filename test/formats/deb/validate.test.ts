@@ -115,6 +115,10 @@ test('relations, homepage, section, priority, scripts and mtime are checked', ()
   rejects(withMeta({ summary: 'two\nlines' }), 'meta.summary', /one line/);
   rejects(withMeta({ summary: ' ' }), 'meta.summary', /must not be empty/);
   rejects(withMeta({ mtime: -1 }), 'meta.mtime', /whole seconds/);
+  // lintian's package-contains-ancient-file: 1975 and earlier.
+  rejects(withMeta({ mtime: 0 }), 'meta.mtime', /from 189302400 \(1976-01-01T00:00:00Z\)/);
+  rejects(withMeta({ mtime: 189302399 }), 'meta.mtime', /from 189302400/);
+  validateDebPlan(withMeta({ mtime: 189302400 }));
   rejects({ ...ok, scripts: { postinst: 'set -e\n' } }, 'scripts.postinst', /#!\/bin\/sh/);
   validateDebPlan(withMeta({ relations: { depends: [{ name: 'libc6', op: '>=', version: '2.36-9+deb12u1' }, { name: 'foo:any' }] } }));
 });
@@ -126,4 +130,17 @@ test('writeDeb validates before writing', async () => {
 test('a FileData whose stream disagrees with its size fails the build, naming the file', async () => {
   const plan = withPayload([{ kind: 'file', path: '/usr/lib/x', mode: 0o644, data: { size: 10, open: async function* () { yield new Uint8Array(3); } } }]);
   await assert.rejects(writeDeb(plan, { compression: gzipCompressor() }), (e: unknown) => e instanceof DataError && /usr\/lib\/x.*3 bytes.*10/.test(e.message));
+});
+
+test('Section must be one lintian knows, optionally after contrib/, non-free/ or non-free-firmware/', () => {
+  for (const section of ['net', 'web', 'javascript', 'contrib/net', 'non-free/admin', 'non-free-firmware/kernel']) validateDebPlan(withMeta({ section }));
+  for (const section of ['network', 'default', 'base', 'main/net', 'contrib/bogus', 'foo/net', 'contrib/non-free/net', 'Net', '']) {
+    rejects(withMeta({ section }), 'meta.section', /is not a Debian archive section \(lintian unknown-section\); expected one such as net, web, admin/);
+  }
+});
+
+test('a description line of a lone "." is refused (no deb-control spelling); other "." lines are fine', () => {
+  rejects(withMeta({ description: 'one\n.\ntwo' }), 'meta.description', /line 2 is a lone '\.'/);
+  rejects(withMeta({ description: 'one\n   .  ' }), 'meta.description', /line 2 is a lone '\.'/);
+  validateDebPlan(withMeta({ description: '.NET service\n... and more\n . x' }));
 });
