@@ -415,6 +415,23 @@ test('#44 backoffPolicy(1, 60, 1.5, () => 1): 2, 2.5, 58.665..., 61, 61', () => 
   assert.equal(huge(100), 5, 'overflow is capped at maxDelay');
 });
 
+test('#44 backoffPolicy takes Twisted\'s positional form (initialDelay, maxDelay, factor, jitter)', () => {
+  const pol = backoffPolicy(1, 60, 1.5, () => 1);
+  assert.equal(pol(0), 2);
+  assert.equal(pol(1), 2.5);
+  assert.equal(pol(10), 58.6650390625);
+  assert.equal(pol(20), 61);
+  assert.equal(pol(1e6), 61);
+  // Fewer positional arguments keep the later defaults; null is Python's None.
+  assert.equal(backoffPolicy(2, null, 2, () => 0)(3), 16);
+  const capped = backoffPolicy(10, 5)(1);
+  assert.ok(capped >= 5 && capped < 6, `maxDelay 5 + default jitter, got ${capped}`);
+  // Wrong types are refused, naming the parameter, never ignored.
+  assert.throws(() => backoffPolicy('1' as unknown as number), (e: unknown) => e instanceof TypeError && /initialDelay/.test(e.message));
+  assert.throws(() => backoffPolicy(1, 60, 1.5, 1 as unknown as () => number), (e: unknown) => e instanceof TypeError && /jitter/.test(e.message));
+  assert.throws(() => backoffPolicy({ maxdelay: 5 } as never), (e: unknown) => e instanceof TypeError && /maxdelay/.test(e.message));
+});
+
 // A minimal TCP client endpoint over node:net (the network engineer's endpoints may replace it).
 class TcpClientEndpoint implements IStreamClientEndpoint {
   readonly port: number;
