@@ -38,7 +38,7 @@ export interface UNIXListenOptions {
   /** Permission bits applied to the socket file after bind (default 0o666). */
   readonly mode?: number;
   readonly backlog?: number;
-  /** Take a PATH.lock lock (a symlink to our PID) and clean a stale socket file (default true). */
+  /** Take a PATH.lock lock (a symlink to our PID) and clean a stale socket file (default false, as Twisted's listenUNIX). */
   readonly wantPID?: boolean;
 }
 
@@ -305,13 +305,13 @@ function unlinkQuietly(path: string): void {
 
 /**
  * Listens on a UNIX stream socket (Twisted's listenUNIX). With `wantPID`
- * (default) it holds PATH.lock while listening; a socket file left by a
+ * (default false, as Twisted's) it holds PATH.lock while listening; a socket file left by a
  * dead process (stale lock, or a file nobody answers on) is removed before
  * bind. The socket file is chmod'ed to `mode` (default 0o666).
  */
 export async function listenUNIX(path: string, factory: IProtocolFactory, options: UNIXListenOptions = {}): Promise<IListeningPort> {
   const address = `unix ${path}`;
-  const wantPID = (options.wantPID ?? true) && !isAbstract(path);
+  const wantPID = (options.wantPID ?? false) && !isAbstract(path);
   const lockPath = `${path}.lock`;
   let locked = false;
   try {

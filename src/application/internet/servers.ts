@@ -154,7 +154,12 @@ export interface UNIXServerOptions extends NetworkServiceOptions {
   /** Permission bits of the socket file (default 0o666). */
   readonly mode?: number;
   readonly backlog?: number;
-  /** Hold PATH.lock while listening and clean a stale socket file (default true). */
+  /**
+   * Hold PATH.lock (a symlink naming our PID) while listening, refuse a lock
+   * held by a live process and clean a socket file left by a dead one.
+   * Default false, as Twisted's listenUNIX (wantPID=0); the `unix:` endpoint
+   * string defaults to `lockfile=1`, as Twisted's.
+   */
   readonly lockfile?: boolean;
 }
 
@@ -170,7 +175,7 @@ export class UNIXServer extends AbstractServer {
     this.options = options;
   }
   protected getPort(): Promise<IListeningPort> {
-    return this.network.listenUNIX(this.path, this.factory, { mode: this.options.mode ?? 0o666, backlog: this.options.backlog ?? 50, wantPID: this.options.lockfile ?? true });
+    return this.network.listenUNIX(this.path, this.factory, { mode: this.options.mode ?? 0o666, backlog: this.options.backlog ?? 50, wantPID: this.options.lockfile ?? false });
   }
   describe(): string {
     return `unix ${this.path}`;
