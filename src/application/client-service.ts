@@ -20,7 +20,7 @@
  *   starts (Twisted has no transition for it).
  * - A `retryPolicy` that throws or returns a negative/non-finite delay is
  *   logged and the retry happens after 60 s (Twisted would crash the loop).
- * - Delays from `retryPolicy` are seconds, as in Twisted; `IClock` works in ms.
+ * - Delays from `retryPolicy` and the clock are in seconds, as in Twisted.
  */
 import { TacError } from '../core/errors.js';
 import { CancelledError } from './internet/errors.js';
@@ -40,7 +40,7 @@ function stoppedBeforeConnecting(): CancelledError {
 export interface ClientServiceOptions<P extends IProtocol = IProtocol> {
   /** Seconds to wait after the n-th consecutive failure (default `backoffPolicy()`). */
   readonly retryPolicy?: RetryPolicy;
-  /** Schedules the retries (default the real clock). */
+  /** Schedules the retries, in seconds (default the real clock; a `Clock` in tests). */
   readonly clock?: IClock;
   /**
    * Runs on every new connection before `whenConnected` waiters see it (e.g.
@@ -277,7 +277,7 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
       endpoint: this.endpoint.describe(),
       delay,
     });
-    this.retryCall = this.clock.callLater(delay * 1000, () => {
+    this.retryCall = this.clock.callLater(delay, () => {
       this.retryCall = null;
       if (this.state === 'waiting') this.connect();
     });

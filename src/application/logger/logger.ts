@@ -25,7 +25,7 @@ export function parseLogLevel(name: string): LogLevel | undefined {
 }
 
 export interface LogEvent {
-  /** Milliseconds since the epoch. */
+  /** Seconds since the epoch, a float (Twisted's log_time). */
   readonly time: number;
   readonly level: LogLevel;
   /** Who logged: 'tacd.runner', 'echo.EchoProtocol', ... ('-' when unknown). */
@@ -104,6 +104,10 @@ function safeCall(o: LogObserver, e: LogEvent): void {
 /** The process-wide publisher every Logger uses by default (buffers 200 events until logging begins). */
 export const globalLogPublisher = new LogPublisher(200);
 
+function epochSeconds(): number {
+  return Date.now() / 1000;
+}
+
 /** Where a Logger sends its events: a LogPublisher, or anything with a `publish(event)` method. */
 export interface LogSink {
   publish(event: LogEvent): void;
@@ -121,9 +125,10 @@ export class Logger {
 
   /**
    * @param publisher a LogPublisher (or any `{ publish(event) }`), or an observer function.
+   * @param clock returns the event time in seconds since the epoch (default the wall clock).
    * @throws TypeError when `namespace`, `publisher` or `clock` has the wrong type.
    */
-  constructor(namespace = '-', publisher: LogSink | LogObserver = globalLogPublisher, clock: () => number = Date.now) {
+  constructor(namespace = '-', publisher: LogSink | LogObserver = globalLogPublisher, clock: () => number = epochSeconds) {
     if (typeof namespace !== 'string') throw new TypeError(`Logger: namespace must be a string, got ${typeof namespace}`);
     if (typeof publisher === 'function') {
       const observer = publisher;

@@ -10,7 +10,7 @@ import {
   type LogEvent,
 } from '../../../src/application/logger/logger.js';
 
-const fixedClock = (): number => Date.UTC(2026, 10, 21, 10, 0, 0);
+const fixedClock = (): number => Date.UTC(2026, 10, 21, 10, 0, 0) / 1000; // seconds, as Twisted's log_time
 
 function collect(publisher: LogPublisher): LogEvent[] {
   const seen: LogEvent[] = [];
