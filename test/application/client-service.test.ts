@@ -398,6 +398,59 @@ test('#43 start while stopping a pending attempt waits for the cancellation, the
   assert.equal(endpoint.attempts[0]!.cancelled, true);
 });
 
+test('ClientService takes Twisted\'s positional (endpoint, factory, retryPolicy, clock, prepareConnection); whenConnected(n) is failAfterFailures', async () => {
+  const endpoint = new FakeEndpoint();
+  const clock = new FakeClock();
+  const asked: number[] = [];
+  const prepared: IProtocol[] = [];
+  const service = new ClientService<AppProtocol>(
+    endpoint,
+    new AppFactory(),
+    (n) => (asked.push(n), 3),
+    clock,
+    (p) => void prepared.push(p),
+  );
+  service.startService();
+  const first = handled(service.whenConnected(1));
+  const error = new Error('refused');
+  endpoint.fail(error);
+  assert.deepEqual(await stateOf(first), { state: 'rejected', error }, 'whenConnected(1) rejects with the first failure');
+  assert.deepEqual(asked, [1], 'the positional retryPolicy is used');
+  assert.deepEqual(clock.pending.map((p) => p.delay), [3], 'on the positional clock');
+  clock.advance(3);
+  const app = service.whenConnected(null);
+  const { transport } = endpoint.succeed();
+  await settle();
+  assert.equal(prepared.length, 1, 'the positional prepareConnection runs');
+  assert.equal(await app, prepared[0]);
+  const stopped = service.stopService();
+  transport.drop();
+  await stopped;
+
+  // Only a function: the retry policy (the common Python call ClientService(ep, f, retryPolicy=...)).
+  const e2 = new FakeEndpoint();
+  const s2 = new ClientService(e2, new AppFactory(), () => 0.5);
+  s2.startService();
+  e2.fail(new Error('refused'));
+  await settle();
+  await s2.stopService();
+});
+
+test('ClientService and whenConnected refuse arguments of an unexpected type, naming them', () => {
+  const ep = new FakeEndpoint();
+  const f = new AppFactory();
+  const named = (param: RegExp) => (e: unknown): boolean => e instanceof TypeError && param.test(e.message);
+  assert.throws(() => new ClientService(ep, f, 5 as never), named(/retryPolicy/));
+  assert.throws(() => new ClientService(ep, f, null, {} as never), named(/clock/));
+  assert.throws(() => new ClientService(ep, f, null, null, 'x' as never), named(/prepareConnection/));
+  assert.throws(() => new ClientService(ep, f, { retrypolicy: () => 1 } as never), named(/retrypolicy/));
+  assert.throws(() => new ClientService('tcp:localhost:80' as never, f), named(/endpoint/));
+  assert.throws(() => new ClientService(ep, AppProtocol as never), named(/factory/));
+  const service = new ClientService(ep, f, { clock: new FakeClock() });
+  assert.throws(() => service.whenConnected('1' as never), named(/failAfterFailures/));
+  assert.throws(() => service.whenConnected({ failAfter: 1 } as never), named(/failAfter/));
+});
+
 test('#44 backoffPolicy(1, 60, 1.5, () => 1): 2, 2.5, 58.665..., 61, 61', () => {
   const pol = backoffPolicy({ initialDelay: 1, maxDelay: 60, factor: 1.5, jitter: () => 1 });
   assert.equal(pol(0), 2);

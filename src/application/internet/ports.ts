@@ -55,6 +55,8 @@ export interface TLSListenOptions extends TCPListenOptions {
 /** Options of listenUDP. */
 export interface UDPListenOptions {
   readonly interface?: string;
+  /** Truncate longer datagrams to this many bytes (Twisted's maxPacketSize; default: no limit). */
+  readonly maxPacketSize?: number;
 }
 
 /** Options of connectTCP/connectUNIX. */
@@ -426,8 +428,9 @@ export async function listenUDP(port: number, protocol: IDatagramProtocol, optio
       resolve();
     });
   });
+  const max = options.maxPacketSize;
   socket.on('message', (msg, rinfo) => {
-    protocol.datagramReceived(msg, { type: rinfo.family === 'IPv6' ? 'UDP6' : 'UDP', host: rinfo.address, port: rinfo.port });
+    protocol.datagramReceived(max !== undefined && msg.length > max ? msg.subarray(0, max) : msg, { type: rinfo.family === 'IPv6' ? 'UDP6' : 'UDP', host: rinfo.address, port: rinfo.port });
   });
   socket.on('error', () => {}); // ICMP errors on send; UDP has no connection to lose
   protocol.makeConnection(new UDPTransport(socket));
