@@ -9,9 +9,11 @@
  * Deviations from Twisted, deliberately:
  * - `addService` on a running parent returns the start Promise (Twisted
  *   returns nothing and hopes for the best).
- * - When `addService` throws (duplicate name), `setServiceParent` resets
- *   `parent` to null (Twisted leaves `parent` set on a child its parent
- *   does not hold).
+ * - When `addService` refuses a duplicate name (before adding the child),
+ *   `setServiceParent` resets `parent` to null (Twisted leaves `parent` set
+ *   on a child its parent does not hold). A child whose start throws when
+ *   added to a running parent stays listed and parented, as in Twisted, so
+ *   `disownServiceParent` removes it.
  * - Stopping a service that was never started resolves at once.
  * - `running` is an accessor whose state lives outside the instance, so any
  *   copy (spread, Object.assign, structuredClone, JSON) is not running; in
@@ -144,7 +146,8 @@ export class Service implements IService {
     try {
       return parent.addService(this);
     } catch (e) {
-      this.parent = null;
+      // Refused before being added (duplicate name): no parent. Added, then its start threw: it stays parented, as in Twisted.
+      if (![...parent].includes(this)) this.parent = null;
       throw e;
     }
   }
