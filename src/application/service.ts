@@ -15,6 +15,14 @@
  *   added to a running parent stays listed and parented, as in Twisted, so
  *   `disownServiceParent` removes it.
  * - Stopping a service that was never started resolves at once.
+ * - A stop ends a start in progress: once `MultiService.stopService` has
+ *   begun, the start (or privileged start) that was going on starts no
+ *   further children, and a child that was still starting is stopped again
+ *   when its start finishes and leaves it running; the stop's Promise waits
+ *   for that. So after `await m.stopService()` nothing in the tree runs
+ *   and no port is open, whatever was still starting. The interrupted
+ *   start resolves (or rejects with the failure of the child it waited on).
+ *   In Twisted, starts are synchronous and the question does not arise.
  * - `running` is an accessor whose state lives outside the instance, so any
  *   copy (spread, Object.assign, structuredClone, JSON) is not running; in
  *   Twisted only pickling/copy.copy drop it (__getstate__).
@@ -97,14 +105,7 @@ function settle(fn: () => MaybePromise<void>): Promise<void> {
   }
 }
 
-// Calls `fn` on each item in order; synchronously while results are synchronous, awaiting a Promise before going on.
-function inOrder<T>(items: readonly T[], fn: (item: T) => MaybePromise<void>): MaybePromise<void> {
-  for (let i = 0; i < items.length; i++) {
-    const r = fn(items[i]!);
-    if (isPromiseLike(r)) return Promise.resolve(r).then(() => inOrder(items.slice(i + 1), fn));
-  }
-  return undefined;
-}
+function noop(): void {}
 
 /**
  * The base service: keeps the `name`, `running` and `parent` bookkeeping.
@@ -191,16 +192,53 @@ export class Service implements IService {
 export class MultiService extends Service implements IServiceCollection {
   private readonly services: IService[] = [];
   private readonly namedServices = new Map<string, IService>();
+  /** Bumped by every stopService: a start begun under an older generation starts no further child. */
+  private generation = 0;
+  /** Children whose (privileged) start is still pending, with a Promise that settles (never rejects) with it. */
+  private readonly starting = new Map<IService, Promise<void>>();
+
+  // Remembers a child's pending start so that a stop can wait for it.
+  private track(child: IService, result: MaybePromise<void>): MaybePromise<void> {
+    if (!isPromiseLike(result)) return result;
+    const settled = Promise.resolve(result).then(noop, noop);
+    this.starting.set(child, settled);
+    void settled.then(() => {
+      if (this.starting.get(child) === settled) this.starting.delete(child);
+    });
+    return result;
+  }
+
+  // Calls `fn` on each child in insertion order while no stop has begun since
+  // `generation`; synchronously while results are synchronous, awaiting a
+  // Promise before going on.
+  private eachChild(generation: number, fn: (child: IService) => MaybePromise<void>): MaybePromise<void> {
+    const children = [...this.services];
+    const from = (i: number): MaybePromise<void> => {
+      for (; i < children.length; i++) {
+        if (this.generation !== generation) return undefined;
+        const child = children[i]!;
+        const r = this.track(child, fn(child));
+        if (isPromiseLike(r)) {
+          const next = i + 1;
+          return Promise.resolve(r).then(() => from(next));
+        }
+      }
+      return undefined;
+    };
+    return from(0);
+  }
 
   /**
    * Calls every child's privilegedStartService in insertion order. A child
    * returning a Promise is awaited before the next is called; synchronous
-   * children are all called before this returns.
+   * children are all called before this returns. A stopService meanwhile
+   * ends it: later children are not called.
    */
   override privilegedStartService(): Promise<void> {
+    const generation = this.generation;
     return settle(() => {
       super.privilegedStartService();
-      return inOrder([...this.services], (s) => s.privilegedStartService());
+      return this.eachChild(generation, (s) => s.privilegedStartService());
     });
   }
 
@@ -208,12 +246,14 @@ export class MultiService extends Service implements IServiceCollection {
    * Sets running, then starts the children in insertion order (synchronous
    * children at once, a Promise awaited before the next child). A child that
    * throws or rejects stops the start (later children are not started) and
-   * the returned Promise rejects with its error, as in Twisted.
+   * the returned Promise rejects with its error, as in Twisted. A
+   * stopService meanwhile ends the start: later children are not started.
    */
   override startService(): Promise<void> {
+    const generation = this.generation;
     return settle(() => {
       super.startService();
-      return inOrder([...this.services], (s) => s.startService());
+      return this.eachChild(generation, (s) => s.startService());
     });
   }
 
@@ -222,16 +262,24 @@ export class MultiService extends Service implements IServiceCollection {
    * all before this returns (without waiting between them), and resolves
    * when all have settled. A failing child is logged; it neither rejects the
    * result nor keeps its siblings from stopping (Twisted's DeferredList).
+   * A start in progress starts no further child; a child that was still
+   * starting is waited for, and stopped again if it came up running.
    */
   override stopService(): Promise<void> {
+    this.generation++;
     super.stopService();
     const children = [...this.services].reverse();
-    const stops = children.map((s) => settle(() => s.stopService()));
-    return Promise.allSettled(stops).then((results) => {
+    const stops = children.map((s) => ({ service: s, done: settle(() => s.stopService()) }));
+    const late = [...this.starting].map(([s, started]) => ({
+      service: s,
+      done: started.then(() => (!this.running && s.running && this.services.includes(s) ? s.stopService() : undefined)),
+    }));
+    const all = [...stops, ...late];
+    return Promise.allSettled(all.map((x) => x.done)).then((results) => {
       results.forEach((r, i) => {
         if (r.status === 'rejected') {
-          const child = children[i];
-          this.log.failure('Error stopping service {service}', r.reason, { service: child?.name ?? child?.constructor.name });
+          const child = all[i]!.service;
+          this.log.failure('Error stopping service {service}', r.reason, { service: child.name ?? child.constructor.name });
         }
       });
     });
@@ -262,8 +310,10 @@ export class MultiService extends Service implements IServiceCollection {
     this.services.push(service);
     if (this.running) {
       // "It may be too late for that, but we will do our best" (Twisted).
+      // A synchronous throw propagates (the child stays added, as in Twisted).
+      const generation = this.generation;
       const p = service.privilegedStartService();
-      return isPromiseLike(p) ? Promise.resolve(p).then(() => service.startService()) : service.startService();
+      return this.track(service, isPromiseLike(p) ? Promise.resolve(p).then(() => (this.generation === generation ? service.startService() : undefined)) : service.startService());
     }
     return undefined;
   }
