@@ -23,6 +23,13 @@
  *   and no port is open, whatever was still starting. The interrupted
  *   start resolves (or rejects with the failure of the child it waited on).
  *   In Twisted, starts are synchronous and the question does not arise.
+ * - The Promises returned by the start methods (and by `setServiceParent`
+ *   on a running parent) may be ignored, as Twisted code ignores Deferreds:
+ *   a rejection nobody waited for is logged once (log.failure, naming the
+ *   service that failed) and never becomes an unhandled rejection, which
+ *   would end a Node process. Whoever awaits or chains the Promise gets the
+ *   rejection and nothing is logged (the runner reports startup errors
+ *   itself).
  * - `running` is an accessor whose state lives outside the instance, so any
  *   copy (spread, Object.assign, structuredClone, JSON) is not running; in
  *   Twisted only pickling/copy.copy drop it (__getstate__).
@@ -107,6 +114,60 @@ function settle(fn: () => MaybePromise<void>): Promise<void> {
 
 function noop(): void {}
 
+/** "TCPServer 'web'", or the class name alone for an unnamed service. */
+export function serviceLabel(s: IService): string {
+  return s.name ? `${s.constructor.name} '${s.name}'` : s.constructor.name;
+}
+
+// The service whose start failed with a given error: the innermost one, recorded first.
+const failedService = new WeakMap<object, IService>();
+
+function noteFailure(error: unknown, service: IService): void {
+  if ((typeof error === 'object' || typeof error === 'function') && error !== null && !failedService.has(error)) failedService.set(error, service);
+}
+
+/**
+ * A Promise that knows whether anybody used it: `then` (and so `catch`,
+ * `finally`, `await`, Promise.all/race/resolve) marks it observed. Derived
+ * promises are plain Promises.
+ */
+class ObservedPromise<T> extends Promise<T> {
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+  observed = false;
+  override then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.observed = true;
+    return super.then(onfulfilled, onrejected);
+  }
+}
+
+/**
+ * Makes the outcome of a start safe to ignore: returns a Promise with the
+ * same outcome that is never an unhandled rejection. If it rejects and
+ * nobody has used it by the next macrotask, the failure is logged once
+ * through `log` (naming the service that failed); a caller that awaits it
+ * gets the rejection and nothing is logged.
+ */
+export function loggedIfIgnored<T>(result: PromiseLike<T>, service: IService, log: Logger): Promise<T> {
+  const out = new ObservedPromise<T>((resolve, reject) => {
+    Promise.resolve(result).then(resolve, reject);
+  });
+  // Handled from the start, without counting as a use.
+  Promise.prototype.then.call(out, noop, (error: unknown) => {
+    noteFailure(error, service);
+    setImmediate(() => {
+      if (out.observed) return;
+      const failed = (typeof error === 'object' && error !== null && failedService.get(error)) || service;
+      log.failure('{service} failed to start', error, { service: serviceLabel(failed) });
+    });
+  });
+  return out;
+}
+
 /**
  * The base service: keeps the `name`, `running` and `parent` bookkeeping.
  * Subclasses override the lifecycle methods and call `super`.
@@ -132,6 +193,15 @@ export class Service implements IService {
   constructor() {
     // Not part of the service's state: keep it out of copies (spread, structuredClone, JSON).
     Object.defineProperty(this, 'log', { enumerable: false });
+  }
+
+  /**
+   * For subclasses whose start methods return a Promise: returns it made
+   * safe to ignore (see `loggedIfIgnored`: an unobserved rejection is logged
+   * once instead of ending the process).
+   */
+  protected loggedIfIgnored<T>(result: PromiseLike<T>): Promise<T> {
+    return loggedIfIgnored(result, this, this.log);
   }
 
   setName(name: string): void {
@@ -217,10 +287,22 @@ export class MultiService extends Service implements IServiceCollection {
       for (; i < children.length; i++) {
         if (this.generation !== generation) return undefined;
         const child = children[i]!;
-        const r = this.track(child, fn(child));
+        let r: MaybePromise<void>;
+        try {
+          r = this.track(child, fn(child));
+        } catch (e) {
+          noteFailure(e, child);
+          throw e;
+        }
         if (isPromiseLike(r)) {
           const next = i + 1;
-          return Promise.resolve(r).then(() => from(next));
+          return Promise.resolve(r).then(
+            () => from(next),
+            (e: unknown) => {
+              noteFailure(e, child);
+              throw e;
+            },
+          );
         }
       }
       return undefined;
@@ -232,14 +314,17 @@ export class MultiService extends Service implements IServiceCollection {
    * Calls every child's privilegedStartService in insertion order. A child
    * returning a Promise is awaited before the next is called; synchronous
    * children are all called before this returns. A stopService meanwhile
-   * ends it: later children are not called.
+   * ends it: later children are not called. The Promise is safe to ignore
+   * (a failure nobody awaits is logged).
    */
   override privilegedStartService(): Promise<void> {
     const generation = this.generation;
-    return settle(() => {
-      super.privilegedStartService();
-      return this.eachChild(generation, (s) => s.privilegedStartService());
-    });
+    return this.loggedIfIgnored(
+      settle(() => {
+        super.privilegedStartService();
+        return this.eachChild(generation, (s) => s.privilegedStartService());
+      }),
+    );
   }
 
   /**
@@ -248,13 +333,16 @@ export class MultiService extends Service implements IServiceCollection {
    * throws or rejects stops the start (later children are not started) and
    * the returned Promise rejects with its error, as in Twisted. A
    * stopService meanwhile ends the start: later children are not started.
+   * The Promise is safe to ignore (a failure nobody awaits is logged).
    */
   override startService(): Promise<void> {
     const generation = this.generation;
-    return settle(() => {
-      super.startService();
-      return this.eachChild(generation, (s) => s.startService());
-    });
+    return this.loggedIfIgnored(
+      settle(() => {
+        super.startService();
+        return this.eachChild(generation, (s) => s.startService());
+      }),
+    );
   }
 
   /**
@@ -310,10 +398,11 @@ export class MultiService extends Service implements IServiceCollection {
     this.services.push(service);
     if (this.running) {
       // "It may be too late for that, but we will do our best" (Twisted).
-      // A synchronous throw propagates (the child stays added, as in Twisted).
+      // A synchronous throw propagates (the child stays added, as in Twisted); a Promise is safe to ignore.
       const generation = this.generation;
       const p = service.privilegedStartService();
-      return this.track(service, isPromiseLike(p) ? Promise.resolve(p).then(() => (this.generation === generation ? service.startService() : undefined)) : service.startService());
+      const r = this.track(service, isPromiseLike(p) ? Promise.resolve(p).then(() => (this.generation === generation ? service.startService() : undefined)) : service.startService());
+      return isPromiseLike(r) ? loggedIfIgnored(r, service, this.log) : r;
     }
     return undefined;
   }

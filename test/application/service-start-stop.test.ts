@@ -1,11 +1,14 @@
 // The service tree when starts and stops overlap or fail: a stop ends a start
-// in progress (nothing keeps starting after the tree stopped), and a child
-// whose start throws when added to a running parent stays parented.
+// in progress (nothing keeps starting after the tree stopped), a child whose
+// start throws stays parented, and start Promises are safe to ignore (a
+// failure nobody awaits is logged once, never an unhandled rejection).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { Service, MultiService, type IService } from '../../src/application/service.js';
+import { Application } from '../../src/application/application.js';
 import { TCPServer } from '../../src/application/internet/servers.js';
-import { deferred, settle } from './helpers.js';
+import { captureLogs, deferred, settle } from './helpers.js';
 import { echoFactory } from './internet/net-helpers.js';
 
 /** A service whose start takes until `gate` resolves; records its calls. */
@@ -191,4 +194,86 @@ test('a child whose startService throws when added to a running parent stays lis
   assert.deepEqual([...p], []);
   assert.equal(bad.running, false, 'disowning from a running parent stopped it');
   await p.stopService();
+});
+
+/** Collects unhandled rejections while `fn` runs (and a few turns after). */
+async function unhandledDuring(fn: () => Promise<void>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    seen.push(reason);
+  };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await fn();
+    await settle(5);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+  return seen;
+}
+
+async function busyPort(): Promise<{ port: number; close(): Promise<void> }> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  return { port, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+test('ignoring the Promise of setServiceParent on a running app (Twisted\'s idiom) logs a failed bind once and never rejects unhandled', async () => {
+  const busy = await busyPort();
+  const logs = captureLogs();
+  const app = new Application('app');
+  try {
+    await app.startService();
+    const unhandled = await unhandledDuring(async () => {
+      const server = new TCPServer(busy.port, echoFactory(), 50, '127.0.0.1');
+      server.setName('web');
+      server.setServiceParent(app); // result ignored
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    assert.deepEqual(unhandled, []);
+    const failures = logs.events.filter((e) => e.level === 'error' && /failed to start/.test(e.message));
+    assert.equal(failures.length, 1, failures.map((e) => e.message).join(' | '));
+    assert.match(failures[0]!.message, /TCPServer 'web' failed to start/);
+    assert.match(String((failures[0]!.error as Error).message), /address already in use/);
+  } finally {
+    logs.stop();
+    await app.stopService();
+    await busy.close();
+  }
+});
+
+test('a bare m.startService() whose child fails to bind logs once, naming the child; an awaited start rejects and logs nothing', async () => {
+  const busy = await busyPort();
+  const logs = captureLogs();
+  try {
+    const m = new MultiService();
+    const inner = new MultiService();
+    inner.setServiceParent(m);
+    const server = new TCPServer(busy.port, echoFactory(), { interface: '127.0.0.1' });
+    server.setName('api');
+    server.setServiceParent(inner);
+    const unhandled = await unhandledDuring(async () => {
+      void m.startService();
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    assert.deepEqual(unhandled, []);
+    const failures = logs.events.filter((e) => e.level === 'error' && /failed to start/.test(e.message));
+    assert.deepEqual(
+      failures.map((e) => e.message),
+      ["TCPServer 'api' failed to start"],
+      'one line, for the innermost service that failed',
+    );
+    await m.stopService();
+
+    logs.events.length = 0;
+    await assert.rejects(m.startService(), /address already in use/);
+    await assert.rejects(Promise.race([m.privilegedStartService()]), /address already in use/);
+    await settle(3);
+    assert.deepEqual(logs.events.filter((e) => /failed to start/.test(e.message)), [], 'whoever awaits the start reports it');
+    await m.stopService();
+  } finally {
+    logs.stop();
+    await busy.close();
+  }
 });

@@ -115,16 +115,20 @@ export abstract class AbstractServer extends Service {
     return this.binding;
   }
 
-  /** Binds the port; rejects with CannotListenError naming the address. The listen call is made synchronously. */
+  /**
+   * Binds the port; rejects with CannotListenError naming the address. The
+   * listen call is made synchronously. The Promise is safe to ignore: a
+   * failure nobody awaits is logged instead of ending the process.
+   */
   override privilegedStartService(): Promise<void> {
     void super.privilegedStartService();
-    return this.bind().then(() => undefined);
+    return this.loggedIfIgnored(this.bind().then(() => undefined));
   }
 
-  /** Marks running and binds only if privilegedStartService has not. */
+  /** Marks running and binds only if privilegedStartService has not. The Promise is safe to ignore, as privilegedStartService's. */
   override startService(): Promise<void> {
     void super.startService();
-    return this.bind().then(() => undefined);
+    return this.loggedIfIgnored(this.bind().then(() => undefined));
   }
 
   /** Clears running, closes the port and resolves once it is closed. Accepted connections stay open (see closeAllConnections). */
