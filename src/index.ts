@@ -27,3 +27,5 @@ export type { EndpointParseOptions, ParsedDescription, ServerEndpointParser, Cli
 export { ListenFDs, processListenFDs, SD_LISTEN_FDS_START } from './application/endpoints/listen-fds.js';
 export { StreamServerEndpointService } from './application/internet/endpoint-service.js';
 export * as strports from './application/strports.js';
+// Twisted's service.loadApplication: the tac loader (esbuild, for .tac.ts files, is imported only when one is loaded).
+export { loadApplication } from './runner/tac-loader.js';

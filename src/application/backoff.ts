@@ -18,12 +18,46 @@ export interface BackoffOptions {
   readonly jitter?: () => number;
 }
 
+const OPTION_KEYS = new Set(['initialDelay', 'maxDelay', 'factor', 'jitter']);
+
+function checkNumber(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`backoffPolicy: ${name} must be a number of seconds, got ${describe(value)}`);
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
+}
+
 /**
  * An exponential back-off policy: `min(initialDelay * factor ** min(100, attempt), maxDelay) + jitter()` seconds.
  * With jitter 1 and the defaults: attempt 0 → 2, 1 → 2.5, 10 → 58.665…, 20 and beyond → 61.
+ *
+ * Takes Twisted's positional form, `backoffPolicy(1, 60, 1.5, () => 1)`
+ * (initialDelay, maxDelay, factor, jitter; null or undefined keeps a
+ * default), or an options object, `backoffPolicy({ maxDelay: 30 })`.
+ * @throws TypeError for an argument of the wrong type (naming it).
  */
-export function backoffPolicy(options: BackoffOptions = {}): RetryPolicy {
-  const { initialDelay = 1, maxDelay = 60, factor = 1.5, jitter = Math.random } = options;
+export function backoffPolicy(options?: BackoffOptions): RetryPolicy;
+export function backoffPolicy(initialDelay?: number | null, maxDelay?: number | null, factor?: number | null, jitter?: (() => number) | null): RetryPolicy;
+export function backoffPolicy(first?: BackoffOptions | number | null, ...rest: unknown[]): RetryPolicy {
+  let o: BackoffOptions;
+  if (typeof first === 'object' && first !== null) {
+    if (rest.length > 0) throw new TypeError('backoffPolicy: give either an options object or positional arguments (initialDelay, maxDelay, factor, jitter), not both');
+    for (const k of Object.keys(first)) if (!OPTION_KEYS.has(k)) throw new TypeError(`backoffPolicy: unknown option '${k}' (expected initialDelay, maxDelay, factor, jitter)`);
+    o = first;
+  } else {
+    if (rest.length > 3) throw new TypeError(`backoffPolicy: expected at most 4 arguments (initialDelay, maxDelay, factor, jitter), got ${rest.length + 1}`);
+    o = { initialDelay: first as number | undefined, maxDelay: rest[0] as number | undefined, factor: rest[1] as number | undefined, jitter: rest[2] as (() => number) | undefined };
+  }
+  const initialDelay = checkNumber(o.initialDelay, 'initialDelay') ?? 1;
+  const maxDelay = checkNumber(o.maxDelay, 'maxDelay') ?? 60;
+  const factor = checkNumber(o.factor, 'factor') ?? 1.5;
+  const jitter = o.jitter ?? Math.random;
+  if (typeof jitter !== 'function') throw new TypeError(`backoffPolicy: jitter must be a function returning seconds, got ${describe(jitter)}`);
   return (attempt: number): number => {
     const raw = initialDelay * factor ** Math.min(100, attempt);
     const delay = Number.isFinite(raw) ? Math.min(raw, maxDelay) : maxDelay;

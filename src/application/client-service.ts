@@ -20,7 +20,7 @@
  *   starts (Twisted has no transition for it).
  * - A `retryPolicy` that throws or returns a negative/non-finite delay is
  *   logged and the retry happens after 60 s (Twisted would crash the loop).
- * - Delays from `retryPolicy` are seconds, as in Twisted; `IClock` works in ms.
+ * - Delays from `retryPolicy` and the clock are in seconds, as in Twisted.
  */
 import { TacError } from '../core/errors.js';
 import { CancelledError } from './internet/errors.js';
@@ -29,8 +29,14 @@ import { realClock, type DelayedCall } from './clock.js';
 import type { Cancellable, IClock, IProtocol, IProtocolFactory, IStreamClientEndpoint } from './interfaces.js';
 import { closeConnection, innerProtocolOf, proxyFactory } from './reconnecting-proxy.js';
 import { Service } from './service.js';
+import { argError, checkArity, checkOptions, isOptionsObject } from './internet/args.js';
 
 export { backoffPolicy, type BackoffOptions, type RetryPolicy } from './backoff.js';
+
+function isClock(v: unknown): v is IClock {
+  const c = v as Partial<IClock> | null;
+  return typeof c === 'object' && c !== null && typeof c.seconds === 'function' && typeof c.callLater === 'function';
+}
 
 /** Why `whenConnected` waiters are rejected when the service stops, or is already stopped. */
 function stoppedBeforeConnecting(): CancelledError {
@@ -40,7 +46,7 @@ function stoppedBeforeConnecting(): CancelledError {
 export interface ClientServiceOptions<P extends IProtocol = IProtocol> {
   /** Seconds to wait after the n-th consecutive failure (default `backoffPolicy()`). */
   readonly retryPolicy?: RetryPolicy;
-  /** Schedules the retries (default the real clock). */
+  /** Schedules the retries, in seconds (default the real clock; a `Clock` in tests). */
   readonly clock?: IClock;
   /**
    * Runs on every new connection before `whenConnected` waiters see it (e.g.
@@ -86,27 +92,58 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
   /** Consecutive failed attempts (reset by a successful connection). */
   failedAttempts = 0;
 
-  constructor(endpoint: IStreamClientEndpoint, factory: IProtocolFactory, options: ClientServiceOptions<P> = {}) {
+  /**
+   * Takes `{ retryPolicy, clock, prepareConnection }` or Twisted's positional
+   * `(endpoint, factory, retryPolicy, clock, prepareConnection)` (null or
+   * undefined keep a default).
+   * @throws TypeError for an argument or option of an unexpected type, naming it.
+   */
+  constructor(endpoint: IStreamClientEndpoint, factory: IProtocolFactory, options?: ClientServiceOptions<P>);
+  constructor(endpoint: IStreamClientEndpoint, factory: IProtocolFactory, retryPolicy?: RetryPolicy | null, clock?: IClock | null, prepareConnection?: ((protocol: P) => unknown) | null);
+  constructor(endpoint: IStreamClientEndpoint, factory: IProtocolFactory, ...rest: unknown[]) {
     super();
+    const where = 'ClientService';
+    checkArity(where, rest, 3, '(endpoint, factory, options?) or (endpoint, factory, retryPolicy?, clock?, prepareConnection?)');
+    let o: { retryPolicy?: unknown; clock?: unknown; prepareConnection?: unknown };
+    if (isOptionsObject(rest[0]) && rest.length === 1 && !isClock(rest[0])) {
+      o = checkOptions(where, 'options', rest[0], ['retryPolicy', 'clock', 'prepareConnection']);
+    } else {
+      o = { retryPolicy: rest[0], clock: rest[1], prepareConnection: rest[2] };
+    }
+    if (typeof endpoint !== 'object' || endpoint === null || typeof (endpoint as Partial<IStreamClientEndpoint>).connect !== 'function') {
+      throw argError(where, 'endpoint', 'a client endpoint (e.g. clientFromString(\'tcp:host:port\'))', endpoint);
+    }
+    if (typeof factory !== 'object' || factory === null || typeof (factory as Partial<IProtocolFactory>).buildProtocol !== 'function') {
+      throw argError(where, 'factory', 'a protocol factory (an object with buildProtocol)', factory);
+    }
+    if (o.retryPolicy != null && typeof o.retryPolicy !== 'function') throw argError(where, 'retryPolicy', 'a function (failedAttempts) => seconds, or an options object', o.retryPolicy);
+    if (o.clock != null && !isClock(o.clock)) throw argError(where, 'clock', 'a clock with seconds() and callLater()', o.clock);
+    if (o.prepareConnection != null && typeof o.prepareConnection !== 'function') throw argError(where, 'prepareConnection', 'a function (protocol) => unknown', o.prepareConnection);
     this.endpoint = endpoint;
     this.factory = factory;
-    this.retryPolicy = options.retryPolicy ?? backoffPolicy();
-    this.clock = options.clock ?? realClock;
-    this.prepareConnection = options.prepareConnection;
+    this.retryPolicy = (o.retryPolicy as RetryPolicy | null | undefined) ?? backoffPolicy();
+    this.clock = (o.clock as IClock | null | undefined) ?? realClock;
+    this.prepareConnection = (o.prepareConnection as ((protocol: P) => unknown) | null | undefined) ?? undefined;
   }
 
   /**
    * The connected application protocol, now or when the next connection is made.
    * Rejects with CancelledError when the service stops (or is stopped), and with
    * the failure of the `failAfterFailures`-th consecutive failed attempt if given.
+   * Twisted's positional form `whenConnected(2)` is the same as
+   * `whenConnected({ failAfterFailures: 2 })`.
    * Like any Promise, give it a rejection handler (await it in a try, or
    * `.catch`): stopping the service rejects every pending waiter.
    */
-  whenConnected(options: { failAfterFailures?: number } = {}): Promise<P> {
+  whenConnected(options?: { failAfterFailures?: number | null } | number | null): Promise<P> {
+    const failAfterFailures = typeof options === 'object' && options !== null ? checkOptions<{ failAfterFailures?: unknown }>('ClientService.whenConnected', 'options', options, ['failAfterFailures']).failAfterFailures : options;
+    if (failAfterFailures != null && (typeof failAfterFailures !== 'number' || Number.isNaN(failAfterFailures))) {
+      throw argError('ClientService.whenConnected', 'failAfterFailures', 'a number of failed attempts (or an options object)', failAfterFailures);
+    }
     if (this.state === 'connected' && this.current) return Promise.resolve(this.current.app as P);
     if (this.state === 'stopped') return Promise.reject(stoppedBeforeConnecting());
     return new Promise<P>((resolve, reject) => {
-      this.awaiting.push({ resolve: resolve as (p: IProtocol) => void, reject, remaining: options.failAfterFailures ?? null });
+      this.awaiting.push({ resolve: resolve as (p: IProtocol) => void, reject, remaining: failAfterFailures ?? null });
     });
   }
 
@@ -277,7 +314,7 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
       endpoint: this.endpoint.describe(),
       delay,
     });
-    this.retryCall = this.clock.callLater(delay * 1000, () => {
+    this.retryCall = this.clock.callLater(delay, () => {
       this.retryCall = null;
       if (this.state === 'waiting') this.connect();
     });

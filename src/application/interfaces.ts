@@ -90,11 +90,15 @@ export interface IDatagramTransport {
   getHost(): Address;
 }
 
-/** Time as a dependency (Twisted's IReactorTime), so tests can use a fake clock. */
+/**
+ * Time as a dependency (Twisted's IReactorTime), so tests can use a fake
+ * clock. Times are in seconds, as in Twisted.
+ */
 export interface IClock {
-  /** Milliseconds, monotonic. */
-  now(): number;
-  callLater(delayMs: number, fn: () => void): { cancel(): void; readonly active: boolean };
+  /** The current time in seconds (monotonic for the real clock). */
+  seconds(): number;
+  /** Calls `fn(...args)` after `delaySeconds` seconds; returns a handle that can cancel it. */
+  callLater<A extends unknown[]>(delaySeconds: number, fn: (...args: A) => void, ...args: A): { cancel(): void; readonly active: boolean };
 }
 
 export type { MaybePromise };

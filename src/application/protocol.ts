@@ -61,16 +61,26 @@ function isProtocolClass(v: unknown): v is ProtocolClass {
  * start and the last stop of the ports using it (`doStart`/`doStop` count).
  */
 export class Factory<P extends IProtocol = IProtocol> implements IProtocolFactory {
-  /** The protocol class or builder used by `buildProtocol`. */
-  protocol: ProtocolClass<P> | ProtocolBuilder<P> | null;
+  /**
+   * The protocol class or builder used by `buildProtocol`. An own field only
+   * when the constructor was given one (or it is assigned later); otherwise
+   * it comes from the prototype (`F.prototype.protocol = P`), and failing
+   * that `buildProtocol` uses the class's `static protocol` (Twisted's
+   * `class F(Factory): protocol = P`).
+   */
+  declare protocol: ProtocolClass<P> | ProtocolBuilder<P> | null | undefined;
   /** How many ports/connectors currently use this factory. */
   numPorts = 0;
   /** Log "Starting factory"/"Stopping factory" (Twisted's `noisy`). */
   noisy = false;
   protected readonly log: Logger = new Logger(this.constructor.name);
 
-  constructor(protocol: ProtocolClass<P> | ProtocolBuilder<P> | null = null) {
-    this.protocol = protocol;
+  /** @throws TypeError when `protocol` is neither a function (class or builder) nor null/undefined. */
+  constructor(protocol?: ProtocolClass<P> | ProtocolBuilder<P> | null) {
+    if (protocol !== undefined && protocol !== null && typeof protocol !== 'function') {
+      throw new TypeError(`${new.target.name}: protocol must be a protocol class or a builder function, got ${typeof protocol}`);
+    }
+    if (protocol !== undefined) this.protocol = protocol;
   }
 
   /** A factory building instances of `protocolClass` (Twisted's `Factory.forProtocol`). */
@@ -83,8 +93,8 @@ export class Factory<P extends IProtocol = IProtocol> implements IProtocolFactor
    * `factory`. Returns null to refuse the connection.
    */
   buildProtocol(addr: Address): P | null {
-    const p = this.protocol;
-    if (p === null) throw new TypeError(`${this.constructor.name} has no protocol: pass a protocol class or override buildProtocol`);
+    const p = this.protocol ?? (this.constructor as { protocol?: ProtocolClass<P> | ProtocolBuilder<P> | null }).protocol;
+    if (p === null || p === undefined) throw new TypeError(`${this.constructor.name} has no protocol: pass a protocol class or override buildProtocol`);
     const proto = isProtocolClass(p) ? new p() : (p as ProtocolBuilder<P>)(addr);
     if (proto !== null) proto.factory = this;
     return proto;

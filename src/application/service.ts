@@ -9,10 +9,27 @@
  * Deviations from Twisted, deliberately:
  * - `addService` on a running parent returns the start Promise (Twisted
  *   returns nothing and hopes for the best).
- * - When `addService` throws (duplicate name), `setServiceParent` resets
- *   `parent` to null (Twisted leaves `parent` set on a child its parent
- *   does not hold).
+ * - When `addService` refuses a duplicate name (before adding the child),
+ *   `setServiceParent` resets `parent` to null (Twisted leaves `parent` set
+ *   on a child its parent does not hold). A child whose start throws when
+ *   added to a running parent stays listed and parented, as in Twisted, so
+ *   `disownServiceParent` removes it.
  * - Stopping a service that was never started resolves at once.
+ * - A stop ends a start in progress: once `MultiService.stopService` has
+ *   begun, the start (or privileged start) that was going on starts no
+ *   further children, and a child that was still starting is stopped again
+ *   when its start finishes and leaves it running; the stop's Promise waits
+ *   for that. So after `await m.stopService()` nothing in the tree runs
+ *   and no port is open, whatever was still starting. The interrupted
+ *   start resolves (or rejects with the failure of the child it waited on).
+ *   In Twisted, starts are synchronous and the question does not arise.
+ * - The Promises returned by the start methods (and by `setServiceParent`
+ *   on a running parent) may be ignored, as Twisted code ignores Deferreds:
+ *   a rejection nobody waited for is logged once (log.failure, naming the
+ *   service that failed) and never becomes an unhandled rejection, which
+ *   would end a Node process. Whoever awaits or chains the Promise gets the
+ *   rejection and nothing is logged (the runner reports startup errors
+ *   itself).
  * - `running` is an accessor whose state lives outside the instance, so any
  *   copy (spread, Object.assign, structuredClone, JSON) is not running; in
  *   Twisted only pickling/copy.copy drop it (__getstate__).
@@ -95,13 +112,60 @@ function settle(fn: () => MaybePromise<void>): Promise<void> {
   }
 }
 
-// Calls `fn` on each item in order; synchronously while results are synchronous, awaiting a Promise before going on.
-function inOrder<T>(items: readonly T[], fn: (item: T) => MaybePromise<void>): MaybePromise<void> {
-  for (let i = 0; i < items.length; i++) {
-    const r = fn(items[i]!);
-    if (isPromiseLike(r)) return Promise.resolve(r).then(() => inOrder(items.slice(i + 1), fn));
+function noop(): void {}
+
+/** "TCPServer 'web'", or the class name alone for an unnamed service. */
+export function serviceLabel(s: IService): string {
+  return s.name ? `${s.constructor.name} '${s.name}'` : s.constructor.name;
+}
+
+// The service whose start failed with a given error: the innermost one, recorded first.
+const failedService = new WeakMap<object, IService>();
+
+function noteFailure(error: unknown, service: IService): void {
+  if ((typeof error === 'object' || typeof error === 'function') && error !== null && !failedService.has(error)) failedService.set(error, service);
+}
+
+/**
+ * A Promise that knows whether anybody used it: `then` (and so `catch`,
+ * `finally`, `await`, Promise.all/race/resolve) marks it observed. Derived
+ * promises are plain Promises.
+ */
+class ObservedPromise<T> extends Promise<T> {
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
   }
-  return undefined;
+  observed = false;
+  override then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.observed = true;
+    return super.then(onfulfilled, onrejected);
+  }
+}
+
+/**
+ * Makes the outcome of a start safe to ignore: returns a Promise with the
+ * same outcome that is never an unhandled rejection. If it rejects and
+ * nobody has used it by the next macrotask, the failure is logged once
+ * through `log` (naming the service that failed); a caller that awaits it
+ * gets the rejection and nothing is logged.
+ */
+export function loggedIfIgnored<T>(result: PromiseLike<T>, service: IService, log: Logger): Promise<T> {
+  const out = new ObservedPromise<T>((resolve, reject) => {
+    Promise.resolve(result).then(resolve, reject);
+  });
+  // Handled from the start, without counting as a use.
+  Promise.prototype.then.call(out, noop, (error: unknown) => {
+    noteFailure(error, service);
+    setImmediate(() => {
+      if (out.observed) return;
+      const failed = (typeof error === 'object' && error !== null && failedService.get(error)) || service;
+      log.failure('{service} failed to start', error, { service: serviceLabel(failed) });
+    });
+  });
+  return out;
 }
 
 /**
@@ -131,6 +195,15 @@ export class Service implements IService {
     Object.defineProperty(this, 'log', { enumerable: false });
   }
 
+  /**
+   * For subclasses whose start methods return a Promise: returns it made
+   * safe to ignore (see `loggedIfIgnored`: an unobserved rejection is logged
+   * once instead of ending the process).
+   */
+  protected loggedIfIgnored<T>(result: PromiseLike<T>): Promise<T> {
+    return loggedIfIgnored(result, this, this.log);
+  }
+
   setName(name: string): void {
     if (this.parent !== null) {
       throw new ServiceError('tacd.service.nameAfterParent', `cannot change name when parent exists (service '${this.name ?? name}')`);
@@ -144,7 +217,8 @@ export class Service implements IService {
     try {
       return parent.addService(this);
     } catch (e) {
-      this.parent = null;
+      // Refused before being added (duplicate name): no parent. Added, then its start threw: it stays parented, as in Twisted.
+      if (![...parent].includes(this)) this.parent = null;
       throw e;
     }
   }
@@ -188,30 +262,87 @@ export class Service implements IService {
 export class MultiService extends Service implements IServiceCollection {
   private readonly services: IService[] = [];
   private readonly namedServices = new Map<string, IService>();
+  /** Bumped by every stopService: a start begun under an older generation starts no further child. */
+  private generation = 0;
+  /** Children whose (privileged) start is still pending, with a Promise that settles (never rejects) with it. */
+  private readonly starting = new Map<IService, Promise<void>>();
+
+  // Remembers a child's pending start so that a stop can wait for it.
+  private track(child: IService, result: MaybePromise<void>): MaybePromise<void> {
+    if (!isPromiseLike(result)) return result;
+    const settled = Promise.resolve(result).then(noop, noop);
+    this.starting.set(child, settled);
+    void settled.then(() => {
+      if (this.starting.get(child) === settled) this.starting.delete(child);
+    });
+    return result;
+  }
+
+  // Calls `fn` on each child in insertion order while no stop has begun since
+  // `generation`; synchronously while results are synchronous, awaiting a
+  // Promise before going on.
+  private eachChild(generation: number, fn: (child: IService) => MaybePromise<void>): MaybePromise<void> {
+    const children = [...this.services];
+    const from = (i: number): MaybePromise<void> => {
+      for (; i < children.length; i++) {
+        if (this.generation !== generation) return undefined;
+        const child = children[i]!;
+        let r: MaybePromise<void>;
+        try {
+          r = this.track(child, fn(child));
+        } catch (e) {
+          noteFailure(e, child);
+          throw e;
+        }
+        if (isPromiseLike(r)) {
+          const next = i + 1;
+          return Promise.resolve(r).then(
+            () => from(next),
+            (e: unknown) => {
+              noteFailure(e, child);
+              throw e;
+            },
+          );
+        }
+      }
+      return undefined;
+    };
+    return from(0);
+  }
 
   /**
    * Calls every child's privilegedStartService in insertion order. A child
    * returning a Promise is awaited before the next is called; synchronous
-   * children are all called before this returns.
+   * children are all called before this returns. A stopService meanwhile
+   * ends it: later children are not called. The Promise is safe to ignore
+   * (a failure nobody awaits is logged).
    */
   override privilegedStartService(): Promise<void> {
-    return settle(() => {
-      super.privilegedStartService();
-      return inOrder([...this.services], (s) => s.privilegedStartService());
-    });
+    const generation = this.generation;
+    return this.loggedIfIgnored(
+      settle(() => {
+        super.privilegedStartService();
+        return this.eachChild(generation, (s) => s.privilegedStartService());
+      }),
+    );
   }
 
   /**
    * Sets running, then starts the children in insertion order (synchronous
    * children at once, a Promise awaited before the next child). A child that
    * throws or rejects stops the start (later children are not started) and
-   * the returned Promise rejects with its error, as in Twisted.
+   * the returned Promise rejects with its error, as in Twisted. A
+   * stopService meanwhile ends the start: later children are not started.
+   * The Promise is safe to ignore (a failure nobody awaits is logged).
    */
   override startService(): Promise<void> {
-    return settle(() => {
-      super.startService();
-      return inOrder([...this.services], (s) => s.startService());
-    });
+    const generation = this.generation;
+    return this.loggedIfIgnored(
+      settle(() => {
+        super.startService();
+        return this.eachChild(generation, (s) => s.startService());
+      }),
+    );
   }
 
   /**
@@ -219,16 +350,24 @@ export class MultiService extends Service implements IServiceCollection {
    * all before this returns (without waiting between them), and resolves
    * when all have settled. A failing child is logged; it neither rejects the
    * result nor keeps its siblings from stopping (Twisted's DeferredList).
+   * A start in progress starts no further child; a child that was still
+   * starting is waited for, and stopped again if it came up running.
    */
   override stopService(): Promise<void> {
+    this.generation++;
     super.stopService();
     const children = [...this.services].reverse();
-    const stops = children.map((s) => settle(() => s.stopService()));
-    return Promise.allSettled(stops).then((results) => {
+    const stops = children.map((s) => ({ service: s, done: settle(() => s.stopService()) }));
+    const late = [...this.starting].map(([s, started]) => ({
+      service: s,
+      done: started.then(() => (!this.running && s.running && this.services.includes(s) ? s.stopService() : undefined)),
+    }));
+    const all = [...stops, ...late];
+    return Promise.allSettled(all.map((x) => x.done)).then((results) => {
       results.forEach((r, i) => {
         if (r.status === 'rejected') {
-          const child = children[i];
-          this.log.failure('Error stopping service {service}', r.reason, { service: child?.name ?? child?.constructor.name });
+          const child = all[i]!.service;
+          this.log.failure('Error stopping service {service}', r.reason, { service: child.name ?? child.constructor.name });
         }
       });
     });
@@ -259,8 +398,11 @@ export class MultiService extends Service implements IServiceCollection {
     this.services.push(service);
     if (this.running) {
       // "It may be too late for that, but we will do our best" (Twisted).
+      // A synchronous throw propagates (the child stays added, as in Twisted); a Promise is safe to ignore.
+      const generation = this.generation;
       const p = service.privilegedStartService();
-      return isPromiseLike(p) ? Promise.resolve(p).then(() => service.startService()) : service.startService();
+      const r = this.track(service, isPromiseLike(p) ? Promise.resolve(p).then(() => (this.generation === generation ? service.startService() : undefined)) : service.startService());
+      return isPromiseLike(r) ? loggedIfIgnored(r, service, this.log) : r;
     }
     return undefined;
   }

@@ -40,13 +40,14 @@ class Loop {
   /** Resolves when the loop is stopped (or failed) and no call is in flight. */
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
 
-  private readonly intervalMs: number;
+  /** Seconds between calls. */
+  private readonly interval: number;
   private readonly clock: IClock;
   private readonly run: () => unknown;
   private readonly onFailure: (e: unknown) => void;
 
-  constructor(intervalMs: number, clock: IClock, run: () => unknown, onFailure: (e: unknown) => void) {
-    this.intervalMs = intervalMs;
+  constructor(interval: number, clock: IClock, run: () => unknown, onFailure: (e: unknown) => void) {
+    this.interval = interval;
     this.clock = clock;
     this.run = run;
     this.onFailure = onFailure;
@@ -58,7 +59,7 @@ class Loop {
   }
 
   start(): void {
-    this.startTime = this.clock.now();
+    this.startTime = this.clock.seconds();
     this.tick();
   }
 
@@ -103,11 +104,13 @@ class Loop {
     this.resolveFinished();
   }
 
-  // LoopingCall._scheduleFrom: the time to the next multiple of the interval after the start.
+  // LoopingCall._scheduleFrom: the seconds to the next multiple of the interval after the start.
   private untilNextInterval(): number {
-    if (this.intervalMs === 0) return 0;
-    const runningFor = this.clock.now() - this.startTime;
-    return this.intervalMs - (runningFor % this.intervalMs);
+    if (this.interval === 0) return 0;
+    const runningFor = this.clock.seconds() - this.startTime;
+    const left = this.interval - (runningFor % this.interval);
+    // Seconds are floats: a call that ran a rounding error before its multiple must not be followed at once by another.
+    return left < this.interval * 1e-9 ? left + this.interval : left;
   }
 }
 
@@ -123,7 +126,7 @@ export class TimerService<A extends unknown[] = unknown[]> extends Service {
   readonly step: number;
   readonly fn: (...args: A) => unknown;
   readonly args: A;
-  /** The clock that schedules the calls; replace it (e.g. with a FakeClock) before starting. */
+  /** The clock that schedules the calls (seconds); replace it (e.g. with a `Clock`) before starting. */
   clock: IClock = realClock;
   private loop: Loop | null = null;
 
@@ -155,7 +158,7 @@ export class TimerService<A extends unknown[] = unknown[]> extends Service {
     super.startService();
     const log: Logger = this.log;
     const name = this.fn.name || 'anonymous function';
-    const loop = new Loop(this.step * 1000, this.clock, () => this.fn(...this.args), (e) => {
+    const loop = new Loop(this.step, this.clock, () => this.fn(...this.args), (e) => {
       log.failure('TimerService call to {callable} failed; the timer is stopped', e, { callable: name });
     });
     this.loop = loop;

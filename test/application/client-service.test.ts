@@ -201,13 +201,13 @@ test('#39 whenConnected({ failAfterFailures }) rejects with the n-th consecutive
   endpoint.fail(first);
   assert.deepEqual(await stateOf(one), { state: 'rejected', error: first });
   assert.equal((await stateOf(two)).state, 'pending');
-  clock.advance(10_000);
+  clock.advance(10);
   assert.equal(endpoint.attempts.length, 2);
   const second = new Error('refused 2');
   endpoint.fail(second);
   assert.deepEqual(await stateOf(two), { state: 'rejected', error: second });
   assert.equal((await stateOf(forever)).state, 'pending');
-  clock.advance(20_000);
+  clock.advance(20);
   endpoint.succeed();
   assert.equal((await stateOf(forever)).state, 'resolved');
 });
@@ -219,16 +219,16 @@ test('#40 after a connect failure or a connection loss it retries after retryPol
   endpoint.fail(new Error('refused'));
   await settle();
   assert.deepEqual(asked, [1]);
-  assert.deepEqual(clock.pending.map((p) => p.delay), [10_000]);
-  clock.advance(9_999);
+  assert.deepEqual(clock.pending.map((p) => p.delay), [10]);
+  clock.advance(9.999);
   assert.equal(endpoint.attempts.length, 1);
-  clock.advance(1);
+  clock.advance(0.001);
   assert.equal(endpoint.attempts.length, 2);
   endpoint.fail(new Error('refused again'));
   await settle();
   assert.deepEqual(asked, [1, 2]);
-  assert.deepEqual(clock.pending.map((p) => p.delay), [20_000]);
-  clock.advance(20_000);
+  assert.deepEqual(clock.pending.map((p) => p.delay), [20]);
+  clock.advance(20);
   const { transport } = endpoint.succeed();
   await settle();
   assert.equal(service.failedAttempts, 0, 'a successful connection resets the count');
@@ -237,7 +237,7 @@ test('#40 after a connect failure or a connection loss it retries after retryPol
   await settle();
   assert.deepEqual(asked, [1, 2, 1]);
   assert.equal(endpoint.attempts.length, 3, 'no attempt before the retry delay');
-  clock.advance(10_000);
+  clock.advance(10);
   assert.equal(endpoint.attempts.length, 4);
 });
 
@@ -271,7 +271,7 @@ test('#41 prepareConnection runs on every connection and a returned Promise dela
   assert.equal(await waiting, factory.built[0]);
   // Second connection: prepareConnection runs again.
   transport.drop();
-  clock.advance(10_000);
+  clock.advance(10);
   endpoint.succeed();
   assert.equal(await service.whenConnected(), factory.built[1]);
   assert.deepEqual(prepared, factory.built);
@@ -296,7 +296,7 @@ test('#41 a throwing prepareConnection counts as a failed attempt (and the conne
   assert.equal(transport.closes, 1, 'the rejected connection is closed');
   transport.drop();
   assert.equal(clock.pending.length, 1, 'only the retry is pending');
-  clock.advance(10_000);
+  clock.advance(10);
   endpoint.succeed();
   assert.equal(await patient, factory.built[1]);
 });
@@ -344,7 +344,7 @@ test('#42 stop while waiting to retry cancels the timer and resolves at once', a
   const stopped = await stateOf(service.stopService());
   assert.equal(stopped.state, 'resolved');
   assert.equal(clock.pending.length, 0);
-  clock.advance(60_000);
+  clock.advance(60);
   assert.equal(endpoint.attempts.length, 1);
   const r = await stateOf(waiter);
   assert.ok(r.state === 'rejected' && r.error instanceof CancelledError);
@@ -398,6 +398,59 @@ test('#43 start while stopping a pending attempt waits for the cancellation, the
   assert.equal(endpoint.attempts[0]!.cancelled, true);
 });
 
+test('ClientService takes Twisted\'s positional (endpoint, factory, retryPolicy, clock, prepareConnection); whenConnected(n) is failAfterFailures', async () => {
+  const endpoint = new FakeEndpoint();
+  const clock = new FakeClock();
+  const asked: number[] = [];
+  const prepared: IProtocol[] = [];
+  const service = new ClientService<AppProtocol>(
+    endpoint,
+    new AppFactory(),
+    (n) => (asked.push(n), 3),
+    clock,
+    (p) => void prepared.push(p),
+  );
+  service.startService();
+  const first = handled(service.whenConnected(1));
+  const error = new Error('refused');
+  endpoint.fail(error);
+  assert.deepEqual(await stateOf(first), { state: 'rejected', error }, 'whenConnected(1) rejects with the first failure');
+  assert.deepEqual(asked, [1], 'the positional retryPolicy is used');
+  assert.deepEqual(clock.pending.map((p) => p.delay), [3], 'on the positional clock');
+  clock.advance(3);
+  const app = service.whenConnected(null);
+  const { transport } = endpoint.succeed();
+  await settle();
+  assert.equal(prepared.length, 1, 'the positional prepareConnection runs');
+  assert.equal(await app, prepared[0]);
+  const stopped = service.stopService();
+  transport.drop();
+  await stopped;
+
+  // Only a function: the retry policy (the common Python call ClientService(ep, f, retryPolicy=...)).
+  const e2 = new FakeEndpoint();
+  const s2 = new ClientService(e2, new AppFactory(), () => 0.5);
+  s2.startService();
+  e2.fail(new Error('refused'));
+  await settle();
+  await s2.stopService();
+});
+
+test('ClientService and whenConnected refuse arguments of an unexpected type, naming them', () => {
+  const ep = new FakeEndpoint();
+  const f = new AppFactory();
+  const named = (param: RegExp) => (e: unknown): boolean => e instanceof TypeError && param.test(e.message);
+  assert.throws(() => new ClientService(ep, f, 5 as never), named(/retryPolicy/));
+  assert.throws(() => new ClientService(ep, f, null, {} as never), named(/clock/));
+  assert.throws(() => new ClientService(ep, f, null, null, 'x' as never), named(/prepareConnection/));
+  assert.throws(() => new ClientService(ep, f, { retrypolicy: () => 1 } as never), named(/retrypolicy/));
+  assert.throws(() => new ClientService('tcp:localhost:80' as never, f), named(/endpoint/));
+  assert.throws(() => new ClientService(ep, AppProtocol as never), named(/factory/));
+  const service = new ClientService(ep, f, { clock: new FakeClock() });
+  assert.throws(() => service.whenConnected('1' as never), named(/failAfterFailures/));
+  assert.throws(() => service.whenConnected({ failAfter: 1 } as never), named(/failAfter/));
+});
+
 test('#44 backoffPolicy(1, 60, 1.5, () => 1): 2, 2.5, 58.665..., 61, 61', () => {
   const pol = backoffPolicy({ initialDelay: 1, maxDelay: 60, factor: 1.5, jitter: () => 1 });
   assert.equal(pol(0), 2);
@@ -413,6 +466,23 @@ test('#44 backoffPolicy(1, 60, 1.5, () => 1): 2, 2.5, 58.665..., 61, 61', () => 
   }
   const huge = backoffPolicy({ initialDelay: 1e308, factor: 10, maxDelay: 5, jitter: () => 0 });
   assert.equal(huge(100), 5, 'overflow is capped at maxDelay');
+});
+
+test('#44 backoffPolicy takes Twisted\'s positional form (initialDelay, maxDelay, factor, jitter)', () => {
+  const pol = backoffPolicy(1, 60, 1.5, () => 1);
+  assert.equal(pol(0), 2);
+  assert.equal(pol(1), 2.5);
+  assert.equal(pol(10), 58.6650390625);
+  assert.equal(pol(20), 61);
+  assert.equal(pol(1e6), 61);
+  // Fewer positional arguments keep the later defaults; null is Python's None.
+  assert.equal(backoffPolicy(2, null, 2, () => 0)(3), 16);
+  const capped = backoffPolicy(10, 5)(1);
+  assert.ok(capped >= 5 && capped < 6, `maxDelay 5 + default jitter, got ${capped}`);
+  // Wrong types are refused, naming the parameter, never ignored.
+  assert.throws(() => backoffPolicy('1' as unknown as number), (e: unknown) => e instanceof TypeError && /initialDelay/.test(e.message));
+  assert.throws(() => backoffPolicy(1, 60, 1.5, 1 as unknown as () => number), (e: unknown) => e instanceof TypeError && /jitter/.test(e.message));
+  assert.throws(() => backoffPolicy({ maxdelay: 5 } as never), (e: unknown) => e instanceof TypeError && /maxdelay/.test(e.message));
 });
 
 // A minimal TCP client endpoint over node:net (the network engineer's endpoints may replace it).
@@ -546,11 +616,11 @@ test('a retryPolicy that throws or returns a bad delay is logged and falls back 
     service.startService();
     endpoint.fail(new Error('refused'));
     await settle();
-    assert.deepEqual(clock.pending.map((p) => p.delay), [60_000]);
-    clock.advance(60_000);
+    assert.deepEqual(clock.pending.map((p) => p.delay), [60]);
+    clock.advance(60);
     endpoint.fail(new Error('refused'));
     await settle();
-    assert.deepEqual(clock.pending.map((p) => p.delay), [60_000]);
+    assert.deepEqual(clock.pending.map((p) => p.delay), [60]);
     assert.equal(logs.events.filter((e) => e.level === 'error' && /retryPolicy/.test(e.message)).length, 2);
     await service.stopService();
   } finally {

@@ -85,6 +85,32 @@ test('Factory without a protocol throws a TypeError naming the class', () => {
   assert.throws(() => new MyFactory().buildProtocol(PEER), /MyFactory has no protocol/);
 });
 
+test('Factory takes its protocol from the prototype or a static field when the constructor is given none (Twisted\'s class attribute)', () => {
+  class P extends Protocol {}
+  class Q extends Protocol {}
+  class ByPrototype extends Factory {}
+  (ByPrototype.prototype as Factory).protocol = P;
+  class ByStatic extends ServerFactory {
+    static protocol = Q;
+  }
+  const a = new ByPrototype();
+  const pa = a.buildProtocol(PEER);
+  assert.ok(pa instanceof P);
+  assert.equal(pa.factory, a);
+  const b = new ByStatic();
+  assert.ok(b.buildProtocol(PEER) instanceof Q);
+  // An explicit argument or assignment wins over the class's.
+  assert.ok(new ByStatic(P).buildProtocol(PEER) instanceof P);
+  const c = new ByStatic();
+  c.protocol = P;
+  assert.ok(c.buildProtocol(PEER) instanceof P);
+  // The Twisted idiom: a plain factory, protocol assigned afterwards.
+  const d = new ServerFactory();
+  d.protocol = Q;
+  assert.ok(d.buildProtocol(PEER) instanceof Q);
+  assert.throws(() => new Factory('Echo' as never), (e: unknown) => e instanceof TypeError && /protocol must be/.test(e.message));
+});
+
 test('doStart/doStop are reference counted: startFactory once at first, stopFactory once at last, extra doStop ignored', () => {
   const calls: string[] = [];
   class F extends ClientFactory {

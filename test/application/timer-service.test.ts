@@ -19,7 +19,7 @@ test('#27 TimerService calls at once on start (with its arguments), then every s
   const { t, clock } = timer(
     1,
     (...a: unknown[]) => {
-      calls.push([clock.now(), a]);
+      calls.push([clock.seconds(), a]);
     },
     'x',
     2,
@@ -27,16 +27,16 @@ test('#27 TimerService calls at once on start (with its arguments), then every s
   t.startService();
   assert.equal(t.running, true);
   assert.deepEqual(calls, [[0, ['x', 2]]], 'the first call happens inside startService');
-  clock.advance(999);
+  clock.advance(0.999);
   assert.equal(calls.length, 1);
+  clock.advance(0.001);
   clock.advance(1);
-  clock.advance(1000);
   assert.deepEqual(
     calls.map(([at]) => at),
-    [0, 1000, 2000],
+    [0, 1, 2],
   );
   void t.stopService();
-  clock.advance(5000);
+  clock.advance(5);
   assert.equal(calls.length, 3);
 });
 
@@ -46,32 +46,32 @@ test('#27 TimerService inside a started MultiService loops until the tree stops'
   const { t, clock } = timer(2, () => void n++);
   t.setServiceParent(ms);
   await ms.startService();
-  clock.pump([2000, 2000, 2000]);
+  clock.pump([2, 2, 2]);
   assert.equal(n, 4);
   await ms.stopService();
   assert.equal(t.running, false);
-  clock.advance(10_000);
+  clock.advance(10);
   assert.equal(n, 4);
 });
 
 test('TimerService stays aligned to the start time and skips missed intervals after a slow call', async () => {
   const { t, clock } = timer(1, () => {
-    const at = clock.now();
+    const at = clock.seconds();
     starts.push(at);
-    if (at === 1000) return slow.promise;
+    if (at === 1) return slow.promise;
     return undefined;
   });
   const starts: number[] = [];
   const slow = deferred();
   t.startService();
-  clock.advance(1000); // second call starts at 1000 and takes 2.5 s
-  clock.advance(2500);
+  clock.advance(1); // second call starts at 1 s and takes 2.5 s
+  clock.advance(2.5);
   slow.resolve();
   await settle();
-  // Settled at 3500: the calls due at 2000 and 3000 are skipped; the next is at 4000, not 4500.
-  assert.deepEqual(clock.pending.map((p) => p.time), [4000]);
-  clock.advance(500);
-  assert.deepEqual(starts, [0, 1000, 4000]);
+  // Settled at 3.5 s: the calls due at 2 and 3 are skipped; the next is at 4, not 4.5.
+  assert.deepEqual(clock.pending.map((p) => p.time), [4]);
+  clock.advance(0.5);
+  assert.deepEqual(starts, [0, 1, 4]);
   await t.stopService();
 });
 
@@ -83,7 +83,7 @@ test('TimerService waits for a returned Promise before scheduling the next call'
     return n === 1 ? gate.promise : undefined;
   });
   t.startService();
-  clock.advance(5000);
+  clock.advance(5);
   assert.equal(n, 1, 'no call while the first is in flight');
   assert.equal(clock.pending.length, 0);
   gate.resolve();
@@ -104,7 +104,7 @@ test('#28 stopService waits for an in-flight call; running stays true until it s
   gate.resolve();
   await stopping;
   assert.equal(t.running, false);
-  clock.advance(10_000);
+  clock.advance(10);
   assert.equal(clock.pending.length, 0, 'no call is scheduled after the stop');
 });
 
@@ -138,9 +138,9 @@ test('#30 a failing call is logged exactly once, the loop stops, and stopService
       if (n === 2) throw boom;
     });
     t.startService();
-    clock.advance(1000);
+    clock.advance(1);
     assert.equal(n, 2);
-    clock.advance(5000);
+    clock.advance(5);
     assert.equal(n, 2, 'the loop stopped');
     const failures = logs.events.filter((e) => e.level === 'error' && e.error === boom);
     assert.equal(failures.length, 1);
@@ -153,7 +153,7 @@ test('#30 a failing call is logged exactly once, the loop stops, and stopService
     const rejected = timer(1, () => Promise.reject(new Error('async boom')));
     rejected.t.startService();
     await settle();
-    rejected.clock.advance(5000);
+    rejected.clock.advance(5);
     assert.equal(logs.events.filter((e) => (e.error as Error | undefined)?.message === 'async boom').length, 1);
     await rejected.t.stopService();
   } finally {
@@ -165,14 +165,14 @@ test('#31 TimerService can be stopped and started again', async () => {
   let n = 0;
   const { t, clock } = timer(1, () => void n++);
   t.startService();
-  clock.advance(1000);
+  clock.advance(1);
   assert.equal(n, 2);
   await t.stopService();
-  clock.advance(3000);
+  clock.advance(3);
   assert.equal(n, 2);
   t.startService();
   assert.equal(n, 3, 'a restart calls at once again');
-  clock.advance(1000);
+  clock.advance(1);
   assert.equal(n, 4);
   assert.equal(t.running, true);
   await t.stopService();
@@ -204,7 +204,7 @@ test('a duplicate startService logs a warning and does not start a second loop',
     t.startService();
     t.startService();
     assert.equal(n, 1);
-    clock.advance(1000);
+    clock.advance(1);
     assert.equal(n, 2, 'one loop only');
     assert.equal(logs.events.filter((e) => e.level === 'warn' && /Duplicate TimerService\.startService/.test(e.message)).length, 1);
     await t.stopService();
@@ -227,7 +227,7 @@ test('a start while a stop waits for the in-flight call begins a new loop that t
   gate.resolve();
   await stopping;
   assert.equal(t.running, true);
-  clock.advance(1000);
+  clock.advance(1);
   assert.equal(n, 3);
   await t.stopService();
   assert.equal(t.running, false);

@@ -27,11 +27,21 @@ export class ListenFDs {
   }
 
   /**
-   * Reads the descriptors from `env` (default process.env) for `pid`
-   * (default process.pid), and removes LISTEN_PID and LISTEN_FDS from `env`
-   * when it used them.
+   * Twisted's `ListenFDs.fromEnvironment(environ=None, start=None)`: reads
+   * the descriptors from `env` (default process.env), numbered from `start`
+   * (default 3, SD_LISTEN_FDS_START), and removes LISTEN_PID and LISTEN_FDS
+   * from `env` when it used them. `pid` (default process.pid; not in
+   * Twisted, which reads getpid()) is the PID LISTEN_PID must name. null
+   * stands for Python's None (the default).
+   * @throws TypeError when `env` is not an object, or `start`/`pid` not a non-negative integer.
    */
-  static fromEnvironment(env: Record<string, string | undefined> = process.env, pid: number = process.pid, start: number = SD_LISTEN_FDS_START): ListenFDs {
+  static fromEnvironment(env?: Record<string, string | undefined> | null, start?: number | null, pid?: number | null): ListenFDs {
+    if (env === undefined || env === null) env = process.env;
+    else if (typeof env !== 'object') throw new TypeError(`ListenFDs.fromEnvironment: environ must be an object of environment variables, got ${typeof env}`);
+    start ??= SD_LISTEN_FDS_START;
+    if (typeof start !== 'number' || !Number.isInteger(start) || start < 0) throw new TypeError(`ListenFDs.fromEnvironment: start must be a non-negative integer (the first descriptor), got ${String(start)}`);
+    pid ??= process.pid;
+    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) throw new TypeError(`ListenFDs.fromEnvironment: pid must be a positive integer, got ${String(pid)}`);
     if (env.LISTEN_PID !== String(pid)) return new ListenFDs();
     const raw = env.LISTEN_FDS;
     // Python's int(): optional sign and surrounding blanks, decimal digits.

@@ -84,13 +84,16 @@ export class StreamServerEndpointService extends Service {
       },
     );
     this.waitingForPort = waiting;
-    return waiting.then(() => {
-      this.raiseSynchronously = false;
-      if (failure !== null) {
-        if (this.waitingForPort === waiting) this.waitingForPort = null; // a failed start may be retried
-        throw (failure as { error: unknown }).error;
-      }
-    });
+    // Safe to ignore: a raised failure nobody awaits is logged instead of ending the process.
+    return this.loggedIfIgnored(
+      waiting.then(() => {
+        this.raiseSynchronously = false;
+        if (failure !== null) {
+          if (this.waitingForPort === waiting) this.waitingForPort = null; // a failed start may be retried
+          throw (failure as { error: unknown }).error;
+        }
+      }),
+    );
   }
 
   /** Sets running; listens only if privilegedStartService has not. */

@@ -38,7 +38,7 @@ export interface UNIXListenOptions {
   /** Permission bits applied to the socket file after bind (default 0o666). */
   readonly mode?: number;
   readonly backlog?: number;
-  /** Take a PATH.lock lock (a symlink to our PID) and clean a stale socket file (default true). */
+  /** Take a PATH.lock lock (a symlink to our PID) and clean a stale socket file (default false, as Twisted's listenUNIX). */
   readonly wantPID?: boolean;
 }
 
@@ -55,6 +55,8 @@ export interface TLSListenOptions extends TCPListenOptions {
 /** Options of listenUDP. */
 export interface UDPListenOptions {
   readonly interface?: string;
+  /** Truncate longer datagrams to this many bytes (Twisted's maxPacketSize; default: no limit). */
+  readonly maxPacketSize?: number;
 }
 
 /** Options of connectTCP/connectUNIX. */
@@ -305,13 +307,13 @@ function unlinkQuietly(path: string): void {
 
 /**
  * Listens on a UNIX stream socket (Twisted's listenUNIX). With `wantPID`
- * (default) it holds PATH.lock while listening; a socket file left by a
+ * (default false, as Twisted's) it holds PATH.lock while listening; a socket file left by a
  * dead process (stale lock, or a file nobody answers on) is removed before
  * bind. The socket file is chmod'ed to `mode` (default 0o666).
  */
 export async function listenUNIX(path: string, factory: IProtocolFactory, options: UNIXListenOptions = {}): Promise<IListeningPort> {
   const address = `unix ${path}`;
-  const wantPID = (options.wantPID ?? true) && !isAbstract(path);
+  const wantPID = (options.wantPID ?? false) && !isAbstract(path);
   const lockPath = `${path}.lock`;
   let locked = false;
   try {
@@ -426,8 +428,9 @@ export async function listenUDP(port: number, protocol: IDatagramProtocol, optio
       resolve();
     });
   });
+  const max = options.maxPacketSize;
   socket.on('message', (msg, rinfo) => {
-    protocol.datagramReceived(msg, { type: rinfo.family === 'IPv6' ? 'UDP6' : 'UDP', host: rinfo.address, port: rinfo.port });
+    protocol.datagramReceived(max !== undefined && msg.length > max ? msg.subarray(0, max) : msg, { type: rinfo.family === 'IPv6' ? 'UDP6' : 'UDP', host: rinfo.address, port: rinfo.port });
   });
   socket.on('error', () => {}); // ICMP errors on send; UDP has no connection to lose
   protocol.makeConnection(new UDPTransport(socket));

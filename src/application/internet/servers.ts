@@ -9,6 +9,21 @@
  * port is a runtime handle: it is not part of `toJSON()` and is cleared on
  * stop. Every service takes an optional `network` backend (Twisted's
  * `reactor=`), reused across restarts.
+ *
+ * Constructors take an options object or Twisted's positional arguments, in
+ * Twisted's order (listenTCP, listenSSL, listenUDP, listenUNIX, connectTCP,
+ * connectUNIX), optionally followed by `{ network }`:
+ *
+ * ```ts
+ * new TCPServer(8080, f, { interface: '127.0.0.1', backlog: 50 });
+ * new TCPServer(8080, f, 50, '127.0.0.1');          // TCPServer(8080, f, 50, '127.0.0.1')
+ * new SSLServer(443, f, { privateKey: 'k.pem' }, 50, '::');
+ * new UDPServer(53, proto, '127.0.0.1', 8192);
+ * new UNIXServer('/run/x.sock', f, 50, 0o660, true);
+ * ```
+ *
+ * An argument of an unexpected type, or an unknown option, is a TypeError
+ * naming it; null and undefined stand for Python's None (the default).
  */
 import fs from 'node:fs';
 import { Service } from '../service.js';
@@ -17,11 +32,40 @@ import type { IConnector } from '../protocol.js';
 import { CannotListenError, describeSystemError } from './errors.js';
 import { nodeNetwork, type NetworkBackend } from './ports.js';
 import { describeAddress } from './tcp-transport.js';
+import { argError, checkArity, checkOptions, checkPort, isOptionsObject, merge, optFlag, optInteger, optNumber, optString } from './args.js';
 
 /** Options every service of this module accepts. */
 export interface NetworkServiceOptions {
   /** The network backend (default: the real one). */
   readonly network?: NetworkBackend;
+}
+
+function checkNetwork(where: string, options: NetworkServiceOptions): void {
+  const n: unknown = options.network;
+  if (n !== undefined && (typeof n !== 'object' || n === null)) throw argError(where, 'network', 'a NetworkBackend object', n);
+}
+
+// The trailing `{ network }` after positional arguments (Twisted's reactor= keyword).
+function trailingNetwork(where: string, value: unknown): NetworkServiceOptions {
+  const o = checkOptions<NetworkServiceOptions>(where, 'the last argument', value, ['network']);
+  checkNetwork(where, o);
+  return o;
+}
+
+function checkFactory(where: string, factory: unknown): IProtocolFactory {
+  if (typeof factory !== 'object' || factory === null || typeof (factory as { buildProtocol?: unknown }).buildProtocol !== 'function') {
+    throw argError(where, 'factory', 'a protocol factory (an object with buildProtocol, e.g. Factory.forProtocol(P))', factory);
+  }
+  return factory as IProtocolFactory;
+}
+
+function checkPath(where: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw argError(where, 'path', 'a non-empty string', value);
+  return value;
+}
+
+function drop<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**
@@ -71,16 +115,20 @@ export abstract class AbstractServer extends Service {
     return this.binding;
   }
 
-  /** Binds the port; rejects with CannotListenError naming the address. The listen call is made synchronously. */
+  /**
+   * Binds the port; rejects with CannotListenError naming the address. The
+   * listen call is made synchronously. The Promise is safe to ignore: a
+   * failure nobody awaits is logged instead of ending the process.
+   */
   override privilegedStartService(): Promise<void> {
     void super.privilegedStartService();
-    return this.bind().then(() => undefined);
+    return this.loggedIfIgnored(this.bind().then(() => undefined));
   }
 
-  /** Marks running and binds only if privilegedStartService has not. */
+  /** Marks running and binds only if privilegedStartService has not. The Promise is safe to ignore, as privilegedStartService's. */
   override startService(): Promise<void> {
     void super.startService();
-    return this.bind().then(() => undefined);
+    return this.loggedIfIgnored(this.bind().then(() => undefined));
   }
 
   /** Clears running, closes the port and resolves once it is closed. Accepted connections stay open (see closeAllConnections). */
@@ -126,15 +174,44 @@ export interface TCPServerOptions extends NetworkServiceOptions {
   readonly backlog?: number;
 }
 
-/** Serves a protocol factory on a TCP port: `new TCPServer(8080, Factory.forProtocol(Echo))`. Port 0 picks a free port. */
+const TCP_KEYS = ['network', 'interface', 'backlog'] as const;
+
+function checkTcpOptions(where: string, o: TCPServerOptions): TCPServerOptions {
+  checkNetwork(where, o);
+  optInteger(where, 'backlog', o.backlog);
+  optString(where, 'interface', o.interface);
+  return o;
+}
+
+// (options) or (backlog, interface, { network }), as listenTCP(port, factory, backlog=50, interface='').
+function tcpServerArgs(where: string, rest: readonly unknown[]): TCPServerOptions {
+  checkArity(where, rest, 3, '(port, factory, options?) or (port, factory, backlog?, interface?, { network }?)');
+  const [a, b, c] = rest;
+  if (isOptionsObject(a)) {
+    if (rest.length > 1) throw new TypeError(`${where}: no arguments may follow the options object`);
+    return checkTcpOptions(where, checkOptions<TCPServerOptions>(where, 'options', a, TCP_KEYS));
+  }
+  const backlog = optInteger(where, 'backlog', a, 'an integer listen backlog or an options object');
+  const iface = optString(where, 'interface', b, 'a string (the address to bind)');
+  return drop({ ...trailingNetwork(where, c), backlog, interface: iface });
+}
+
+/**
+ * Serves a protocol factory on a TCP port: `new TCPServer(8080, Factory.forProtocol(Echo))`.
+ * Port 0 picks a free port. Takes `{ interface, backlog, network }` or
+ * Twisted's positional `(port, factory, backlog, interface)`.
+ */
 export class TCPServer extends AbstractServer {
   readonly portNumber: number;
   readonly factory: IProtocolFactory;
   readonly options: TCPServerOptions;
-  constructor(portNumber: number, factory: IProtocolFactory, options: TCPServerOptions = {}) {
+  constructor(portNumber: number, factory: IProtocolFactory, options?: TCPServerOptions);
+  constructor(portNumber: number, factory: IProtocolFactory, backlog?: number | null, iface?: string | null, options?: NetworkServiceOptions);
+  constructor(portNumber: number, factory: IProtocolFactory, ...rest: unknown[]) {
+    const options = tcpServerArgs('TCPServer', rest);
     super(options);
-    this.portNumber = portNumber;
-    this.factory = factory;
+    this.portNumber = checkPort('TCPServer', portNumber);
+    this.factory = checkFactory('TCPServer', factory);
     this.options = options;
   }
   protected getPort(): Promise<IListeningPort> {
@@ -154,23 +231,63 @@ export interface UNIXServerOptions extends NetworkServiceOptions {
   /** Permission bits of the socket file (default 0o666). */
   readonly mode?: number;
   readonly backlog?: number;
-  /** Hold PATH.lock while listening and clean a stale socket file (default true). */
+  /**
+   * Hold PATH.lock (a symlink naming our PID) while listening, refuse a lock
+   * held by a live process and clean a socket file left by a dead one.
+   * Default false, as Twisted's listenUNIX (wantPID=0); the `unix:` endpoint
+   * string defaults to `lockfile=1`, as Twisted's.
+   */
   readonly lockfile?: boolean;
+  /** Twisted's name for `lockfile` (listenUNIX's wantPID); give one or the other. */
+  readonly wantPID?: boolean;
 }
 
-/** Serves a protocol factory on a UNIX stream socket; the socket file is removed on stop. */
+const UNIX_KEYS = ['network', 'mode', 'backlog', 'lockfile', 'wantPID'] as const;
+
+// (options) or (backlog, mode, wantPID, { network }), as listenUNIX(address, factory, backlog=50, mode=0o666, wantPID=0).
+function unixServerArgs(where: string, rest: readonly unknown[]): UNIXServerOptions {
+  checkArity(where, rest, 4, '(path, factory, options?) or (path, factory, backlog?, mode?, wantPID?, { network }?)');
+  const [a, b, c, d] = rest;
+  let o: UNIXServerOptions;
+  if (isOptionsObject(a)) {
+    if (rest.length > 1) throw new TypeError(`${where}: no arguments may follow the options object`);
+    o = checkOptions<UNIXServerOptions>(where, 'options', a, UNIX_KEYS);
+    checkNetwork(where, o);
+    optInteger(where, 'backlog', o.backlog);
+    optInteger(where, 'mode', o.mode);
+    const lockfile = merge(where, 'lockfile/wantPID', optFlag(where, 'wantPID', o.wantPID), optFlag(where, 'lockfile', o.lockfile));
+    return drop({ ...o, wantPID: undefined, lockfile });
+  }
+  o = {
+    ...trailingNetwork(where, d),
+    backlog: optInteger(where, 'backlog', a, 'an integer listen backlog or an options object'),
+    mode: optInteger(where, 'mode', b, 'integer permission bits (e.g. 0o660)'),
+    lockfile: optFlag(where, 'wantPID', c),
+  };
+  return drop(o);
+}
+
+/**
+ * Serves a protocol factory on a UNIX stream socket; the socket file is
+ * removed on stop. Takes `{ mode, backlog, lockfile, network }` or Twisted's
+ * positional `(path, factory, backlog, mode, wantPID)`. No PATH.lock unless
+ * asked for (`lockfile: true` / wantPID), as Twisted's listenUNIX.
+ */
 export class UNIXServer extends AbstractServer {
   readonly path: string;
   readonly factory: IProtocolFactory;
   readonly options: UNIXServerOptions;
-  constructor(path: string, factory: IProtocolFactory, options: UNIXServerOptions = {}) {
+  constructor(path: string, factory: IProtocolFactory, options?: UNIXServerOptions);
+  constructor(path: string, factory: IProtocolFactory, backlog?: number | null, mode?: number | null, wantPID?: boolean | 0 | 1 | null, options?: NetworkServiceOptions);
+  constructor(path: string, factory: IProtocolFactory, ...rest: unknown[]) {
+    const options = unixServerArgs('UNIXServer', rest);
     super(options);
-    this.path = path;
-    this.factory = factory;
+    this.path = checkPath('UNIXServer', path);
+    this.factory = checkFactory('UNIXServer', factory);
     this.options = options;
   }
   protected getPort(): Promise<IListeningPort> {
-    return this.network.listenUNIX(this.path, this.factory, { mode: this.options.mode ?? 0o666, backlog: this.options.backlog ?? 50, wantPID: this.options.lockfile ?? true });
+    return this.network.listenUNIX(this.path, this.factory, { mode: this.options.mode ?? 0o666, backlog: this.options.backlog ?? 50, wantPID: this.options.lockfile ?? false });
   }
   describe(): string {
     return `unix ${this.path}`;
@@ -192,6 +309,8 @@ export interface SSLServerOptions extends TCPServerOptions {
   readonly certKey?: string;
 }
 
+const SSL_KEYS = [...TCP_KEYS, 'key', 'cert', 'privateKey', 'certKey'] as const;
+
 function readPem(file: string, what: string, address: string): Buffer {
   try {
     return fs.readFileSync(file);
@@ -210,10 +329,34 @@ export class SSLServer extends AbstractServer {
   readonly portNumber: number;
   readonly factory: IProtocolFactory;
   readonly options: SSLServerOptions;
-  constructor(portNumber: number, factory: IProtocolFactory, options: SSLServerOptions = {}) {
+  /**
+   * As listenSSL(port, factory, contextFactory, backlog=50, interface=''):
+   * the third argument holds the TLS material (our stand-in for Twisted's
+   * context factory, and it may also carry interface/backlog/network);
+   * backlog and interface may follow positionally, then `{ network }`.
+   */
+  constructor(portNumber: number, factory: IProtocolFactory, options?: SSLServerOptions | null, backlog?: number | null, iface?: string | null, network?: NetworkServiceOptions);
+  constructor(portNumber: number, factory: IProtocolFactory, ...rest: unknown[]) {
+    const where = 'SSLServer';
+    checkArity(where, rest, 4, '(port, factory, tlsOptions?, backlog?, interface?, { network }?)');
+    const [a, b, c, d] = rest;
+    const o = checkOptions<SSLServerOptions>(where, 'the TLS options (contextFactory)', a, SSL_KEYS);
+    checkTcpOptions(where, o);
+    for (const k of ['privateKey', 'certKey'] as const) optString(where, k, o[k], 'a file name');
+    for (const k of ['key', 'cert'] as const) {
+      const v: unknown = o[k];
+      if (v !== undefined && typeof v !== 'string' && !Buffer.isBuffer(v)) throw argError(where, k, 'PEM contents (a string or Buffer)', v);
+    }
+    const net = trailingNetwork(where, d);
+    const options: SSLServerOptions = drop({
+      ...o,
+      network: merge(where, 'network', net.network, o.network),
+      backlog: merge(where, 'backlog', optInteger(where, 'backlog', b, 'an integer listen backlog'), o.backlog),
+      interface: merge(where, 'interface', optString(where, 'interface', c, 'a string (the address to bind)'), o.interface),
+    });
     super(options);
-    this.portNumber = portNumber;
-    this.factory = factory;
+    this.portNumber = checkPort(where, portNumber);
+    this.factory = checkFactory(where, factory);
     this.options = options;
   }
   protected async getPort(): Promise<IListeningPort> {
@@ -241,21 +384,63 @@ export type TLSServer = SSLServer;
 export interface UDPServerOptions extends NetworkServiceOptions {
   /** The address to bind ('' or absent: every IPv4 address). */
   readonly interface?: string;
+  /**
+   * Longer datagrams are truncated to this many bytes, as Twisted's
+   * recvfrom(maxPacketSize). Absent: no limit (Node delivers whole
+   * datagrams; Twisted's default is 8192).
+   */
+  readonly maxPacketSize?: number;
 }
 
-/** Binds a datagram protocol to a UDP port. Port 0 picks a free port. */
+const UDP_KEYS = ['network', 'interface', 'maxPacketSize'] as const;
+
+// (options) or (interface, maxPacketSize, { network }), as listenUDP(port, protocol, interface='', maxPacketSize=8192).
+function udpServerArgs(where: string, rest: readonly unknown[]): UDPServerOptions {
+  checkArity(where, rest, 3, '(port, protocol, options?) or (port, protocol, interface?, maxPacketSize?, { network }?)');
+  const [a, b, c] = rest;
+  let o: UDPServerOptions;
+  if (isOptionsObject(a)) {
+    if (rest.length > 1) throw new TypeError(`${where}: no arguments may follow the options object`);
+    o = checkOptions<UDPServerOptions>(where, 'options', a, UDP_KEYS);
+    checkNetwork(where, o);
+    optString(where, 'interface', o.interface);
+  } else {
+    o = drop({ ...trailingNetwork(where, c), interface: optString(where, 'interface', a, 'a string (the address to bind) or an options object'), maxPacketSize: b as number | undefined });
+  }
+  const max = optInteger(where, 'maxPacketSize', o.maxPacketSize, 'a positive integer number of bytes');
+  if (max !== undefined && max < 1) throw new RangeError(`${where}: maxPacketSize must be at least 1, got ${max}`);
+  return o;
+}
+
+function checkDatagramProtocol(where: string, protocol: unknown): IDatagramProtocol {
+  const p = protocol as Partial<IDatagramProtocol> | null;
+  if (typeof p !== 'object' || p === null || typeof p.datagramReceived !== 'function' || typeof p.makeConnection !== 'function') {
+    throw argError(where, 'protocol', 'a datagram protocol instance (e.g. new MyDatagramProtocol())', protocol);
+  }
+  return p as IDatagramProtocol;
+}
+
+/**
+ * Binds a datagram protocol to a UDP port. Port 0 picks a free port. Takes
+ * `{ interface, maxPacketSize, network }` or Twisted's positional
+ * `(port, protocol, interface, maxPacketSize)`.
+ */
 export class UDPServer extends AbstractServer {
   readonly portNumber: number;
   readonly protocol: IDatagramProtocol;
   readonly options: UDPServerOptions;
-  constructor(portNumber: number, protocol: IDatagramProtocol, options: UDPServerOptions = {}) {
+  constructor(portNumber: number, protocol: IDatagramProtocol, options?: UDPServerOptions);
+  constructor(portNumber: number, protocol: IDatagramProtocol, iface?: string | null, maxPacketSize?: number | null, options?: NetworkServiceOptions);
+  constructor(portNumber: number, protocol: IDatagramProtocol, ...rest: unknown[]) {
+    const options = udpServerArgs('UDPServer', rest);
     super(options);
-    this.portNumber = portNumber;
-    this.protocol = protocol;
+    this.portNumber = checkPort('UDPServer', portNumber);
+    this.protocol = checkDatagramProtocol('UDPServer', protocol);
     this.options = options;
   }
   protected getPort(): Promise<IListeningPort> {
-    return this.network.listenUDP(this.portNumber, this.protocol, { interface: this.options.interface ?? '' });
+    const { maxPacketSize } = this.options;
+    return this.network.listenUDP(this.portNumber, this.protocol, { interface: this.options.interface ?? '', ...(maxPacketSize !== undefined ? { maxPacketSize } : {}) });
   }
   describe(): string {
     return `udp ${this.options.interface || '0.0.0.0'}:${this.portNumber}`;
@@ -308,17 +493,54 @@ export interface ClientOptions extends NetworkServiceOptions {
   readonly bindAddress?: string;
 }
 
-/** Connects once to host:port when started. A ClientFactory hears startedConnecting / clientConnectionFailed / clientConnectionLost. */
+const CLIENT_KEYS = ['network', 'timeout', 'bindAddress'] as const;
+
+// (options) or (timeout, bindAddress, { network }), as connectTCP(host, port, factory, timeout=30, bindAddress=None).
+function clientArgs(where: string, rest: readonly unknown[], unix: boolean): ClientOptions {
+  const signature = unix ? '(path, factory, options?) or (path, factory, timeout?, checkPID?, { network }?)' : '(host, port, factory, options?) or (host, port, factory, timeout?, bindAddress?, { network }?)';
+  checkArity(where, rest, 3, signature);
+  const [a, b, c] = rest;
+  let o: ClientOptions;
+  if (isOptionsObject(a)) {
+    if (rest.length > 1) throw new TypeError(`${where}: no arguments may follow the options object`);
+    o = checkOptions<ClientOptions>(where, 'options', a, unix ? ['network', 'timeout'] : CLIENT_KEYS);
+    checkNetwork(where, o);
+  } else if (unix) {
+    // connectUNIX(address, factory, timeout=30, checkPID=0): the lock check lives in the unix: client endpoint.
+    if (optFlag(where, 'checkPID', b)) throw new TypeError(`${where}: checkPID is not supported here; use ClientService with clientFromString('unix:path=...:lockfile=1')`);
+    o = drop({ ...trailingNetwork(where, c), timeout: a as number | undefined });
+  } else {
+    o = drop({ ...trailingNetwork(where, c), timeout: a as number | undefined, bindAddress: optString(where, 'bindAddress', b, "a string address (e.g. '10.0.0.2')") });
+  }
+  optNumber(where, 'timeout', o.timeout, 'a number of seconds or an options object');
+  optString(where, 'bindAddress', o.bindAddress);
+  return o;
+}
+
+function checkHost(where: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw argError(where, 'host', 'a non-empty string', value);
+  return value;
+}
+
+/**
+ * Connects once to host:port when started. A ClientFactory hears
+ * startedConnecting / clientConnectionFailed / clientConnectionLost. Takes
+ * `{ timeout, bindAddress, network }` or Twisted's positional
+ * `(host, port, factory, timeout, bindAddress)`.
+ */
 export class TCPClient extends AbstractClient {
   readonly host: string;
   readonly portNumber: number;
   readonly factory: IProtocolFactory;
   readonly options: ClientOptions;
-  constructor(host: string, portNumber: number, factory: IProtocolFactory, options: ClientOptions = {}) {
+  constructor(host: string, portNumber: number, factory: IProtocolFactory, options?: ClientOptions);
+  constructor(host: string, portNumber: number, factory: IProtocolFactory, timeout?: number | null, bindAddress?: string | null, options?: NetworkServiceOptions);
+  constructor(host: string, portNumber: number, factory: IProtocolFactory, ...rest: unknown[]) {
+    const options = clientArgs('TCPClient', rest, false);
     super(options);
-    this.host = host;
-    this.portNumber = portNumber;
-    this.factory = factory;
+    this.host = checkHost('TCPClient', host);
+    this.portNumber = checkPort('TCPClient', portNumber);
+    this.factory = checkFactory('TCPClient', factory);
     this.options = options;
   }
   protected getConnection(): IConnector {
@@ -329,15 +551,18 @@ export class TCPClient extends AbstractClient {
   }
 }
 
-/** Connects once to a UNIX stream socket when started. */
+/** Connects once to a UNIX stream socket when started. Takes `{ timeout, network }` or Twisted's positional `(path, factory, timeout)`. */
 export class UNIXClient extends AbstractClient {
   readonly path: string;
   readonly factory: IProtocolFactory;
   readonly options: ClientOptions;
-  constructor(path: string, factory: IProtocolFactory, options: ClientOptions = {}) {
+  constructor(path: string, factory: IProtocolFactory, options?: ClientOptions);
+  constructor(path: string, factory: IProtocolFactory, timeout?: number | null, checkPID?: false | 0 | null, options?: NetworkServiceOptions);
+  constructor(path: string, factory: IProtocolFactory, ...rest: unknown[]) {
+    const options = clientArgs('UNIXClient', rest, true);
     super(options);
-    this.path = path;
-    this.factory = factory;
+    this.path = checkPath('UNIXClient', path);
+    this.factory = checkFactory('UNIXClient', factory);
     this.options = options;
   }
   protected getConnection(): IConnector {

@@ -14,9 +14,13 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }
 
-/** twistd's classic timestamp, "%Y-%m-%dT%H:%M:%S%z", in UTC ("+0000") unless an offset (minutes east) is given. */
-export function formatTime(ms: number, offsetMinutes = 0): string {
-  const d = new Date(ms + offsetMinutes * 60_000);
+/**
+ * twistd's classic timestamp, "%Y-%m-%dT%H:%M:%S%z", for `seconds` since the
+ * epoch (as Twisted's formatTime and a LogEvent's `time`), in UTC ("+0000")
+ * unless an offset (minutes east) is given.
+ */
+export function formatTime(seconds: number, offsetMinutes = 0): string {
+  const d = new Date(Math.floor(seconds * 1000) + offsetMinutes * 60_000);
   const sign = offsetMinutes < 0 ? '-' : '+';
   const off = Math.abs(offsetMinutes);
   return (
@@ -48,7 +52,7 @@ export function formatEventAsText(e: LogEvent, options: TextFormatOptions = {}):
 /** One JSON object per event (NDJSON line, no trailing newline). */
 export function formatEventAsJSON(e: LogEvent): string {
   const out: Record<string, unknown> = {
-    time: new Date(e.time).toISOString(),
+    time: new Date(e.time * 1000).toISOString(),
     level: e.level,
     namespace: e.namespace,
     message: e.message,

@@ -25,7 +25,7 @@ export function parseLogLevel(name: string): LogLevel | undefined {
 }
 
 export interface LogEvent {
-  /** Milliseconds since the epoch. */
+  /** Seconds since the epoch, a float (Twisted's log_time). */
   readonly time: number;
   readonly level: LogLevel;
   /** Who logged: 'tacd.runner', 'echo.EchoProtocol', ... ('-' when unknown). */
@@ -104,15 +104,42 @@ function safeCall(o: LogObserver, e: LogEvent): void {
 /** The process-wide publisher every Logger uses by default (buffers 200 events until logging begins). */
 export const globalLogPublisher = new LogPublisher(200);
 
-/** A logger bound to a namespace and a publisher. */
+function epochSeconds(): number {
+  return Date.now() / 1000;
+}
+
+/** Where a Logger sends its events: a LogPublisher, or anything with a `publish(event)` method. */
+export interface LogSink {
+  publish(event: LogEvent): void;
+}
+
+/**
+ * A logger bound to a namespace and a destination: a publisher (default the
+ * global one) or, as Twisted's `Logger(observer=...)`, a plain observer
+ * function, which then receives every event directly.
+ */
 export class Logger {
   readonly namespace: string;
-  private readonly publisher: LogPublisher;
+  private readonly publisher: LogSink;
   private readonly clock: () => number;
 
-  constructor(namespace = '-', publisher: LogPublisher = globalLogPublisher, clock: () => number = Date.now) {
+  /**
+   * @param publisher a LogPublisher (or any `{ publish(event) }`), or an observer function.
+   * @param clock returns the event time in seconds since the epoch (default the wall clock).
+   * @throws TypeError when `namespace`, `publisher` or `clock` has the wrong type.
+   */
+  constructor(namespace = '-', publisher: LogSink | LogObserver = globalLogPublisher, clock: () => number = epochSeconds) {
+    if (typeof namespace !== 'string') throw new TypeError(`Logger: namespace must be a string, got ${typeof namespace}`);
+    if (typeof publisher === 'function') {
+      const observer = publisher;
+      this.publisher = { publish: (e) => safeCall(observer, e) };
+    } else if (typeof publisher === 'object' && publisher !== null && typeof (publisher as Partial<LogSink>).publish === 'function') {
+      this.publisher = publisher;
+    } else {
+      throw new TypeError(`Logger: publisher must be a LogPublisher, an object with publish(event) or an observer function, got ${publisher === null ? 'null' : typeof publisher}`);
+    }
+    if (typeof clock !== 'function') throw new TypeError(`Logger: clock must be a function returning the time, got ${typeof clock}`);
     this.namespace = namespace;
-    this.publisher = publisher;
     this.clock = clock;
   }
 

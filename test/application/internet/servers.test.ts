@@ -13,6 +13,8 @@ import { Factory, ClientFactory, Protocol, DatagramProtocol, type IConnector } f
 import type { Address, IDatagramProtocol, IListeningPort, IProtocolFactory } from '../../../src/application/interfaces.js';
 import { TCPServer, UNIXServer, UDPServer, SSLServer, TLSServer, TCPClient, UNIXClient } from '../../../src/application/internet/servers.js';
 import { CannotListenError } from '../../../src/application/internet/errors.js';
+import { serverFromString } from '../../../src/application/endpoints/parse.js';
+import { UNIXServerEndpoint } from '../../../src/application/endpoints/endpoints.js';
 import { nodeNetwork, type NetworkBackend } from '../../../src/application/internet/ports.js';
 import { run } from '../../../src/core/exec.js';
 import { Echo, echoFactory, roundTrip, connectOutcome, tempDir, until } from './net-helpers.js';
@@ -126,7 +128,7 @@ test('item 24: UNIXServer serves on a path, can be stopped and restarted on the 
   const { dir, cleanup } = tempDir();
   try {
     const sock = path.join(dir, 'echo.sock');
-    const server = new UNIXServer(sock, echoFactory(), { mode: 0o660 });
+    const server = new UNIXServer(sock, echoFactory(), { mode: 0o660, lockfile: true });
     await server.startService();
     assert.equal(fs.statSync(sock).mode & 0o777, 0o660);
     assert.equal(fs.readlinkSync(`${sock}.lock`), String(process.pid), 'PATH.lock names our PID');
@@ -143,6 +145,23 @@ test('item 24: UNIXServer serves on a path, can be stopped and restarted on the 
   }
 });
 
+test('UNIXServer takes no lock file by default, as Twisted\'s listenUNIX (wantPID=0); the unix: endpoint string still does (lockfile=1)', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const sock = path.join(dir, 'plain.sock');
+    fs.symlinkSync('1', `${sock}.lock`); // a lock held by a live process does not concern a server that takes none
+    const server = new UNIXServer(sock, echoFactory());
+    await server.startService();
+    assert.equal(fs.readlinkSync(`${sock}.lock`), '1', 'the foreign lock is left alone');
+    assert.equal(await roundTrip({ path: sock }, 'no lock by default'), 'no lock by default');
+    await server.stopService();
+    assert.equal(fs.readlinkSync(`${sock}.lock`), '1');
+    assert.equal((serverFromString(`unix:${sock}`) as UNIXServerEndpoint).wantPID, true);
+  } finally {
+    cleanup();
+  }
+});
+
 test('item 24b: UNIXServer removes a socket file left by a dead process (stale lock) and refuses a lock held by a live one', async () => {
   const { dir, cleanup } = tempDir();
   try {
@@ -154,13 +173,13 @@ test('item 24b: UNIXServer removes a socket file left by a dead process (stale l
     await new Promise<void>((r) => dead.close(() => r()));
     fs.writeFileSync(sock, '');
     fs.symlinkSync('999999', `${sock}.lock`);
-    const server = new UNIXServer(sock, echoFactory());
+    const server = new UNIXServer(sock, echoFactory(), { lockfile: true });
     await server.startService();
     assert.equal(await roundTrip({ path: sock }, 'recovered'), 'recovered');
     await server.stopService();
 
     fs.symlinkSync('1', `${sock}.lock`); // PID 1 is alive
-    const blocked = new UNIXServer(sock, echoFactory());
+    const blocked = new UNIXServer(sock, echoFactory(), { lockfile: true });
     await assert.rejects(Promise.resolve(blocked.startService()), (e: unknown) => {
       assert.ok(e instanceof CannotListenError);
       assert.match(e.message, new RegExp(`^cannot listen on unix ${sock}: Cannot acquire lock`));

@@ -10,7 +10,7 @@ import {
 } from '../../../src/application/logger/format.js';
 import type { LogEvent } from '../../../src/application/logger/logger.js';
 
-const time = Date.UTC(2026, 0, 2, 3, 4, 5);
+const time = Date.UTC(2026, 0, 2, 3, 4, 5) / 1000 + 0.25; // seconds, as a LogEvent's time
 const event: LogEvent = { time, level: 'warn', namespace: 'echo', message: 'slow client' };
 
 test('formatTime renders twistd\'s %Y-%m-%dT%H:%M:%S%z, UTC by default, with offsets', () => {
@@ -38,7 +38,7 @@ test('JSON format: one object per event with time, level, namespace, message, fi
   const line = formatEventAsJSON(e);
   assert.ok(!line.includes('\n'), 'one line');
   const o = JSON.parse(line) as Record<string, unknown>;
-  assert.equal(o['time'], '2026-01-02T03:04:05.000Z');
+  assert.equal(o['time'], '2026-01-02T03:04:05.250Z', 'time is in seconds, as Twisted\'s log_time');
   assert.equal(o['level'], 'warn');
   assert.equal(o['namespace'], 'echo');
   assert.equal(o['message'], 'slow client', 'fields never overwrite the core keys');

@@ -10,7 +10,7 @@ import {
   type LogEvent,
 } from '../../../src/application/logger/logger.js';
 
-const fixedClock = (): number => Date.UTC(2026, 10, 21, 10, 0, 0);
+const fixedClock = (): number => Date.UTC(2026, 10, 21, 10, 0, 0) / 1000; // seconds, as Twisted's log_time
 
 function collect(publisher: LogPublisher): LogEvent[] {
   const seen: LogEvent[] = [];
@@ -124,4 +124,30 @@ test('removeObserver stops delivery', () => {
   pub.removeObserver(o);
   log.info('b');
   assert.deepEqual(seen, ['a']);
+});
+
+test('a Logger accepts an observer function as its destination (Twisted\'s Logger(observer=...)); other types are a TypeError at construction', () => {
+  const seen: LogEvent[] = [];
+  const log = new Logger('x', (e) => seen.push(e), fixedClock);
+  log.info('hi {who}', { who: 'there' });
+  log.child('y').warn('w');
+  assert.deepEqual(
+    seen.map((e) => [e.namespace, e.level, e.message]),
+    [
+      ['x', 'info', 'hi there'],
+      ['x.y', 'warn', 'w'],
+    ],
+  );
+  // An observer that throws never breaks the code that logs.
+  const broken = new Logger('b', () => {
+    throw new Error('observer broke');
+  });
+  assert.doesNotThrow(() => broken.error('still fine'));
+  // Any object with publish(event) works too.
+  const sink: LogEvent[] = [];
+  new Logger('s', { publish: (e: LogEvent) => sink.push(e) }).info('via sink');
+  assert.equal(sink.length, 1);
+  assert.throws(() => new Logger('x', {} as never), (e: unknown) => e instanceof TypeError && /publisher/.test(e.message));
+  assert.throws(() => new Logger('x', 'stdout' as never), (e: unknown) => e instanceof TypeError && /publisher/.test(e.message));
+  assert.throws(() => new Logger('x', undefined, 5 as never), (e: unknown) => e instanceof TypeError && /clock/.test(e.message));
 });
