@@ -16,8 +16,8 @@ export { ExitCode } from './core/exit-codes.js';
 export * from './application/protocol.js';
 export * from './application/internet/servers.js';
 export { NetworkError, CannotListenError, ConnectError, ConnectionLostError, NoProtocolError, CancelledError } from './application/internet/errors.js';
-export { nodeNetwork, StreamListeningPort, UDPPort, Connector } from './application/internet/ports.js';
-export type { NetworkBackend, ConnectorObserver, ConnectOptions, SocketDomain, TCPListenOptions, UNIXListenOptions, TLSListenOptions, UDPListenOptions } from './application/internet/ports.js';
+export { nodeNetwork, StreamListeningPort, UDPPort, Connector, connectSSL } from './application/internet/ports.js';
+export type { NetworkBackend, ConnectorObserver, ConnectOptions, TLSConnectOptions, SocketDomain, TCPListenOptions, UNIXListenOptions, TLSListenOptions, UDPListenOptions } from './application/internet/ports.js';
 export { SocketTransport, disconnectAll, openConnectionCount, describeAddress } from './application/internet/tcp-transport.js';
 export { cancellable } from './application/internet/cancellable.js';
 // Endpoints, endpoint strings, socket activation, strports (network engineer).

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import type { Cancellable, IListeningPort, IProtocol, IProtocolFactory, IStreamClientEndpoint, IStreamServerEndpoint } from '../interfaces.js';
 import { cancellable } from '../internet/cancellable.js';
 import { CannotListenError, ConnectError, describeSystemError, errnoOf } from '../internet/errors.js';
-import { nodeNetwork, type NetworkBackend, type SocketDomain } from '../internet/ports.js';
+import { nodeNetwork, type NetworkBackend, type SocketDomain, type TLSConnectOptions } from '../internet/ports.js';
 
 /** Escapes `\` and `:` so a value can be embedded in a description string (Twisted's quoteStringArgument). */
 export function quoteStringArgument(argument: string): string {
@@ -240,6 +240,41 @@ export class TCP4ClientEndpoint implements IStreamClientEndpoint {
   }
   describe(): string {
     return `tcp:host=${quoteStringArgument(this.host)}:port=${this.port}`;
+  }
+}
+
+/** Options of TLSClientEndpoint: the TCP options plus what TLS needs. */
+export interface TLSClientEndpointOptions extends TCPClientEndpointOptions {
+  readonly tls?: TLSConnectOptions;
+}
+
+/**
+ * Connects over TCP and speaks TLS (`tls:HOST:PORT[:timeout=30]
+ * [:bindAddress=][:certificate=][:privateKey=][:trustRoots=]`, Twisted's
+ * wrapClientTLS over a TCP endpoint). The server's certificate is verified
+ * against the trust roots (default: Node's bundled root CAs) and the host
+ * name; the protocol's connectionMade runs once the handshake is done.
+ */
+export class TLSClientEndpoint extends TCP4ClientEndpoint {
+  readonly tls: TLSConnectOptions;
+  constructor(host: string, port: number, options: TLSClientEndpointOptions = {}) {
+    super(host, port, options);
+    this.tls = options.tls ?? {};
+  }
+  override connect(factory: IProtocolFactory): Cancellable<IProtocol> {
+    return cancellable(`connection to ${this.describe()}`, (resolve, reject) => {
+      const c = this.network.connectTCP(
+        this.host,
+        this.port,
+        factory,
+        { timeout: this.timeout, tls: this.tls, ...(this.bindAddress !== undefined ? { bindAddress: this.bindAddress } : {}) },
+        { connected: (p) => resolve(p), failed: (e) => reject(e) },
+      );
+      return () => c.stopConnecting();
+    });
+  }
+  override describe(): string {
+    return `tls:${quoteStringArgument(this.host)}:${this.port}`;
   }
 }
 

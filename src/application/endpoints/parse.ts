@@ -15,15 +15,18 @@
  * Client strings: `tcp:host=H:port=P[:timeout=30][:bindAddress=]` (or
  * `tcp:H:P`), `unix:path=P[:timeout=][:lockfile=0|1]`.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { DataError } from '../../core/errors.js';
 import type { IStreamClientEndpoint, IStreamServerEndpoint } from '../interfaces.js';
-import type { NetworkBackend, SocketDomain } from '../internet/ports.js';
+import type { NetworkBackend, SocketDomain, TLSConnectOptions } from '../internet/ports.js';
 import {
   AdoptedStreamServerEndpoint,
   SSL4ServerEndpoint,
   TCP4ClientEndpoint,
   TCP4ServerEndpoint,
   TCP6ServerEndpoint,
+  TLSClientEndpoint,
   UNIXClientEndpoint,
   UNIXServerEndpoint,
 } from './endpoints.js';
@@ -147,6 +150,10 @@ function usage(type: string): string {
       return 'tcp:host=HOST:port=PORT[:timeout=SECONDS]';
     case 'client unix':
       return 'unix:path=PATH[:timeout=SECONDS][:lockfile=0|1]';
+    case 'client tls':
+      return 'tls:HOST:PORT[:timeout=SECONDS][:bindAddress=ADDRESS][:certificate=FILE][:privateKey=FILE][:trustRoots=FILE|DIR]';
+    case 'client ssl':
+      return 'ssl:host=HOST:port=PORT[:timeout=SECONDS][:bindAddress=ADDRESS][:certKey=FILE][:privateKey=FILE][:caCertsDir=DIR]';
     default:
       return type;
   }
@@ -308,7 +315,16 @@ registerServerEndpointParser('systemd', (parsed, description, options) => {
 });
 
 registerClientEndpointParser('tcp', (parsed, description, options) => {
-  // Twisted's _parseClientTCP: tcp:H:P, tcp:H:port=P, tcp:host=H:port=P.
+  const p = bindParameters(description, 'client tcp', ['host', 'port', 'timeout', 'bindAddress'], ['host', 'port'], hostAndPort(parsed, description, 'client tcp'));
+  return new TCP4ClientEndpoint(p.get('host')!, parsePortArgument(p.get('port')!, description), {
+    ...(p.has('timeout') ? { timeout: parseIntArgument('timeout', p.get('timeout')!, description, 'seconds', 0) } : {}),
+    ...(p.has('bindAddress') ? { bindAddress: p.get('bindAddress')! } : {}),
+    ...(options.network ? { network: options.network } : {}),
+  });
+});
+
+// tcp:H:P, tcp:H:port=P, tcp:host=H:port=P (Twisted's _parseClientTCP): the positional host and port as keywords.
+function hostAndPort(parsed: ParsedDescription, description: string, type: string): ParsedDescription {
   const positional = parsed.args.slice(1);
   const kw = new Map(parsed.kwargs);
   if (positional.length === 2) {
@@ -317,14 +333,60 @@ registerClientEndpointParser('tcp', (parsed, description, options) => {
   } else if (positional.length === 1) {
     kw.set(kw.has('host') ? 'port' : 'host', positional[0]!);
   } else if (positional.length > 2) {
-    throw new EndpointError('tacd.endpoint.tooManyArguments', `too many arguments in endpoint '${description}': expected ${usage('client tcp')}`, description);
+    throw new EndpointError('tacd.endpoint.tooManyArguments', `too many arguments in endpoint '${description}': expected ${usage(type)}`, description);
   }
-  const p = bindParameters(description, 'client tcp', ['host', 'port', 'timeout', 'bindAddress'], ['host', 'port'], { args: ['tcp'], kwargs: kw });
-  return new TCP4ClientEndpoint(p.get('host')!, parsePortArgument(p.get('port')!, description), {
+  return { args: [parsed.args[0]!], kwargs: kw };
+}
+
+// The PEM text of a file parameter; a directory gives every *.pem/*.crt file in it (trust roots).
+function readPem(name: string, file: string, description: string, allowDir = false): string {
+  try {
+    if (allowDir && fs.statSync(file).isDirectory()) {
+      const files = fs.readdirSync(file).filter((f) => /\.(pem|crt)$/.test(f)).sort();
+      if (files.length === 0) throw new Error('no .pem or .crt file in this directory');
+      return files.map((f) => fs.readFileSync(path.join(file, f), 'utf8')).join('\n');
+    }
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new EndpointError('tacd.endpoint.badFile', `cannot read ${name} '${file}' in endpoint '${description}': ${(e as Error).message}`, description, { cause: e });
+  }
+}
+
+function tlsClient(p: Map<string, string>, description: string, tls: TLSConnectOptions, options: { network?: NetworkBackend }): TLSClientEndpoint {
+  return new TLSClientEndpoint(p.get('host')!, parsePortArgument(p.get('port')!, description), {
+    tls,
     ...(p.has('timeout') ? { timeout: parseIntArgument('timeout', p.get('timeout')!, description, 'seconds', 0) } : {}),
     ...(p.has('bindAddress') ? { bindAddress: p.get('bindAddress')! } : {}),
     ...(options.network ? { network: options.network } : {}),
   });
+}
+
+// Twisted's tls: client (wrapClientTLS over TCP). The server's certificate is always verified:
+// against trustRoots when given, else Node's bundled root CAs.
+registerClientEndpointParser('tls', (parsed, description, options) => {
+  const p = bindParameters(description, 'client tls', ['host', 'port', 'timeout', 'bindAddress', 'certificate', 'privateKey', 'trustRoots', 'endpoint'], ['host', 'port'], hostAndPort(parsed, description, 'client tls'));
+  if (p.has('endpoint')) {
+    throw new EndpointError('tacd.endpoint.unsupported', `endpoint= (TLS over another endpoint) is not supported in '${description}': use tls:HOST:PORT`, description);
+  }
+  if (p.has('privateKey') && !p.has('certificate')) {
+    throw new EndpointError('tacd.endpoint.missingParameter', `privateKey without certificate in endpoint '${description}': a client certificate needs both`, description);
+  }
+  const cert = p.has('certificate') ? readPem('certificate', p.get('certificate')!, description) : undefined;
+  return tlsClient(p, description, {
+    ...(p.has('trustRoots') ? { ca: readPem('trustRoots', p.get('trustRoots')!, description, true) } : {}),
+    ...(cert !== undefined ? { cert, key: p.has('privateKey') ? readPem('privateKey', p.get('privateKey')!, description) : cert } : {}),
+  }, options);
+});
+
+// Twisted's ssl: client (_parseClientSSL). Unlike Twisted, which verifies nothing unless
+// caCertsDir is given, the certificate is always verified (caCertsDir, else the bundled roots).
+registerClientEndpointParser('ssl', (parsed, description, options) => {
+  const p = bindParameters(description, 'client ssl', ['host', 'port', 'timeout', 'bindAddress', 'certKey', 'privateKey', 'caCertsDir'], ['host', 'port'], hostAndPort(parsed, description, 'client ssl'));
+  const cert = p.has('certKey') ? readPem('certKey', p.get('certKey')!, description) : undefined;
+  return tlsClient(p, description, {
+    ...(p.has('caCertsDir') ? { ca: readPem('caCertsDir', p.get('caCertsDir')!, description, true) } : {}),
+    ...(cert !== undefined ? { cert, key: p.has('privateKey') ? readPem('privateKey', p.get('privateKey')!, description) : cert } : {}),
+  }, options);
 });
 
 registerClientEndpointParser('unix', (parsed, description, options) => {

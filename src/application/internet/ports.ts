@@ -59,12 +59,25 @@ export interface UDPListenOptions {
   readonly maxPacketSize?: number;
 }
 
+/** TLS for an outgoing TCP connection (connectSSL, the tls:/ssl: client endpoints). */
+export interface TLSConnectOptions {
+  /** Trusted CA certificates (PEM); default: Node's bundled root CAs. */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** A client certificate (PEM) and its private key, for servers that ask for one. */
+  readonly cert?: string | Buffer;
+  readonly key?: string | Buffer;
+  /** The name the server's certificate must carry and the SNI name sent (default: the host, unless it is an IP address). */
+  readonly servername?: string;
+}
+
 /** Options of connectTCP/connectUNIX. */
 export interface ConnectOptions {
-  /** Seconds before the attempt fails (default 30). */
+  /** Seconds before the attempt fails (default 30). The TLS handshake counts towards it. */
   readonly timeout?: number;
   /** Local address to bind before connecting (TCP). */
   readonly bindAddress?: string;
+  /** Speak TLS over the TCP connection; the server's certificate is always verified. */
+  readonly tls?: TLSConnectOptions;
 }
 
 /** The socket family of an adopted descriptor (systemd:domain=). */
@@ -494,15 +507,27 @@ export class Connector implements IConnector {
     }
     this.hooks().startedConnecting?.(this);
     const d = this.destination;
-    const socket =
-      d.type === 'UNIX'
-        ? net.connect({ path: d.path ?? '', allowHalfOpen: false })
-        : net.connect({
-            host: d.host,
-            port: d.port,
-            allowHalfOpen: false,
-            ...(this.options.bindAddress !== undefined ? { localAddress: this.options.bindAddress } : {}),
-          });
+    const secure = d.type === 'UNIX' ? undefined : this.options.tls;
+    let socket: net.Socket;
+    if (d.type === 'UNIX') socket = net.connect({ path: d.path ?? '', allowHalfOpen: false });
+    else {
+      const tcp = {
+        host: d.host,
+        port: d.port,
+        allowHalfOpen: false,
+        ...(this.options.bindAddress !== undefined ? { localAddress: this.options.bindAddress } : {}),
+      };
+      socket = secure
+        ? loadTls().connect({
+            ...tcp,
+            rejectUnauthorized: true,
+            ...(secure.ca !== undefined ? { ca: secure.ca as string | Buffer | (string | Buffer)[] } : {}),
+            ...(secure.cert !== undefined ? { cert: secure.cert } : {}),
+            ...(secure.key !== undefined ? { key: secure.key } : {}),
+            ...tlsServername(secure.servername ?? d.host),
+          })
+        : net.connect(tcp);
+    }
     this.socket = socket;
     const timeoutS = this.options.timeout ?? 30;
     this.timer = setTimeout(() => {
@@ -510,7 +535,8 @@ export class Connector implements IConnector {
     }, timeoutS * 1000);
     this.timer.unref();
     socket.once('error', (e) => this.fail(new ConnectError(describeAddress(d), describeSystemError(e), { cause: e, errno: errnoOf(e) })));
-    socket.once('connect', () => this.connected(socket));
+    // With TLS the connection is made once the handshake succeeded and the certificate checked out.
+    socket.once(secure ? 'secureConnect' : 'connect', () => this.connected(socket));
   }
 
   private clearTimer(): void {
@@ -589,6 +615,16 @@ export function connectTCP(host: string, port: number, factory: IProtocolFactory
   const c = new Connector({ type: host.includes(':') ? 'TCP6' : 'TCP', host, port }, factory, options, observer);
   c.connect();
   return c;
+}
+
+/** Connects over TCP with TLS (Twisted's connectSSL); the server's certificate is verified. */
+export function connectSSL(host: string, port: number, factory: IProtocolFactory, tlsOptions: TLSConnectOptions, options: ConnectOptions = {}, observer?: ConnectorObserver): Connector {
+  return connectTCP(host, port, factory, { ...options, tls: tlsOptions }, observer);
+}
+
+// SNI must not carry an IP address (RFC 6066); the certificate is still checked against it.
+function tlsServername(name: string): { servername?: string } {
+  return name !== '' && net.isIP(name) === 0 ? { servername: name } : {};
 }
 
 /** Connects to a UNIX stream socket (Twisted's connectUNIX); the attempt starts at once. */
