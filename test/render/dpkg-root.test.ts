@@ -18,32 +18,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { render } from '../../src/render/render.js';
-import type { ServiceLocals } from '../../src/render/locals.js';
+import { SERVICE } from './service-locals.js';
 
-const SERVICE: ServiceLocals = {
-  name: 'echo',
-  summary: 'TCP echo server',
-  homepage: 'https://example.org/echo',
-  family: 'deb',
-  user: 'echo',
-  group: 'echo',
-  createUser: true,
-  launch: ['/usr/lib/echo/node', '/usr/lib/echo/launcher.cjs'],
-  target: ['echo'],
-  envVar: 'TACD_ARGS',
-  defaultArgs: ['--port', '7001'],
-  envFile: '/etc/default/echo',
-  stateDir: '/var/lib/echo',
-  logsDir: '/var/log/echo',
-  runtimeDir: '/run/echo',
-  pidFile: '/run/echo/echo.pid',
-  logFile: '/var/log/echo/echo.log',
-  privilegedPort: false,
-  socketPorts: [],
-  units: ['echo.service'],
-  initScript: true,
-  runtime: 'bundled',
-};
 
 const STUBS = ['deb-systemd-invoke', 'deb-systemd-helper', 'update-rc.d', 'invoke-rc.d', 'systemctl', 'adduser', 'addgroup', 'getent', 'systemd-sysusers', 'systemd-tmpfiles', 'rm'];
 /** Tools that act on (or read) the running system whatever DPKG_ROOT says. */

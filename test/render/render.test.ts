@@ -9,34 +9,11 @@ import { mkdtempSync } from 'node:fs';
 import { exitCodeOf, describeError } from '../../src/core/errors.js';
 import { run } from '../../src/core/exec.js';
 import { createRenderer, render, renderText, templateFile } from '../../src/render/render.js';
-import { TEMPLATE_NAMES, type ServiceLocals } from '../../src/render/locals.js';
+import { TEMPLATE_NAMES } from '../../src/render/locals.js';
 import { TEMPLATES_DIR } from '../../src/core/paths.js';
 import { assertGolden } from '../helpers/golden.js';
 
-export const SERVICE: ServiceLocals = {
-  name: 'echo',
-  summary: 'TCP echo server (R&D, 100%)',
-  homepage: 'https://example.org/echo',
-  family: 'deb',
-  user: 'echo',
-  group: 'echo',
-  createUser: true,
-  launch: ['/usr/lib/echo/node', '--enable-source-maps', '/usr/lib/echo/launcher.cjs'],
-  target: ['echo'],
-  envVar: 'TACD_ARGS',
-  defaultArgs: ['--port', '7001'],
-  envFile: '/etc/default/echo',
-  stateDir: '/var/lib/echo',
-  logsDir: '/var/log/echo',
-  runtimeDir: '/run/echo',
-  pidFile: '/run/echo/echo.pid',
-  logFile: '/var/log/echo/echo.log',
-  privilegedPort: false,
-  socketPorts: [],
-  units: ['echo.service'],
-  initScript: true,
-  runtime: 'bundled',
-};
+import { SERVICE } from './service-locals.js';
 
 const SERVICE_TEMPLATES = ['systemd/service', 'deb/preinst', 'deb/postinst', 'deb/prerm', 'deb/postrm', 'rpm/pre', 'rpm/post', 'rpm/preun', 'rpm/postun', 'initd/debian', 'initd/redhat', 'default', 'sysusers', 'tmpfiles', 'lintian-overrides'] as const;
 
