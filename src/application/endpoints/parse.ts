@@ -352,7 +352,14 @@ function readPem(name: string, file: string, description: string, allowDir = fal
   }
 }
 
-function tlsClient(p: Map<string, string>, description: string, tls: TLSConnectOptions, options: { network?: NetworkBackend }): TLSClientEndpoint {
+// A TLS client endpoint from bound parameters; `names` says which parameter holds the
+// trust roots (a file or a folder) and which the client certificate (the key defaults to it).
+function tlsClient(p: Map<string, string>, description: string, names: { ca: string; cert: string }, options: { network?: NetworkBackend }): TLSClientEndpoint {
+  const cert = p.has(names.cert) ? readPem(names.cert, p.get(names.cert)!, description) : undefined;
+  const tls: TLSConnectOptions = {
+    ...(p.has(names.ca) ? { ca: readPem(names.ca, p.get(names.ca)!, description, true) } : {}),
+    ...(cert !== undefined ? { cert, key: p.has('privateKey') ? readPem('privateKey', p.get('privateKey')!, description) : cert } : {}),
+  };
   return new TLSClientEndpoint(p.get('host')!, parsePortArgument(p.get('port')!, description), {
     tls,
     ...(p.has('timeout') ? { timeout: parseIntArgument('timeout', p.get('timeout')!, description, 'seconds', 0) } : {}),
@@ -371,22 +378,14 @@ registerClientEndpointParser('tls', (parsed, description, options) => {
   if (p.has('privateKey') && !p.has('certificate')) {
     throw new EndpointError('tacd.endpoint.missingParameter', `privateKey without certificate in endpoint '${description}': a client certificate needs both`, description);
   }
-  const cert = p.has('certificate') ? readPem('certificate', p.get('certificate')!, description) : undefined;
-  return tlsClient(p, description, {
-    ...(p.has('trustRoots') ? { ca: readPem('trustRoots', p.get('trustRoots')!, description, true) } : {}),
-    ...(cert !== undefined ? { cert, key: p.has('privateKey') ? readPem('privateKey', p.get('privateKey')!, description) : cert } : {}),
-  }, options);
+  return tlsClient(p, description, { ca: 'trustRoots', cert: 'certificate' }, options);
 });
 
 // Twisted's ssl: client (_parseClientSSL). Unlike Twisted, which verifies nothing unless
 // caCertsDir is given, the certificate is always verified (caCertsDir, else the bundled roots).
 registerClientEndpointParser('ssl', (parsed, description, options) => {
   const p = bindParameters(description, 'client ssl', ['host', 'port', 'timeout', 'bindAddress', 'certKey', 'privateKey', 'caCertsDir'], ['host', 'port'], hostAndPort(parsed, description, 'client ssl'));
-  const cert = p.has('certKey') ? readPem('certKey', p.get('certKey')!, description) : undefined;
-  return tlsClient(p, description, {
-    ...(p.has('caCertsDir') ? { ca: readPem('caCertsDir', p.get('caCertsDir')!, description, true) } : {}),
-    ...(cert !== undefined ? { cert, key: p.has('privateKey') ? readPem('privateKey', p.get('privateKey')!, description) : cert } : {}),
-  }, options);
+  return tlsClient(p, description, { ca: 'caCertsDir', cert: 'certKey' }, options);
 });
 
 registerClientEndpointParser('unix', (parsed, description, options) => {
