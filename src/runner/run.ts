@@ -3,7 +3,7 @@
  * §1.6, checklist items 50–60):
  *
  *   [daemonizing parent: check the pidfile, --uid/--gid, that the pidfile
- *    and a given log file can be written, re-exec detached, wait for "0" or
+ *    and the log file can be written, re-exec detached, wait for "0" or
  *    "1 …", exit 0, 1, or the daemon's own status for a failure before
  *    starting (65 for a bad tac file, …)] →
  *   check pidfile → build the application (only here: a tac file's
@@ -150,7 +150,8 @@ export async function runApplication(opts: RunnerOptions, buildApp: () => Promis
     // errors reach the terminal with their own status; the daemon reports the rest.
     checkPid(opts.pidfile, proc, log, { removeStale: false }); // the daemon removes a stale file and logs that
     resolveIdentity(opts.uid, opts.gid, accounts);
-    if (opts.logfile !== null) {
+    if (opts.logger === null) {
+      // The log file the daemon will open (the default tacd.log too), unless an observer replaces it.
       const { file } = chooseLogTarget({ ...logChoice, appObserver: null });
       if (file) assertWritable(file, 'log file');
     }

@@ -104,6 +104,11 @@ test('an unwritable pidfile or log file: 73 (EX_CANTCREAT), also before daemoniz
     oneLine(r.stderr);
     assert.match(r.stderr, /^tacd: cannot (write|open) (pidfile|log file) \/nonexistent-dir\/x\.(pid|log)/);
   }
+  // The default log file of a daemon (tacd.log in --rundir) is checked by the parent too.
+  const r = await runTacd(['--pidfile=', '--rundir', '/nonexistent-dir', 'echo', '--port', '0']);
+  assert.equal(r.code, 73, r.stderr);
+  oneLine(r.stderr);
+  assert.match(r.stderr, /^tacd: cannot write log file \/nonexistent-dir\/tacd\.log/);
 });
 
 test("a daemon cannot log to stdout: 64 \"Daemons cannot log to stdout, exiting!\"", async () => {
