@@ -29,7 +29,7 @@ import { realClock, type DelayedCall } from './clock.js';
 import type { Cancellable, IClock, IProtocol, IProtocolFactory, IStreamClientEndpoint } from './interfaces.js';
 import { closeConnection, innerProtocolOf, proxyFactory } from './reconnecting-proxy.js';
 import { Service } from './service.js';
-import { argError, checkArity, checkOptions, isOptionsObject } from './internet/args.js';
+import { argError, checkArity, checkFactory, checkOptions, isOptionsObject } from './internet/args.js';
 
 export { backoffPolicy, type BackoffOptions, type RetryPolicy } from './backoff.js';
 
@@ -113,9 +113,7 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
     if (typeof endpoint !== 'object' || endpoint === null || typeof (endpoint as Partial<IStreamClientEndpoint>).connect !== 'function') {
       throw argError(where, 'endpoint', 'a client endpoint (e.g. clientFromString(\'tcp:host:port\'))', endpoint);
     }
-    if (typeof factory !== 'object' || factory === null || typeof (factory as Partial<IProtocolFactory>).buildProtocol !== 'function') {
-      throw argError(where, 'factory', 'a protocol factory (an object with buildProtocol)', factory);
-    }
+    checkFactory(where, factory);
     if (o.retryPolicy != null && typeof o.retryPolicy !== 'function') throw argError(where, 'retryPolicy', 'a function (failedAttempts) => seconds, or an options object', o.retryPolicy);
     if (o.clock != null && !isClock(o.clock)) throw argError(where, 'clock', 'a clock with seconds() and callLater()', o.clock);
     if (o.prepareConnection != null && typeof o.prepareConnection !== 'function') throw argError(where, 'prepareConnection', 'a function (protocol) => unknown', o.prepareConnection);

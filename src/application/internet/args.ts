@@ -83,3 +83,11 @@ export function merge<T>(where: string, name: string, positional: T | undefined,
   if (positional !== undefined && fromOptions !== undefined) throw new TypeError(`${where}: ${name} is given both as an argument and in the options`);
   return positional ?? fromOptions;
 }
+
+/** A protocol factory: an object with buildProtocol (what Twisted's services and endpoints take). */
+export function checkFactory<F extends { buildProtocol(...args: never[]): unknown }>(where: string, factory: unknown): F {
+  if (typeof factory !== 'object' || factory === null || typeof (factory as { buildProtocol?: unknown }).buildProtocol !== 'function') {
+    throw argError(where, 'factory', 'a protocol factory (an object with buildProtocol, e.g. Factory.forProtocol(P))', factory);
+  }
+  return factory as F;
+}

@@ -32,7 +32,7 @@ import type { IConnector } from '../protocol.js';
 import { CannotListenError, describeSystemError } from './errors.js';
 import { nodeNetwork, type NetworkBackend } from './ports.js';
 import { describeAddress } from './tcp-transport.js';
-import { argError, checkArity, checkOptions, checkPort, isOptionsObject, merge, optFlag, optInteger, optNumber, optString } from './args.js';
+import { argError, checkArity, checkFactory, checkOptions, checkPort, isOptionsObject, merge, optFlag, optInteger, optNumber, optString } from './args.js';
 
 /** Options every service of this module accepts. */
 export interface NetworkServiceOptions {
@@ -50,13 +50,6 @@ function trailingNetwork(where: string, value: unknown): NetworkServiceOptions {
   const o = checkOptions<NetworkServiceOptions>(where, 'the last argument', value, ['network']);
   checkNetwork(where, o);
   return o;
-}
-
-function checkFactory(where: string, factory: unknown): IProtocolFactory {
-  if (typeof factory !== 'object' || factory === null || typeof (factory as { buildProtocol?: unknown }).buildProtocol !== 'function') {
-    throw argError(where, 'factory', 'a protocol factory (an object with buildProtocol, e.g. Factory.forProtocol(P))', factory);
-  }
-  return factory as IProtocolFactory;
 }
 
 function checkPath(where: string, value: unknown): string {
