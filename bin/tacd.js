@@ -1,3 +1,16 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/tacd.js';
-main(process.argv.slice(2));
+// CommonJS (bin/package.json): an ES module entry would load Node's ESM loader,
+// which costs the daemon ~15 ms of start-up. The runner is one bundle,
+// dist/tacd.cjs, built by `npm run build` (src/bundle/runner.ts).
+'use strict';
+let tacd;
+try {
+  tacd = require('../dist/tacd.cjs');
+} catch (e) {
+  if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes('tacd.cjs')) {
+    process.stderr.write('tacd: dist/tacd.cjs is missing: run `npm run build` in ' + require('node:path').resolve(__dirname, '..') + '\n');
+    process.exit(70);
+  }
+  throw e;
+}
+tacd.__tacdRunnerMain(process.argv.slice(2));

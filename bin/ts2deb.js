@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/ts2deb.js';
-main(process.argv.slice(2));
+'use strict';
+// CommonJS (bin/package.json), like bin/tacd.js; the packager itself is ESM.
+import('../dist/src/cli/ts2deb.js').then((m) => m.main(process.argv.slice(2)));

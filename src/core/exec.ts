@@ -3,9 +3,16 @@
  * gpg, dpkg tools in verify, ...). Everything else calls these functions, so
  * side effects on the host stay in one visible place and tests can see them.
  */
-import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
+import type { Options as ExecaOptions, ResultPromise } from 'execa';
 import { TacError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
+
+// execa (ESM only, ~120 modules) is loaded on first use: the runner needs it
+// only for systemd-notify and daemonizing, and must start fast without it.
+let execaModule: Promise<typeof import('execa')> | undefined;
+async function loadExeca(): Promise<typeof import('execa').execa> {
+  return (await (execaModule ??= import('execa'))).execa;
+}
 
 export interface RunResult {
   readonly exitCode: number;
@@ -26,6 +33,7 @@ export interface RunOptions {
 
 /** True when `name` can be found on PATH (or is an executable path). */
 export async function haveProgram(name: string): Promise<boolean> {
+  const execa = await loadExeca();
   const r = await execa('sh', ['-c', 'command -v "$1" >/dev/null 2>&1', 'sh', name], { reject: false });
   return r.exitCode === 0;
 }
@@ -36,6 +44,7 @@ export async function haveProgram(name: string): Promise<boolean> {
  * carrying the program's stderr, unless `allowFailure` is set.
  */
 export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const execa = await loadExeca();
   const r = await execa(file, args, {
     reject: false,
     ...(options.input !== undefined ? { input: options.input } : {}),
@@ -75,6 +84,7 @@ export async function filter(
   input: Uint8Array | AsyncIterable<Uint8Array>,
   options: { readonly env?: Readonly<Record<string, string>> } = {},
 ): Promise<Buffer> {
+  const execa = await loadExeca();
   const child = execa(file, args, {
     ...(options.env !== undefined ? { env: options.env as Record<string, string> } : {}),
     input: input instanceof Uint8Array ? input : undefined,
@@ -105,10 +115,16 @@ async function pump(input: AsyncIterable<Uint8Array>, child: ResultPromise): Pro
   }
 }
 
+/** A started program: execa's handle (a thenable, so it is wrapped: awaiting it waits for the end). */
+export interface Spawned {
+  readonly child: ResultPromise;
+}
+
 /**
  * Starts a long-running program (a daemon under test, systemd-nspawn) and
  * returns execa's handle. Callers own its lifetime.
  */
-export function spawnProgram(file: string, args: readonly string[], options: ExecaOptions = {}): ResultPromise {
-  return execa(file, args, { reject: false, ...options });
+export async function spawnProgram(file: string, args: readonly string[], options: ExecaOptions = {}): Promise<Spawned> {
+  const execa = await loadExeca();
+  return { child: execa(file, args, { reject: false, ...options }) };
 }

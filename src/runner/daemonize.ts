@@ -55,7 +55,7 @@ function sysexitsOf(end: { exitCode?: number | undefined } | null): number | nul
  */
 export async function spawnDaemon(o: DaemonParentOptions): Promise<number> {
   const { spawnProgram } = await import('../core/exec.js');
-  const child = spawnProgram(process.execPath, o.command, {
+  const { child } = await spawnProgram(process.execPath, o.command, {
     cwd: o.cwd,
     env: { ...o.env, [DAEMON_ENV]: '3' },
     extendEnv: false,

@@ -8,8 +8,9 @@
  *   `process.setSourceMapsEnabled(true)` makes stack traces name the
  *   user's own .ts lines. Relative imports are bundled; package imports stay
  *   external and are rewritten to absolute paths resolved from the tac's
- *   folder; `tacd` (and `tacd/…`) resolve to *this* tacd, so the tac and the
- *   runner share one module instance (instanceof Application holds).
+ *   folder; `tacd` resolves to *this* tacd, so the tac and the
+ *   runner share one module instance (instanceof Application holds);
+ *   `tacd/…` deep imports are refused (package.json exports only `tacd`).
  *
  * Errors (one line, sysexits): missing file → 66; syntax error → 65 with
  * file:line:col; a throw while evaluating → 65; no `application` export →
@@ -25,8 +26,14 @@ import { DataError, NoInputError } from '../core/errors.js';
 import type { Application } from '../application/application.js';
 import { asApplication, checkTacFile } from './tac-module.js';
 
-/** The entry module of this tacd (dist/src/index.js), which `import 'tacd'` in a tac file maps to. */
-const TACD_ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
+declare const __TACD_RUNNER_BUNDLE__: boolean | undefined;
+/**
+ * The module `import 'tacd'` in a tac file maps to: the copy of tacd running
+ * this loader, so the tac and the runner share one module instance. That is
+ * the runner bundle itself (dist/tacd.cjs, whose import.meta.url is its own)
+ * when this code runs from it, else the tsc output's entry, dist/src/index.js.
+ */
+const TACD_ENTRY = typeof __TACD_RUNNER_BUNDLE__ === 'boolean' && __TACD_RUNNER_BUNDLE__ ? fileURLToPath(import.meta.url) : fileURLToPath(new URL('../index.js', import.meta.url));
 
 
 const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
@@ -54,7 +61,8 @@ function externalsPlugin(): Plugin {
         if (args.pluginData === 'tacd-skip') return undefined;
         if (args.path.startsWith('node:') || builtins.has(args.path.split('/')[0]!)) return { path: args.path, external: true };
         if (args.path === 'tacd') return { path: TACD_ENTRY, external: true };
-        if (args.path.startsWith('tacd/')) return { path: path.join(path.dirname(TACD_ENTRY), args.path.slice(5)), external: true };
+        // tacd's package.json exports only '.': a deep import would load a second copy of the framework.
+        if (args.path.startsWith('tacd/')) return { errors: [{ text: `'${args.path}': tacd exports only 'tacd' (import { … } from 'tacd')` }] };
         const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'tacd-skip' });
         if (r.errors.length > 0) return { errors: r.errors };
         return { path: r.path, external: true };

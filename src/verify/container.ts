@@ -28,7 +28,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { haveProgram, run, spawnProgram, type RunResult } from '../core/exec.js';
+import { haveProgram, run, spawnProgram, type RunResult, type Spawned } from '../core/exec.js';
 import { TacError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { ensureRootfs, mountPoints, requireRoot, unmountIfMounted, type Rootfs, type RootfsOptions } from './rootfs.js';
@@ -360,7 +360,7 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
   await writeRec();
   addLive(rec);
 
-  let nspawn: ReturnType<typeof spawnProgram> | undefined;
+  let nspawn: Spawned['child'] | undefined;
   let shutdownDone: Promise<number> | undefined;
   const shutdown = (): Promise<number> => {
     shutdownDone ??= (async () => {
@@ -401,11 +401,11 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
     // shutdown() (or the exit hook) stops it. The console goes straight to the
     // file (sh redirects, then execs nspawn under the same pid), not through a
     // pipe that would break if this process died.
-    nspawn = spawnProgram(
+    ({ child: nspawn } = await spawnProgram(
       'sh',
       ['-c', 'log=$1; shift; exec "$@" </dev/null >>"$log" 2>&1', 'sh', consoleLog, 'systemd-nspawn', ...args],
       { detached: true, cleanup: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', buffer: false, env: { SYSTEMD_LOG_COLOR: '0' } },
-    );
+    ));
     nspawn.catch(() => undefined);
     const nspawnPid = nspawn.pid;
     if (nspawnPid === undefined) throw new TacError('tacd.verify.boot', 'systemd-nspawn could not be started', { exitCode: ExitCode.OSERR });

@@ -286,7 +286,7 @@ export function debianSourceLines(suite: string, sources: readonly AptSource[] =
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, onWait?: (line: string) => void): Promise<T> {
   await requireProgram('flock', 'util-linux', 'locking the rootfs cache');
   await fs.mkdir(path.dirname(lockPath), { recursive: true });
-  const holder = spawnProgram('flock', ['--exclusive', lockPath, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
+  const { child: holder } = await spawnProgram('flock', ['--exclusive', lockPath, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',
@@ -362,7 +362,7 @@ async function chroot(root: string, script: string, timeoutMs = 600_000): Promis
 async function runBuilder(file: string, args: readonly string[], logFile: string, progress: (l: string) => void): Promise<void> {
   const log = await fs.open(logFile, 'w');
   const t0 = Date.now();
-  const child = spawnProgram(file, args, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, all: false });
+  const { child } = await spawnProgram(file, args, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, all: false });
   const beat = setInterval(() => progress(`${file} still running (${Math.round((Date.now() - t0) / 1000)} s)`), 15_000);
   const onData = (chunk: Buffer): void => {
     void log.write(chunk);

@@ -50,7 +50,7 @@ interface Activated {
 async function activate(dir: string, listen: number | string, extraArgs: string[], description: string): Promise<Activated> {
   const script = path.join(dir, 'serve.mjs');
   fs.writeFileSync(script, SCRIPT(pathToFileURL(path.join(DIST_SRC_DIR, 'index.js')).href));
-  const child = spawnProgram('systemd-socket-activate', ['-l', typeof listen === 'number' ? `127.0.0.1:${listen}` : listen, ...extraArgs, process.execPath, script, description], {
+  const { child } = await spawnProgram('systemd-socket-activate', ['-l', typeof listen === 'number' ? `127.0.0.1:${listen}` : listen, ...extraArgs, process.execPath, script, description], {
     buffer: false,
     stdin: 'ignore',
   });
