@@ -55,12 +55,15 @@ test('a .tac.ts importing "tacd" is linked to the runner bundle; a deep import (
   assert.match(d.stderr, /deep\.tac\.ts:1:\d+: 'tacd\/application\/service\.js': tacd exports only 'tacd'/);
 });
 
-test('without the bundle (tsc ran, the bundle step did not), bin/tacd.js says to run `npm run build` (70), no stack trace', (t) => {
+test('without a build, each bin/ entry says to run `npm run build` (70), no stack trace', (t) => {
   const dir = tempDir('tacd-nobundle-');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.mkdirSync(path.join(dir, 'bin'));
-  for (const f of ['tacd.js', 'package.json']) fs.copyFileSync(path.join(PROJECT_ROOT, 'bin', f), path.join(dir, 'bin', f));
-  const r = spawnSync(process.execPath, [path.join(dir, 'bin', 'tacd.js'), '--version'], { encoding: 'utf8', env: cleanEnv() });
-  assert.equal(r.status, 70);
-  assert.equal(r.stderr, `tacd: dist/tacd.cjs is missing: run \`npm run build\` in ${dir}\n`);
+  for (const f of ['tacd.js', 'ts2deb.js', 'ts2rpm.js', 'package.json']) fs.copyFileSync(path.join(PROJECT_ROOT, 'bin', f), path.join(dir, 'bin', f));
+  const missing: Record<string, string> = { tacd: 'dist/tacd.cjs', ts2deb: 'dist/src/cli/ts2deb.js', ts2rpm: 'dist/src/cli/ts2rpm.js' };
+  for (const [cmd, file] of Object.entries(missing)) {
+    const r = spawnSync(process.execPath, [path.join(dir, 'bin', `${cmd}.js`), '--help'], { encoding: 'utf8', env: cleanEnv() });
+    assert.equal(r.status, 70, cmd);
+    assert.equal(r.stderr, `${cmd}: ${file} is missing: run \`npm run build\` in ${dir}\n`);
+  }
 });
