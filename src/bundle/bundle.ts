@@ -60,7 +60,13 @@ function entrySource(input: BundleInput): string {
 }
 
 // `tacd` in the app resolves to this tacd's compiled runtime, so app and runner share one copy.
-// The runner's on-the-fly TypeScript loader (esbuild) is never used in a packaged app: stub it.
+// Two of tacd's own imports are never used in a packaged app, and are stubbed
+// there (an app importing them itself still gets the real package):
+// - esbuild: the runner's on-the-fly TypeScript loader;
+// - execa, imported by core/exec.js: the runner calls programs through
+//   runLight/spawnDetached (node:child_process); execa is for the packagers.
+//   Left out, main.cjs is ~220 KB smaller and the daemon starts sooner.
+const EXEC_MODULE = path.join(DIST_SRC_DIR, 'core', 'exec.js');
 function runtimePlugin(): Plugin {
   return {
     name: 'tacd-runtime',
@@ -68,9 +74,14 @@ function runtimePlugin(): Plugin {
       b.onResolve({ filter: /^tacd(\/.*)?$/ }, (args) => ({
         path: args.path === 'tacd' ? path.join(DIST_SRC_DIR, 'index.js') : path.join(DIST_SRC_DIR, args.path.slice(5)),
       }));
-      b.onResolve({ filter: /^esbuild$/ }, () => ({ path: 'esbuild', namespace: 'tacd-stub' }));
-      b.onLoad({ filter: /.*/, namespace: 'tacd-stub' }, () => ({
+      b.onResolve({ filter: /^esbuild$/ }, (args) => (args.importer.startsWith(DIST_SRC_DIR + path.sep) ? { path: 'esbuild', namespace: 'tacd-stub' } : undefined));
+      b.onResolve({ filter: /^execa$/ }, (args) => (args.importer === EXEC_MODULE ? { path: 'execa', namespace: 'tacd-stub' } : undefined));
+      b.onLoad({ filter: /^esbuild$/, namespace: 'tacd-stub' }, () => ({
         contents: 'const no = () => { throw new Error("esbuild is not available in a packaged app: bundle TypeScript with ts2deb/ts2rpm"); };\nmodule.exports = { build: no, transform: no, context: no };\n',
+        loader: 'js',
+      }));
+      b.onLoad({ filter: /^execa$/, namespace: 'tacd-stub' }, () => ({
+        contents: 'module.exports = { execa() { throw new Error("execa is not part of a packaged app (the runner uses node:child_process)"); } };\n',
         loader: 'js',
       }));
     },

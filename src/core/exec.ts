@@ -3,12 +3,16 @@
  * gpg, dpkg tools in verify, ...). Everything else calls these functions, so
  * side effects on the host stay in one visible place and tests can see them.
  */
+import { execFile, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Options as ExecaOptions, ResultPromise } from 'execa';
 import { TacError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 
-// execa (ESM only, ~120 modules) is loaded on first use: the runner needs it
-// only for systemd-notify and daemonizing, and must start fast without it.
+// execa (ESM only, ~120 modules) is loaded on first use, by the packagers and
+// verify. The daemon never loads it: its two calls (systemd-notify, and
+// re-executing itself to daemonize) use the light functions at the end of
+// this file, on node:child_process alone, so it starts fast and a packaged
+// app carries no execa (src/bundle/bundle.ts leaves it out).
 let execaModule: Promise<typeof import('execa')> | undefined;
 async function loadExeca(): Promise<typeof import('execa').execa> {
   return (await (execaModule ??= import('execa'))).execa;
@@ -127,4 +131,48 @@ export interface Spawned {
 export async function spawnProgram(file: string, args: readonly string[], options: ExecaOptions = {}): Promise<Spawned> {
   const execa = await loadExeca();
   return { child: execa(file, args, { reject: false, ...options }) };
+}
+
+/**
+ * Runs a short program to completion with node:child_process (no execa):
+ * for the daemon's own calls (systemd-notify). Same contract as run() for a
+ * missing program (TacError, EX_UNAVAILABLE) and a non-zero exit (TacError
+ * with the program's last stderr lines); a program still running after
+ * `timeoutMs` is killed and reported.
+ */
+export function runLight(file: string, args: readonly string[], options: { readonly timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { encoding: 'utf8', timeout: options.timeoutMs ?? 0, killSignal: 'SIGKILL', maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (!error) return resolve({ exitCode: 0, stdout, stderr });
+      const e = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: string | null };
+      if (e.code === 'ENOENT') {
+        return reject(new TacError('tacd.exec.missing', `required program '${file}' was not found on PATH`, { exitCode: ExitCode.UNAVAILABLE, cause: error }));
+      }
+      if (e.killed && options.timeoutMs) {
+        return reject(new TacError('tacd.exec.timeout', `'${file} ${args.join(' ')}' did not finish within ${options.timeoutMs / 1000} s`, { cause: error }));
+      }
+      if (typeof e.code !== 'number') {
+        const how = e.signal ? `was killed by ${e.signal}` : `could not run: ${e.message}`;
+        return reject(new TacError('tacd.exec.failed', `'${file}' ${how}`, { cause: error }));
+      }
+      const detail = stderr.trim().split('\n').slice(-3).join(' / ');
+      reject(new TacError('tacd.exec.status', `'${file} ${args.join(' ')}' exited ${e.code}: ${detail}`, { cause: error }));
+    });
+  });
+}
+
+export interface DetachedOptions {
+  readonly cwd: string;
+  /** The whole environment (nothing is inherited). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdio: StdioOptions;
+}
+
+/**
+ * Starts a program in a new session (detached) with node:child_process (no
+ * execa): for the runner re-executing itself as the daemon. The caller owns
+ * the child (its pipes, unref()).
+ */
+export function spawnDetached(file: string, args: readonly string[], options: DetachedOptions): ChildProcess {
+  return spawn(file, args, { cwd: options.cwd, env: options.env, stdio: options.stdio, detached: true });
 }

@@ -42,9 +42,14 @@ export interface DaemonParentOptions {
 }
 
 /** A sysexits(3) status (64–78) the daemon ended with, which the parent passes on; null otherwise. */
-function sysexitsOf(end: { exitCode?: number | undefined } | null): number | null {
+function sysexitsOf(end: DaemonEnd | null): number | null {
   const code = end?.exitCode;
   return typeof code === 'number' && code >= 64 && code <= 78 ? code : null;
+}
+
+interface DaemonEnd {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
 }
 
 /**
@@ -54,19 +59,21 @@ function sysexitsOf(end: { exitCode?: number | undefined } | null): number | nul
  * second, else 1 as twistd.
  */
 export async function spawnDaemon(o: DaemonParentOptions): Promise<number> {
-  const { spawnProgram } = await import('../core/exec.js');
-  const { child } = await spawnProgram(process.execPath, o.command, {
+  const { spawnDetached } = await import('../core/exec.js');
+  const child = spawnDetached(process.execPath, o.command, {
     cwd: o.cwd,
     env: { ...o.env, [DAEMON_ENV]: '3' },
-    extendEnv: false,
-    detached: true,
-    cleanup: false,
-    buffer: false,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
   });
-  child.catch(() => undefined);
-  const pipe = child.stdio[3] as NodeJS.ReadableStream;
-  const status = await new Promise<string>((resolve) => {
+  const ended = new Promise<DaemonEnd>((resolve) => {
+    child.once('exit', (exitCode, signal) => resolve({ exitCode, signal }));
+    // A spawn that fails (no such cwd…) emits 'error' and no 'exit'.
+    child.once('error', () => resolve({ exitCode: null, signal: null }));
+  });
+  // Waits up to a second for the daemon to end (it does after a failed start).
+  const endWithin1s = (): Promise<DaemonEnd | null> => Promise.race([ended, new Promise<null>((r) => setTimeout(() => r(null), 1000).unref())]);
+  const pipe = child.stdio[3] as NodeJS.ReadableStream | null;
+  const status = pipe === null ? '' : await new Promise<string>((resolve) => {
     const chunks: Buffer[] = [];
     let timer: NodeJS.Timeout | null = null;
     const done = (): void => {
@@ -76,23 +83,24 @@ export async function spawnDaemon(o: DaemonParentOptions): Promise<number> {
     pipe.on('data', (c: Buffer) => chunks.push(c));
     pipe.on('end', done);
     pipe.on('error', done);
+    pipe.on('close', done);
     if (o.startTimeoutMs) timer = setTimeout(() => resolve('1 TimeoutError: the daemon did not report its startup in time'), o.startTimeoutMs);
   });
-  (pipe as unknown as { destroy(): void }).destroy();
+  (pipe as unknown as { destroy(): void } | null)?.destroy();
   if (status === '0') {
     child.unref();
     return 0;
   }
   if (status === '') {
     // No report at all: the daemon died early (its stderr is /dev/null); say how, and how to see why.
-    const end = await Promise.race([child.then((r) => r), new Promise<null>((r) => setTimeout(() => r(null), 1000).unref())]);
-    const how = end === null ? 'closed its status pipe' : end.signal ? `was killed by ${end.signal}` : `exited with status ${end.exitCode}`;
+    const end = await endWithin1s();
+    const how = end === null ? 'closed its status pipe' : end.signal ? `was killed by ${end.signal}` : end.exitCode === null ? 'could not be started' : `exited with status ${end.exitCode}`;
     o.stderr.write(parentMessageFor(`1 the daemon ${how} before reporting its startup (run with --nodaemon to see its output)`));
     child.unref();
     return 1;
   }
   o.stderr.write(parentMessageFor(status));
-  const end = await Promise.race([child.then((r) => r), new Promise<null>((r) => setTimeout(() => r(null), 1000).unref())]);
+  const end = await endWithin1s();
   child.unref();
   return sysexitsOf(end) ?? 1;
 }

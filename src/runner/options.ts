@@ -69,9 +69,13 @@ function parseSeconds(option: string, text: string): number {
 // commander (and the child_process, events… it requires) costs ~5 MB of RSS and
 // several ms at every daemon start: it is loaded only for --help and for
 // command lines the fast path below leaves to it.
+// In a CommonJS bundle (a packaged app's main.cjs, the runner's dist/tacd.cjs)
+// `require` exists and esbuild sees require('commander'): the packaged app
+// carries commander (it has no node_modules). The tsc output is ESM and has no
+// `require`, so it makes one.
 let commanderModule: typeof import('commander') | undefined;
 function commander(): typeof import('commander') {
-  return (commanderModule ??= createRequire(import.meta.url)('commander') as typeof import('commander'));
+  return (commanderModule ??= (typeof require === 'function' ? require('commander') : createRequire(import.meta.url)('commander')) as typeof import('commander'));
 }
 
 /** The commander program describing the runner options (also used to render --help). */

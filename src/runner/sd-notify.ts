@@ -2,7 +2,8 @@
  * sd_notify(3) for the runner: READY=1, STATUS=, STOPPING=1, RELOADING=1
  * (+ MONOTONIC_USEC) and WATCHDOG=1 sent to $NOTIFY_SOCKET.
  *
- * Mechanism: the `systemd-notify` binary, run through src/core/exec.ts.
+ * Mechanism: the `systemd-notify` binary, run through src/core/exec.ts
+ * (runLight: node:child_process, no execa).
  * Why: Node has no AF_UNIX datagram sockets, the addons that add them
  * (unix-dgram, node-unix-socket, sd-notify) need node-gyp or per-platform
  * prebuilt binaries that a .deb/.rpm built here would have to carry for
@@ -36,9 +37,9 @@ export interface Notifier {
 export type NotifySender = (args: readonly string[]) => Promise<void>;
 
 export const systemdNotifyBinary: NotifySender = async (args) => {
-  // Loaded on first use: most runs have no NOTIFY_SOCKET, and execa costs start-up time.
-  const { run } = await import('../core/exec.js');
-  await run('systemd-notify', args, { timeoutMs: 10_000 });
+  // node:child_process, not execa (see runLight): READY=1 is on the start-up path.
+  const { runLight } = await import('../core/exec.js');
+  await runLight('systemd-notify', args, { timeoutMs: 10_000 });
 };
 
 /** CLOCK_MONOTONIC in microseconds (process.hrtime is CLOCK_MONOTONIC on Linux). */

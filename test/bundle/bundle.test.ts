@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exitCodeOf, describeError } from '../../src/core/errors.js';
 import { run } from '../../src/core/exec.js';
+import asarPkg from '@electron/asar';
 import { asarHeader } from '../../src/bundle/asar.js';
 import { bundleApp, type BundleResult } from '../../src/bundle/bundle.js';
 import { elfDebianArch, readElfArch } from '../../src/bundle/elf.js';
@@ -81,6 +82,17 @@ test('a plugin bundle runs through the launcher; a tampered archive is refused',
     const ok = await run(process.execPath, [launcher, 'echo', '--help'], { allowFailure: true });
     assert.equal(ok.exitCode, 0, ok.stderr);
     assert.match(ok.stdout, /--port/);
+    // The runner's own options go through commander, which the bundle must carry (a packaged app has no node_modules).
+    const help = await run(process.execPath, [launcher, '--help'], { allowFailure: true });
+    assert.equal(help.exitCode, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: tacd \[options\]/);
+    const bogus = await run(process.execPath, [launcher, '--no-such-option', 'echo'], { allowFailure: true });
+    assert.equal(bogus.exitCode, 64, bogus.stderr);
+    assert.match(bogus.stderr, /--no-such-option/);
+    // execa (the packagers' process runner) is left out: the runner uses node:child_process.
+    const main = asarPkg.extractFile(path.join(dir, 'app.asar'), 'main.cjs').toString('utf8');
+    assert.doesNotMatch(main, /ExecaError/);
+    assert.match(main, /CommanderError/);
     const asar = readFileSync(path.join(dir, 'app.asar'));
     asar.writeUInt8(asar.readUInt8(asar.length - 10) ^ 0xff, asar.length - 10);
     writeFileSync(path.join(dir, 'app.asar'), asar);
@@ -120,6 +132,10 @@ test('a tac that throws at load is reported with its own source line; native add
     const t = await run(process.execPath, [path.join(dir, 'launcher.cjs')], { allowFailure: true });
     assert.equal(t.exitCode, 66);
     assert.match(t.stderr, /addon\.node in .*app\.asar failed its integrity check/);
+    rmSync(path.join(dir, unpacked[0]!.rel));
+    const m = await run(process.execPath, [path.join(dir, 'launcher.cjs')], { allowFailure: true });
+    assert.equal(m.exitCode, 66);
+    assert.match(m.stderr, /^boom: cannot read .*addon\.node: ENOENT[^\n]*; reinstall the package\n$/);
   } finally {
     rmSync(src, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
