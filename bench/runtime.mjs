@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runtime benchmark: `tacd echo` beside Twisted's `twistd -ny echo.tac`
-// (python3-twisted) and a bare node:net echo server, on loopback.
+// Runtime benchmark: `tacd echo` (bin/tacd.js) and the same plugin as a
+// package ships it (launcher.cjs + app.asar) beside Twisted's `twistd -ny
+// echo.tac` (python3-twisted) and a bare node:net echo server, on loopback.
 //   throughput   64 concurrent connections ping-ponging 64-byte and 16 KiB
 //                messages, DURATION s each (after a 0.3 s warm-up)
 //   start→ready  spawn until the port accepts a connection
@@ -270,12 +271,24 @@ async function round(gen, server) {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tacd-bench-'));
 fs.writeFileSync(path.join(dir, 'echo.tac'), TWISTED_TAC);
 const tacdBin = path.join(root, 'bin', 'tacd.js');
-if (!fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'tacd.js'))) {
+if (!fs.existsSync(path.join(root, 'dist', 'tacd.cjs')) || !fs.existsSync(path.join(root, 'dist', 'src', 'bundle', 'bundle.js'))) {
   console.error('bench/runtime.mjs: dist/ is missing; run `npm run build` first');
   process.exit(1);
 }
+// The packaged daemon: the echo plugin bundled as ts2deb/ts2rpm ship it (launcher.cjs + app.asar), run as its unit does.
+const packaged = path.join(dir, 'packaged');
+{
+  const { bundleApp } = await import(path.join(root, 'dist', 'src', 'bundle', 'bundle.js'));
+  const { createRenderer } = await import(path.join(root, 'dist', 'src', 'render', 'render.js'));
+  const result = await bundleApp({ kind: 'plugin', plugin: 'echo' }, 'echo', createRenderer());
+  for (const f of result.files) {
+    fs.mkdirSync(path.dirname(path.join(packaged, f.rel)), { recursive: true });
+    fs.writeFileSync(path.join(packaged, f.rel), f.data, { mode: f.mode });
+  }
+}
 const servers = [
   { name: 'tacd echo', cmd: process.execPath, args: (p) => [tacdBin, '-n', '--pidfile=', 'echo', '--port', String(p), '--interface', '127.0.0.1'], cwd: dir },
+  { name: 'tacd packaged', cmd: process.execPath, args: (p) => ['--enable-source-maps', path.join(packaged, 'launcher.cjs'), '--nodaemon', '--pidfile=', 'echo', '--port', String(p), '--interface', '127.0.0.1'], cwd: dir },
   { name: 'bare node:net', cmd: process.execPath, args: () => ['-e', BARE_NODE], cwd: dir },
 ];
 // BENCH_TACD_BASELINE=/other/checkout/bin/tacd.js adds that build as a row, for before/after in one run.
@@ -320,7 +333,7 @@ for (const r of results) {
 }
 console.log('(server CPU: its CPU use during the run, 100% = one core busy; below that, the load generator or other load on the machine was the limit)');
 const t = byName['tacd echo'];
-for (const peer of ['twistd -ny', 'bare node:net', 'tacd baseline']) {
+for (const peer of ['twistd -ny', 'bare node:net', 'tacd baseline', 'tacd packaged']) {
   const p = byName[peer];
   if (!t || !p) continue;
   const tp = SIZES.map((s, k) => `${sizeName(s)} x${fmt(t.tput[k].rate / p.tput[k].rate, 2)}`).join(', ');
@@ -344,6 +357,11 @@ if (t && bare) {
   });
   const d = t.readyMs - bare.readyMs;
   summaryRow({ what: 'start to ready (port accepts)', tacd: `${fmt(t.readyMs, 0)} ms`, peer: `node:net ${fmt(bare.readyMs, 0)} ms`, ratio: `+${fmt(d, 0)} ms`, target: '≤ bare + 50 ms, ≤ 150 ms', met: d <= 50 && t.readyMs <= 150 });
+  const pk = byName['tacd packaged'];
+  if (pk) {
+    const dp = pk.readyMs - bare.readyMs;
+    summaryRow({ what: 'start to ready, packaged daemon (launcher + app.asar)', tacd: `${fmt(pk.readyMs, 0)} ms`, peer: `node:net ${fmt(bare.readyMs, 0)} ms`, ratio: `+${fmt(dp, 0)} ms`, target: '≤ bare + 50 ms, ≤ 150 ms', met: dp <= 50 && pk.readyMs <= 150 });
+  }
   const rssMB = (t.rssKiB - bare.rssKiB) * 1024 / 1e6;
   summaryRow({ what: 'idle RSS of the echo daemon', tacd: `${fmt(t.rssKiB / 1024, 1)} MiB`, peer: `node:net ${fmt(bare.rssKiB / 1024, 1)} MiB`, ratio: `+${fmt(rssMB, 1)} MB`, target: '≤ bare + 10 MB', met: rssMB <= 10 });
 }

@@ -22,7 +22,8 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
+import { build, type Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../core/paths.js';
 
 /** Where the bundle is written, relative to the project root. */
@@ -32,6 +33,29 @@ const IMPORT_META_URL = '__tacd_import_meta_url';
 
 /** The entry: the public API, plus the CLI's main under a name no app would use. */
 const ENTRY = "export * from './index.js';\nexport { main as __tacdRunnerMain } from './cli/tacd.js';\n";
+
+// Node's builtins are taken with process.getBuiltinModule (Node >= 20.16),
+// falling back to require(): an app bundled to an ES module by its own
+// esbuild, with 'tacd' inside, then runs (esbuild's ESM output has no
+// `require`, and would throw 'Dynamic require of "node:fs" is not supported').
+function builtinsPlugin(): Plugin {
+  const builtins = new Set(builtinModules);
+  return {
+    name: 'tacd-builtins',
+    setup(b) {
+      b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+        const bare = args.path.replace(/^node:/, '');
+        if (!builtins.has(bare)) return undefined;
+        if (args.namespace === 'tacd-builtin') return { path: args.path, external: true };
+        return { path: `node:${bare}`, namespace: 'tacd-builtin' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'tacd-builtin' }, (args) => ({
+        contents: `module.exports = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(${JSON.stringify(args.path)}) : require(${JSON.stringify(args.path)});\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 /** Builds dist/tacd.cjs (and its .map) from the tsc output in dist/src; returns the bundle's path. */
 export async function buildRunnerBundle(root: string = PROJECT_ROOT): Promise<string> {
@@ -53,7 +77,10 @@ export async function buildRunnerBundle(root: string = PROJECT_ROOT): Promise<st
     logLevel: 'warning',
     write: false,
     define: { 'import.meta.url': IMPORT_META_URL, __TACD_RUNNER_BUNDLE__: 'true', __TACD_VERSION__: JSON.stringify(version) },
-    banner: { js: `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href;` },
+    // import.meta.url: this file's URL; inside someone else's ES-module bundle there is no __filename,
+    // and only the runner's own paths (unused there) depend on it.
+    banner: { js: `var ${IMPORT_META_URL} = typeof __filename === "string" ? (typeof process.getBuiltinModule === "function" ? process.getBuiltinModule("node:url") : require("node:url")).pathToFileURL(__filename).href : "file:///tacd.cjs";` },
+    plugins: [builtinsPlugin()],
   });
   // Written beside, then renamed: a runner starting meanwhile sees the old bundle or the new one, never half of one.
   for (const f of result.outputFiles) {
