@@ -442,7 +442,7 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
           allowFailure: true,
           timeoutMs: 10_000,
         }).catch(() => undefined);
-        state = r?.stdout.trim() ?? state;
+        if (r && !r.timedOut) state = r.stdout.trim();
         if (state === 'running' || state === 'degraded') break;
         if (state === 'maintenance' || state === 'stopping') await fail(`systemd is in state '${state}'`);
       }
@@ -471,6 +471,7 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
         ['-t', String(leaderPid), '-a', '--', '/usr/bin/env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...unitPrefix, ...argv],
         { allowFailure: true, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) },
       );
+      if (o.check && r.timedOut) throw new TacError('tacd.verify.exec', `in container ${name}: '${argv.join(' ')}' did not finish within ${o.timeoutMs! / 1000} s`);
       if (o.check && r.exitCode !== 0) {
         const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
         throw new TacError('tacd.verify.exec', `in container ${name}: '${argv.join(' ')}' exited ${r.exitCode}: ${detail}`);

@@ -27,12 +27,12 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { haveProgram } from '../core/exec.js';
+import { haveProgram, type RunResult } from '../core/exec.js';
 import { NoInputError, TacError, describeError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { bootContainer, type Container, type ContainerOptions } from './container.js';
 import { ensureRootfs, LIFECYCLE_ROOTFS, requireRoot, type RootfsOptions } from './rootfs.js';
-import { listeningPorts, probeUntil, type Probe } from './probe.js';
+import { listeningSockets, probeUntil, type Probe } from './probe.js';
 
 export type PackageFormat = 'deb' | 'rpm';
 
@@ -200,13 +200,22 @@ function problemLines(text: string): string {
   return (bad.length ? bad : lines).slice(-3).join(' / ');
 }
 
+const INSTALL_TIMEOUT_MS = 300_000;
+const REMOVE_TIMEOUT_MS = 120_000;
+
+/** "exited N", or "did not finish within S s" for a command killed at its timeout. */
+function ended(r: RunResult, timeoutMs: number): string {
+  return r.timedOut ? `did not finish within ${timeoutMs / 1000} s` : `exited ${r.exitCode}`;
+}
+
 async function install(c: Container, format: PackageFormat, inside: string, upgrade: boolean): Promise<string> {
   const r =
     format === 'deb'
-      ? await c.exec(['dpkg', '--force-confdef', '--force-confold', '-i', inside], { timeoutMs: 300_000 })
-      : await c.exec(['rpm', upgrade ? '-Uvh' : '-ivh', '--nodeps', inside], { timeoutMs: 300_000 });
+      ? await c.exec(['dpkg', '--force-confdef', '--force-confold', '-i', inside], { timeoutMs: INSTALL_TIMEOUT_MS })
+      : await c.exec(['rpm', upgrade ? '-Uvh' : '-ivh', '--nodeps', inside], { timeoutMs: INSTALL_TIMEOUT_MS });
   const out = `${r.stdout}\n${r.stderr}`;
   const tool = format === 'deb' ? 'dpkg -i' : `rpm ${upgrade ? '-U' : '-i'}`;
+  if (r.timedOut) fail(`${tool} did not finish within ${INSTALL_TIMEOUT_MS / 1000} s: ${problemLines(out)}`);
   if (r.exitCode !== 0) fail(`${tool} exited ${r.exitCode}: ${problemLines(out)}`);
   // rpm exits 0 when a scriptlet fails; it only warns
   const scriptlet = /^.*scriptlet failed.*$/m.exec(out);
@@ -486,10 +495,11 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
   let probeNote = '';
   await steps.run('probe', async () => {
     if (!probe) {
-      const ports = await listeningPorts(c, unit);
-      if (ports.length === 0) return 'no --probe given and the service listens on no TCP port: nothing to probe';
-      probe = { kind: 'tcp', port: ports[0]!, text: `tcp:${ports[0]}` };
-      probeNote = ' (found with ss; give --probe to choose)';
+      const sockets = await listeningSockets(c, unit);
+      const first = sockets[0];
+      if (first === undefined) return 'no --probe given and the service listens on no TCP port: nothing to probe';
+      probe = { kind: 'tcp', port: first.port, ...(first.host !== undefined ? { host: first.host } : {}), text: `tcp:${first.port}` };
+      probeNote = ` (found with ss${first.host !== undefined ? ` at ${first.host.includes(':') ? `[${first.host}]` : first.host}:${first.port}` : ''}; give --probe to choose)`;
     }
     const why = await probeUntil(c, probe, o.probeTimeoutMs ?? 15_000);
     if (why !== undefined) fail(`${probe.text}: ${why}`);
@@ -499,7 +509,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     const p = await props(c, unit, ['CanReload', 'MainPID']);
     if (p['CanReload'] !== 'yes') return `${unit} has no ExecReload: not checked`;
     const r = await c.exec(['systemctl', 'reload', unit], { timeoutMs: 60_000 });
-    if (r.exitCode !== 0) fail(`systemctl reload ${unit} exited ${r.exitCode}: ${r.stderr.trim().split('\n').pop() ?? ''}${await journalReason(c, unit)}`);
+    if (r.exitCode !== 0) fail(`systemctl reload ${unit} ${ended(r, 60_000)}: ${r.stderr.trim().split('\n').pop() ?? ''}${await journalReason(c, unit)}`);
     const state = await settledState(c, unit, 10_000);
     if (state !== 'active') fail(`${unit} is ${state} after reload${await journalReason(c, unit)}`);
     const after = await props(c, unit, ['MainPID']);
@@ -509,7 +519,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
   await steps.run('restart', async () => {
     const p = await props(c, unit, ['MainPID']);
     const r = await c.exec(['systemctl', 'restart', unit], { timeoutMs: 120_000 });
-    if (r.exitCode !== 0) fail(`systemctl restart ${unit} exited ${r.exitCode}${await journalReason(c, unit)}`);
+    if (r.exitCode !== 0) fail(`systemctl restart ${unit} ${ended(r, 120_000)}${await journalReason(c, unit)}`);
     const state = await settledState(c, unit);
     if (state !== 'active') fail(`${unit} is ${state} after restart${await journalReason(c, unit)}`);
     const after = await props(c, unit, ['MainPID']);
@@ -529,10 +539,10 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
 
   // 5. removal: nothing left behind
   const user = (await props(c, unit, ['User']).catch(() => ({}) as Record<string, string>))['User'] ?? '';
-  const stoppedAndGone = async (tool: string, r: { exitCode: number; stdout: string; stderr: string }): Promise<string[]> => {
+  const stoppedAndGone = async (tool: string, r: RunResult): Promise<string[]> => {
     const out = `${r.stdout}\n${r.stderr}`;
     const problems: string[] = [];
-    if (r.exitCode !== 0) problems.push(`${tool} exited ${r.exitCode}: ${problemLines(out)}`);
+    if (r.exitCode !== 0) problems.push(`${tool} ${ended(r, REMOVE_TIMEOUT_MS)}: ${problemLines(out)}`);
     const scriptlet = /^.*scriptlet failed.*$/m.exec(out);
     if (scriptlet) problems.push(`${tool}: ${scriptlet[0].trim()}`);
     const state = (await c.exec(['systemctl', 'is-active', unit])).stdout.trim();
@@ -552,7 +562,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     await steps.run(
       'remove',
       async () => {
-        const r = await c.exec(['dpkg', '-r', pkgInfo.name], { timeoutMs: 120_000 });
+        const r = await c.exec(['dpkg', '-r', pkgInfo.name], { timeoutMs: REMOVE_TIMEOUT_MS });
         const problems = await stoppedAndGone('dpkg -r', r);
         if (problems.length) fail(problems.join('; '));
         return `dpkg -r ${pkgInfo.name}: ${unit} stopped`;
@@ -562,7 +572,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     await steps.run(
       'purge',
       async () => {
-        const r = await c.exec(['dpkg', '-P', pkgInfo.name], { timeoutMs: 120_000 });
+        const r = await c.exec(['dpkg', '-P', pkgInfo.name], { timeoutMs: REMOVE_TIMEOUT_MS });
         const problems = await stoppedAndGone('dpkg -P', r);
         const left = await leftovers(c, pkgInfo, unit, 'deb');
         if (left.length) problems.push(`left behind: ${left.join(' ')}`);
@@ -577,7 +587,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     await steps.run(
       'erase',
       async () => {
-        const r = await c.exec(['rpm', '-e', '--nodeps', pkgInfo.name], { timeoutMs: 120_000 });
+        const r = await c.exec(['rpm', '-e', '--nodeps', pkgInfo.name], { timeoutMs: REMOVE_TIMEOUT_MS });
         const problems = await stoppedAndGone('rpm -e', r);
         const left = await leftovers(c, pkgInfo, unit, 'rpm');
         if (left.length) problems.push(`left behind: ${left.join(' ')}`);

@@ -360,7 +360,7 @@ test('verify probes: unix:PATH and cmd: (web plugin on a UNIX socket), http:// (
     r = await verifyPackage({ pkg: webh, format: 'deb', probe: parseProbe('http://127.0.0.1:7401/'), settleMs: 500 });
     assert.equal(r.ok, true, formatTable(r, 'verify'));
     r = await verifyPackage({ pkg: webh, format: 'deb', probe: parseProbe('tcp:7999'), settleMs: 500, probeTimeoutMs: 1500 });
-    failedAt(r, 'probe', /^tcp:7999: nothing accepts connections on 127\.0\.0\.1:7999$/);
+    failedAt(r, 'probe', /^tcp:7999: nothing accepts connections on 127\.0\.0\.1:7999 or \[::1\]:7999$/);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
