@@ -34,6 +34,7 @@ import { normalizeSpec, type AppSource, type PackageSpec, type SpecInput } from 
 import { createRenderer } from '../render/render.js';
 import type { Family } from '../render/locals.js';
 import { discoverPlugins, findPlugin } from '../plugins/registry.js';
+import { commanderMessage } from './report.js';
 
 /** What a format contributes: its writers, file name and compressors. */
 export interface FormatAdapter {
@@ -153,7 +154,7 @@ function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO): Pars
   try {
     cmd.parse([...own], { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, ''), { code: `ts2deb.${e.code}`, cause: e });
+    if (e instanceof CommanderError) throw new UsageError(commanderMessage(e), { code: `ts2deb.${e.code}`, cause: e });
     throw e;
   }
   const o = cmd.opts<Raw>();

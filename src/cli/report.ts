@@ -28,6 +28,21 @@ export function formatFailure(prog: string, e: unknown, debug: boolean): string 
   return lines.join('\n') + '\n';
 }
 
+/**
+ * commander's error message as one line: its "error: " prefix dropped and the
+ * hint it puts on a second line folded in ("unknown option '--prob'; did you
+ * mean --probe?"), since only a message's first line is shown.
+ */
+export function commanderMessage(e: { readonly message: string }): string {
+  return e.message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => l.replace(/^\(Did you mean (.*)\)$/, 'did you mean $1'))
+    .join('; ');
+}
+
 /** True when argv or the environment asks for debug output. */
 export function wantsDebug(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
   return argv.includes('--debug') || env['TACD_DEBUG'] === '1';

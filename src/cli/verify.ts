@@ -14,7 +14,7 @@ import type { Container } from '../verify/container.js';
 import { parseProbe, type Probe } from '../verify/probe.js';
 import { formatJson, formatTable } from '../verify/report.js';
 import { requirePackageFile, verifyPackage, type PackageFormat, type VerifyOptions } from '../verify/verify.js';
-import { formatFailure, wantsDebug } from './report.js';
+import { commanderMessage, formatFailure, wantsDebug } from './report.js';
 
 export interface VerifyIO {
   readonly stdout: NodeJS.WritableStream;
@@ -66,7 +66,7 @@ export async function verifyCommand(argv: readonly string[], format: PackageForm
     try {
       cmd.parse([...argv], { from: 'user' });
     } catch (e) {
-      if (e instanceof CommanderError) throw new UsageError(`${e.message.replace(/^error: /, '')} (see ${prog} --help)`, { code: `verify.${e.code}`, cause: e });
+      if (e instanceof CommanderError) throw new UsageError(`${commanderMessage(e)} (see ${prog} --help)`, { code: `verify.${e.code}`, cause: e });
       throw e;
     }
     const o = cmd.opts<{ probe?: string; upgradeFrom?: string; keep?: boolean; settle: string; json?: boolean }>();

@@ -60,6 +60,7 @@ function cases(): Case[] {
     { name: 'output folder that cannot be written', status: 73, message: /--output \/proc\/1: folder is not writable/, argv: () => [path.join(ok, 'app.tac.ts'), ...sys, '--output', '/proc/1'] },
     { name: 'tac file and --plugin together', status: 64, message: /give either a tac file or --plugin NAME/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--plugin', 'echo', '--output', o] },
     { name: 'unknown option', status: 64, message: /unknown option '--frobnicate'/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--frobnicate', '--output', o] },
+    { name: "misspelled option (commander's hint kept)", status: 64, message: /^unknown option '--compresion'; did you mean --compression\?$/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--compresion', 'xz', '--output', o] },
   ];
 }
 

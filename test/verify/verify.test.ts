@@ -224,6 +224,9 @@ test('verify CLI: usage errors are 64, a missing package 66, a wrong extension 6
   r = await cli(['x.deb', '--bogus']);
   assert.equal(r.status, ExitCode.USAGE);
   oneLine(r.err, /unknown option '--bogus'/);
+  r = await cli(['x.deb', '--prob', 'tcp:80']);
+  assert.equal(r.status, ExitCode.USAGE);
+  oneLine(r.err, /^ts2deb verify: unknown option '--prob'; did you mean --probe\? \(see ts2deb verify --help\)$/);
   r = await cli(['/nonexistent/echo_1.0-1_all.deb']);
   assert.equal(r.status, ExitCode.NOINPUT);
   oneLine(r.err, /^ts2deb verify: package not found: \/nonexistent\/echo_1\.0-1_all\.deb$/);
