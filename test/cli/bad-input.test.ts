@@ -54,6 +54,7 @@ function cases(): Case[] {
     { name: 'invalid package name', status: 65, message: /--name: 'Bad_Name' is not a valid package name/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--name', 'Bad_Name', ...sys, '--output', o] },
     { name: 'maintainer without email', status: 65, message: /maintainer 'Ann Example': expected 'Name <email@example.org>'/, argv: (o) => [path.join(ok, 'app.tac.ts'), '-m', 'Ann Example', ...sys, '--output', o] },
     { name: 'non-ELF --node', status: 65, message: /--node .*package\.json: not an ELF executable/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--node', path.join(ok, 'package.json'), '--output', o] },
+    { name: '--node that is a folder', status: 66, message: /^--node .*: not a regular file \(expected a node binary\)$/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--node', ok, '--output', o] },
     { name: 'foreign-arch --node', status: 65, message: /--node .*fake-node: unsupported ELF machine 8/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--node', fake, '--output', o] },
     { name: 'template that fails to render', status: 65, message: /systemd\/service\.ejs:3: template failed to render: .*deeper/, argv: (o) => [path.join(ok, 'app.tac.ts'), ...sys, '--templates', templates, '--output', o] },
     { name: 'output folder that does not exist', status: 73, message: /--output .*missing: not an existing folder/, argv: (o) => [path.join(ok, 'app.tac.ts'), ...sys, '--output', path.join(o, 'missing')] },
