@@ -19,7 +19,7 @@
  * refused with EX_CANTCREAT. Nothing else in the folder is touched.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, createReadStream, readFileSync, renameSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
+import { accessSync, constants, createReadStream, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { CantCreateError, NoInputError, TacError, UsageError } from '../core/errors.js';
@@ -127,7 +127,7 @@ function program(prog: string, family: Family, sourceHelp: string): Command {
     .addOption(new Option('--runtime <runtime>', 'bundle node, or depend on nodejs (>= 20)').choices(['bundled', 'system']))
     .option('--node <path>', 'node binary to bundle (default: this node)')
     .addOption(new Option('--compression <name>', 'payload compression').choices(['gzip', 'xz']).default('gzip'))
-    .option('--output <dir>', 'folder to write the package to', '.')
+    .option('--output <dir>', 'folder to write the package to (created if missing)', '.')
     .addOption(new Option('--binary', `build the ${ext} (the default)`).conflicts(['source', 'both']))
     .addOption(new Option('--source', `build ${sourceHelp} instead`).conflicts(['binary', 'both']))
     .addOption(new Option('--both', `build the ${ext} and ${sourceHelp}`).conflicts(['binary', 'source']))
@@ -191,19 +191,62 @@ function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO): Pars
   };
 }
 
-/** Fails with EX_CANTCREAT (73) unless `dir` is an existing, writable folder. */
+/**
+ * Fails with EX_CANTCREAT (73) unless `dir` is a writable folder or can be
+ * created (its nearest existing ancestor is a writable folder). Nothing is
+ * created here: a missing folder is made by createOutputDir() only once the
+ * outputs are built, so a failed build leaves no empty folder behind.
+ */
 export function checkOutputDir(dir: string): void {
-  let ok = false;
-  try {
-    ok = statSync(dir).isDirectory();
-  } catch {
-    ok = false;
+  let existing = dir;
+  for (;;) {
+    let st;
+    try {
+      st = statSync(existing);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const parent = path.dirname(existing);
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && parent !== existing) {
+        existing = parent;
+        continue;
+      }
+      throw new CantCreateError(dir, `--output ${dir}: cannot use ${existing} (${code ?? 'error'})`, { code: 'ts2deb.output.missing', cause: e });
+    }
+    if (!st.isDirectory()) {
+      throw new CantCreateError(dir, existing === dir ? `--output ${dir}: exists and is not a folder` : `--output ${dir}: cannot create the folder: ${existing} is not a folder`, {
+        code: 'ts2deb.output.notDir',
+      });
+    }
+    break;
   }
-  if (!ok) throw new CantCreateError(dir, `--output ${dir}: not an existing folder`, { code: 'ts2deb.output.missing' });
   try {
-    accessSync(dir, constants.W_OK);
+    accessSync(existing, constants.W_OK);
   } catch (e) {
-    throw new CantCreateError(dir, `--output ${dir}: folder is not writable`, { code: 'ts2deb.output.readonly', cause: e });
+    throw new CantCreateError(dir, existing === dir ? `--output ${dir}: folder is not writable` : `--output ${dir}: cannot create the folder: ${existing} is not writable`, {
+      code: 'ts2deb.output.readonly',
+      cause: e,
+    });
+  }
+}
+
+/** Creates a missing --output folder and its parents (mkdir -p); returns the first folder created, if any. */
+export function createOutputDir(dir: string): string | undefined {
+  try {
+    return mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new CantCreateError(dir, `--output ${dir}: cannot create the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { code: 'ts2deb.output.mkdir', cause: e });
+  }
+}
+
+/** Removes the folders createOutputDir() made (`dir` up to `first`), if still empty. */
+function removeCreatedDirs(dir: string, first: string): void {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+    if (d === first || path.dirname(d) === d) return;
   }
 }
 
@@ -444,7 +487,14 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
       });
     outputs.push(...files.map((f) => ({ role: 'source' as const, ...f })));
   }
-  const paths = writeAllAtomically(p.output, outputs);
+  const created = createOutputDir(p.output);
+  let paths: string[];
+  try {
+    paths = writeAllAtomically(p.output, outputs);
+  } catch (e) {
+    if (created !== undefined) removeCreatedDirs(p.output, created);
+    throw e;
+  }
   if (p.json) {
     const written = outputs.map((o, i) => {
       const sha = createHash('sha256');

@@ -57,7 +57,9 @@ function cases(): Case[] {
     { name: '--node that is a folder', status: 66, message: /^--node .*: not a regular file \(expected a node binary\)$/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--node', ok, '--output', o] },
     { name: 'foreign-arch --node', status: 65, message: /--node .*fake-node: unsupported ELF machine 8/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--node', fake, '--output', o] },
     { name: 'template that fails to render', status: 65, message: /systemd\/service\.ejs:3: template failed to render: .*deeper/, argv: (o) => [path.join(ok, 'app.tac.ts'), ...sys, '--templates', templates, '--output', o] },
-    { name: 'output folder that does not exist', status: 73, message: /--output .*missing: not an existing folder/, argv: (o) => [path.join(ok, 'app.tac.ts'), ...sys, '--output', path.join(o, 'missing')] },
+    { name: 'output path that is a file', status: 73, message: /^--output .*fake-node: exists and is not a folder$/, argv: (o) => [path.join(ok, 'app.tac.ts'), ...sys, '--output', fake] },
+    { name: 'output folder under a file', status: 73, message: /^--output .*fake-node\/sub: cannot create the folder: .*fake-node is not a folder$/, argv: (o) => [path.join(ok, 'app.tac.ts'), ...sys, '--output', path.join(fake, 'sub')] },
+    { name: 'missing output folder, and the build fails: not created', status: 65, message: /app\.tac\.ts:3:\d+: /, argv: (o) => [path.join(broken, 'app.tac.ts'), ...sys, '--output', path.join(o, 'new', 'deeper')] },
     { name: 'output folder that cannot be written', status: 73, message: /--output \/proc\/1: folder is not writable/, argv: () => [path.join(ok, 'app.tac.ts'), ...sys, '--output', '/proc/1'] },
     { name: 'tac file and --plugin together', status: 64, message: /give either a tac file or --plugin NAME/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--plugin', 'echo', '--output', o] },
     { name: 'unknown option', status: 64, message: /unknown option '--frobnicate'/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--frobnicate', '--output', o] },
@@ -121,6 +123,25 @@ test('bin/ts2deb.js prints one line and exits with the sysexits status', async (
     assert.deepEqual(readdirSync(out), []);
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('a missing --output folder is created with its parents (mkdir -p), as the README\'s CI example needs', async () => {
+  const dir = project(PKG);
+  const out = tempDir('tacd-out-');
+  try {
+    for (const adapter of [debAdapter, rpmAdapter]) {
+      const target = path.join(out, adapter.prog, 'nested', 'out');
+      const io = testIO({ cwd: dir });
+      assert.equal(await runPackageCli(adapter, ['app.tac.ts', '--runtime', 'system', '--output', path.relative(dir, target)], io), 0, io.stderr.text());
+      const files = readdirSync(target);
+      assert.equal(files.length, 1, files.join(' '));
+      assert.match(files[0]!, adapter.prog === 'ts2deb' ? /^demo_1\.0\.0-1_all\.deb$/ : /^demo-1\.0\.0-1\.noarch\.rpm$/);
+      assert.equal(io.stdout.text(), `${path.join(target, files[0]!)}\n`);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
