@@ -16,10 +16,12 @@
  * same name is replaced only when it looks like our own previous output of
  * that kind (a package, a gzip/xz tarball, a .dsc/.changes), as
  * dpkg-buildpackage and rpmbuild also replace theirs; anything else is
- * refused with EX_CANTCREAT. Nothing else in the folder is touched.
+ * refused with EX_CANTCREAT. An upstream tarball (NAME_VERSION.orig.tar.*)
+ * is the exception: it may be upstream's own, which Debian never rebuilds, so
+ * it is replaced only by the same bytes. Nothing else in the folder is touched.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, createReadStream, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
+import { accessSync, constants, createReadStream, fstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { CantCreateError, NoInputError, TacError, UsageError } from '../core/errors.js';
@@ -267,10 +269,16 @@ function writeError(final: string, e: unknown): CantCreateError {
   return new CantCreateError(final, `cannot write ${final}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { code: 'ts2deb.output.write', cause: e });
 }
 
+/**
+ * Whether an existing file may be replaced by a new output: given its first
+ * bytes (up to 32), its path and the new output's bytes.
+ */
+export type Replaceable = (head: Buffer, existing: string, chunks: readonly Uint8Array[]) => boolean;
+
 // Refuses a foreign file at dir/name, then writes a hidden temp file next to it (fsynced).
-function stage(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: (head: Buffer) => boolean): Staged {
+function stage(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: Replaceable): Staged {
   const final = path.join(dir, name);
-  refuseForeign(final, replaceable);
+  refuseForeign(final, replaceable, chunks);
   const tmp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
@@ -294,7 +302,7 @@ function stage(dir: string, name: string, chunks: readonly Uint8Array[], replace
  * Writes `chunks` to `dir/name` atomically: a hidden temp file in `dir`,
  * fsync, rename. The temp file is removed on any failure. Returns the path.
  */
-export function writeAtomically(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: (head: Buffer) => boolean = isPackage): string {
+export function writeAtomically(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: Replaceable = isPackage): string {
   return writeAllAtomically(dir, [{ name, chunks }], () => replaceable)[0]!;
 }
 
@@ -307,7 +315,7 @@ export function writeAtomically(dir: string, name: string, chunks: readonly Uint
 export function writeAllAtomically(
   dir: string,
   files: readonly OutputFile[],
-  replaceable: (name: string) => (head: Buffer) => boolean = replaceableOutput,
+  replaceable: (name: string) => Replaceable = replaceableOutput,
 ): string[] {
   const names = new Set<string>();
   for (const f of files) {
@@ -345,29 +353,72 @@ const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
 const startsWith = (head: Buffer, magic: Buffer | string): boolean => head.subarray(0, magic.length).equals(Buffer.from(magic));
 
-// What replaceableOutput(name) accepts, for the refusal message.
-function outputKind(name: string): string {
-  if (/\.tar\.gz$/.test(name)) return 'a gzip tarball';
-  if (/\.tar\.xz$/.test(name)) return 'an xz tarball';
-  if (/\.dsc$/.test(name)) return 'a .dsc';
-  if (/\.changes$/.test(name)) return 'a .changes file';
-  return 'a package';
+/** A Debian upstream tarball (NAME_VERSION.orig.tar.gz, .orig-COMPONENT.tar.xz, ...). */
+const ORIG_TARBALL = /\.orig(-[a-z0-9-]+)?\.tar\.[a-z0-9]+$/;
+
+// Why an existing file of that name is not replaced, for the refusal message.
+function refusal(name: string): string {
+  if (ORIG_TARBALL.test(name)) return 'it exists with other contents (an upstream tarball of this version?); move it away, or build another version';
+  if (/\.tar\.gz$/.test(name)) return 'it exists and is not a gzip tarball';
+  if (/\.tar\.xz$/.test(name)) return 'it exists and is not an xz tarball';
+  if (/\.dsc$/.test(name)) return 'it exists and is not a .dsc';
+  if (/\.changes$/.test(name)) return 'it exists and is not a .changes file';
+  return 'it exists and is not a package';
 }
 
 /**
  * Which existing file named `name` may be replaced: one that looks like our
  * own output of that kind (.deb/.rpm: a package; .tar.gz/.tar.xz: a gzip or
- * xz stream; .dsc/.changes: a deb822 'Format:' file, signed or not).
+ * xz stream; .dsc/.changes: a deb822 'Format:' file, signed or not). An
+ * upstream tarball (.orig.tar.*) only when its bytes are the new output's: a
+ * tarball of the same name with other contents may be upstream's own.
  */
-export function replaceableOutput(name: string): (head: Buffer) => boolean {
+export function replaceableOutput(name: string): Replaceable {
+  if (ORIG_TARBALL.test(name)) return (_head, existing, chunks) => sameBytes(existing, chunks);
   if (/\.tar\.gz$/.test(name)) return (h) => startsWith(h, GZIP_MAGIC);
   if (/\.tar\.xz$/.test(name)) return (h) => startsWith(h, XZ_MAGIC);
   if (/\.(dsc|changes)$/.test(name)) return (h) => startsWith(h, 'Format: ') || startsWith(h, '-----BEGIN PGP SIGNED MESSAGE-----');
   return isPackage;
 }
 
-// An existing file at `final` that is not a package is the user's: never replace it.
-function refuseForeign(final: string, replaceable: (head: Buffer) => boolean): void {
+/** True when the file `file` holds exactly the bytes of `chunks` (read in 1 MiB blocks; false when unreadable). */
+export function sameBytes(file: string, chunks: readonly Uint8Array[]): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    if (fstatSync(fd).size !== total) return false;
+    const block = Buffer.alloc(1 << 20);
+    let pos = 0;
+    for (const chunk of chunks) {
+      let off = 0;
+      while (off < chunk.length) {
+        const want = Math.min(block.length, chunk.length - off);
+        let got = 0;
+        while (got < want) {
+          const k = readSync(fd, block, got, want - got, pos + got);
+          if (k === 0) return false;
+          got += k;
+        }
+        if (!block.subarray(0, want).equals(chunk.subarray(off, off + want))) return false;
+        off += want;
+        pos += want;
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// An existing file at `final` that is not our output of that kind is the user's: never replace it.
+function refuseForeign(final: string, replaceable: Replaceable, chunks: readonly Uint8Array[]): void {
   let head: Buffer;
   try {
     const fd = openSync(final, 'r');
@@ -381,8 +432,8 @@ function refuseForeign(final: string, replaceable: (head: Buffer) => boolean): v
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new CantCreateError(final, `cannot replace ${final}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { code: 'ts2deb.output.exists', cause: e });
   }
-  if (!replaceable(head)) {
-    throw new CantCreateError(final, `refusing to replace ${final}: it exists and is not ${outputKind(final)}`, { code: 'ts2deb.output.exists' });
+  if (!replaceable(head, final, chunks)) {
+    throw new CantCreateError(final, `refusing to replace ${final}: ${refusal(path.basename(final))}`, { code: 'ts2deb.output.exists' });
   }
 }
 
