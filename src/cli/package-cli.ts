@@ -21,10 +21,11 @@
  * it is replaced only by the same bytes. Nothing else in the folder is touched.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, createReadStream, fstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
+import { accessSync, constants, createReadStream, fstatSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { CantCreateError, NoInputError, TacError, UsageError } from '../core/errors.js';
+import { signalExitStatus } from '../core/exit-codes.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { sourceDateEpoch } from '../core/source-date-epoch.js';
 import type { Compressor, PackagePlan } from '../formats/plan.js';
@@ -36,7 +37,7 @@ import { normalizeSpec, type AppSource, type PackageSpec, type SpecInput } from 
 import { createRenderer } from '../render/render.js';
 import type { Family } from '../render/locals.js';
 import { discoverPlugins, findPlugin } from '../plugins/registry.js';
-import { commanderMessage } from './report.js';
+import { commanderMessage, withSignalsHeld } from './report.js';
 
 /** What a format contributes: its writers, file name and compressors. */
 export interface FormatAdapter {
@@ -298,6 +299,30 @@ function stage(dir: string, name: string, chunks: readonly Uint8Array[], replace
   }
 }
 
+/** Temp files older than this are left by a run that was killed (SIGKILL, power loss): a live run renames its own within seconds. */
+const STALE_TEMP_MS = 10 * 60_000;
+
+/** Removes stale temp files of ours (stage()'s `.NAME.<12 hex>.tmp`) for the names about to be written. */
+function sweepStaleTemps(dir: string, names: ReadonlySet<string>): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const m = /^\.(.+)\.[0-9a-f]{12}\.tmp$/.exec(entry);
+    if (!m || !names.has(m[1]!)) continue;
+    const file = path.join(dir, entry);
+    try {
+      const st = lstatSync(file);
+      if (st.isFile() && Date.now() - st.mtimeMs > STALE_TEMP_MS) unlinkSync(file);
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+}
+
 /**
  * Writes `chunks` to `dir/name` atomically: a hidden temp file in `dir`,
  * fsync, rename. The temp file is removed on any failure. Returns the path.
@@ -310,7 +335,9 @@ export function writeAtomically(dir: string, name: string, chunks: readonly Uint
  * Writes several files as one: each is staged as a temp file (after the
  * foreign-file check), and only when all are staged are they renamed into
  * place. On any failure every temp file is removed, and so are the files
- * already renamed, so the folder gets all of them or none. Returns the paths.
+ * already renamed, so the folder gets all of them or none. Temp files of the
+ * same names that a killed run left (older than 10 minutes) are removed
+ * first. Returns the paths.
  */
 export function writeAllAtomically(
   dir: string,
@@ -322,6 +349,7 @@ export function writeAllAtomically(
     if (names.has(f.name)) throw new TacError('tacd.output.duplicate', `two outputs are both named ${f.name}`);
     names.add(f.name);
   }
+  sweepStaleTemps(dir, names);
   const staged: Staged[] = [];
   const done: string[] = [];
   let current: string | undefined;
@@ -538,14 +566,17 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
       });
     outputs.push(...files.map((f) => ({ role: 'source' as const, ...f })));
   }
-  const created = createOutputDir(p.output);
-  let paths: string[];
-  try {
-    paths = writeAllAtomically(p.output, outputs);
-  } catch (e) {
-    if (created !== undefined) removeCreatedDirs(p.output, created);
-    throw e;
-  }
+  // Ctrl-C (SIGINT), SIGTERM or SIGHUP while the files are written or rolled
+  // back waits until that is done, so no hidden temp file is left behind.
+  const { value: paths, signal } = await withSignalsHeld(() => {
+    const created = createOutputDir(p.output);
+    try {
+      return writeAllAtomically(p.output, outputs);
+    } catch (e) {
+      if (created !== undefined) removeCreatedDirs(p.output, created);
+      throw e;
+    }
+  });
   if (p.json) {
     const written = outputs.map((o, i) => {
       const sha = createHash('sha256');
@@ -576,6 +607,10 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
     io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else {
     io.stdout.write(paths.map((f) => `${f}\n`).join(''));
+  }
+  if (signal !== undefined) {
+    io.stderr.write(`${adapter.prog}: interrupted by ${signal} while writing to --output; the write was finished first\n`);
+    return signalExitStatus(signal);
   }
   return 0;
 }

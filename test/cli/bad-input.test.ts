@@ -2,7 +2,7 @@
 // sysexits status, and no file (not even a temp file) left in --output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exitCodeOf, describeError } from '../../src/core/errors.js';
 import { run } from '../../src/core/exec.js';
@@ -159,6 +159,23 @@ test('writeAtomically: a failed rename leaves no temp file and is EX_CANTCREAT',
     assert.throws(() => writeAtomically(out, 'z.deb', [deb]), /refusing to replace .*z\.deb: it exists and is not a package/);
     assert.equal(readFileSync(path.join(out, 'z.deb'), 'utf8'), 'my notes', "the user's file is untouched");
     assert.deepEqual(readdirSync(out).sort(), ['x.deb', 'y.deb', 'z.deb']);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("writeAtomically: a killed run's temp file of the same name (over 10 minutes old) is removed; a fresh one, or another name's, is not", () => {
+  const out = tempDir('tacd-out-');
+  try {
+    const stale = path.join(out, '.y.deb.0123456789ab.tmp');
+    const fresh = path.join(out, '.y.deb.ba9876543210.tmp');
+    const other = path.join(out, '.z.deb.0123456789ab.tmp');
+    const mine = path.join(out, '.y.deb.notes.tmp');
+    for (const f of [stale, fresh, other, mine]) writeFileSync(f, 'partial');
+    const old = new Date(Date.now() - 11 * 60_000);
+    for (const f of [stale, other, mine]) utimesSync(f, old, old);
+    writeAtomically(out, 'y.deb', [Buffer.from('!<arch>\ndebian-binary   ...')]);
+    assert.deepEqual(readdirSync(out).sort(), ['.y.deb.ba9876543210.tmp', '.y.deb.notes.tmp', '.z.deb.0123456789ab.tmp', 'y.deb']);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
