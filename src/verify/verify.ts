@@ -93,7 +93,11 @@ const fail = (why: string): never => {
 };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Host requirements in the order a person fixes them: root (77), then systemd-nspawn / nsenter (69). */
+/**
+ * Host requirements in the order a person fixes them: root (77), then
+ * systemd-nspawn / nsenter (69). A rootfs builder (mmdebstrap or debootstrap)
+ * is needed only when the rootfs is not cached: ensureRootfs() asks for it then.
+ */
 export async function verifyPreflight(): Promise<void> {
   requireRoot('verify');
   for (const [prog, pkg] of [
@@ -103,9 +107,6 @@ export async function verifyPreflight(): Promise<void> {
     if (!(await haveProgram(prog))) {
       throw new TacError('tacd.verify.missing', `verify needs '${prog}' (Debian package ${pkg}); install it with apt-get install ${pkg}`, { exitCode: ExitCode.UNAVAILABLE });
     }
-  }
-  if (!(await haveProgram('mmdebstrap')) && !(await haveProgram('debootstrap'))) {
-    throw new TacError('tacd.verify.missing', "verify needs 'mmdebstrap' or 'debootstrap' to build its rootfs; install it with apt-get install mmdebstrap", { exitCode: ExitCode.UNAVAILABLE });
   }
 }
 

@@ -397,3 +397,29 @@ test('verify: a package path with spaces, quotes, $() and a newline is used as d
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('verify needs a rootfs builder only when the rootfs must be built: the preflight passes without mmdebstrap, an empty cache then fails with 69 naming it', { skip: process.getuid?.() !== 0 ? 'needs root' : false }, async (t) => {
+  const dir = tempDir();
+  try {
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    // everything verify uses up to the rootfs build, but no mmdebstrap or debootstrap
+    for (const prog of ['sh', 'systemd-nspawn', 'nsenter', 'mount', 'umount', 'chroot', 'cp', 'flock', 'cat']) {
+      const found = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', prog], { encoding: 'utf8' }).stdout.trim();
+      if (!found) return t.skip(`${prog} is not installed`);
+      symlinkSync(found, path.join(bin, prog));
+    }
+    const env = { PATH: bin, TACD_STATE_DIR: path.join(dir, 'state'), TACD_ROOTFS_CACHE: path.join(dir, 'rootfs') };
+    const script = `import(${JSON.stringify(path.join(DIST_SRC_DIR, 'verify/verify.js'))}).then((m) => m.verifyPreflight()).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(e.exitCode ?? 70); })`;
+    const pre = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8', cwd: '/' });
+    assert.equal(pre.status, 0, `verifyPreflight without mmdebstrap: ${pre.stderr}`);
+
+    const deb = path.join(dir, 'echo_1.0-1_all.deb');
+    writeFileSync(deb, '!<arch>\ndebian-binary   not really a package\n');
+    const r = child([deb], { env });
+    assert.equal(r.status, ExitCode.UNAVAILABLE, r.stderr);
+    oneLine(r.stderr, /^ts2deb verify: building the test rootfs needs mmdebstrap or debootstrap; install it with apt-get install mmdebstrap$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
