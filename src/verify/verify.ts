@@ -22,7 +22,7 @@
  *              the detail says whether it exists.
  *
  * After a failed service check the later service checks are skipped; the
- * removal checks still run. Problems of the host (not root, no nspawn, no
+ * removal checks still run if the package was installed. Problems of the host (not root, no nspawn, no
  * rootfs) are thrown as TacErrors; problems of the package are failed steps.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
@@ -289,6 +289,8 @@ async function unitEventsSince(c: Container, cursor: string, unit: string): Prom
 
 /** Paths left after purge/erase (see the module comment). */
 async function leftovers(c: Container, info: PackageInfo, unit: string, format: PackageFormat): Promise<string[]> {
+  // an empty unit would make `find -name "$U"` match every file
+  if (!unit || !info.name) throw new TacError('tacd.verify.internal', 'leftovers() needs the package name and its unit');
   const name = info.name;
   const fixed = [
     `/lib/systemd/system/${unit}`,
@@ -423,6 +425,8 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
   });
   if (!info) return;
   const pkgInfo: PackageInfo = info;
+  // Whether dpkg/rpm ever ran on it: the removal checks only make sense then.
+  let installed = false;
   // 3. install (with --upgrade-from: the old version first, then this one over it)
   if (oldInside !== undefined) {
     let edited: string | undefined;
@@ -431,6 +435,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     await steps.run('install old', async () => {
       const oldInfo = await packageInfo(c, o.format, oldInside);
       if (oldInfo.name !== pkgInfo.name) fail(`--upgrade-from is package '${oldInfo.name}', not '${pkgInfo.name}'`);
+      installed = true;
       const what = await install(c, o.format, oldInside, false);
       const state = await settledState(c, unit);
       if (state !== 'active') fail(`the old version's ${unit} is not active: ${await unitStateDetail(c, unit)}${await journalReason(c, unit)}`);
@@ -443,6 +448,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
       return `${what} (${oldInfo.version}), ${unit} active${edited ? `, ${edited} edited` : ', no conffile to edit'}`;
     });
     await steps.run('install', async () => {
+      installed = true;
       const what = await install(c, o.format, inside, true);
       return `${what} over the old version`;
     });
@@ -467,7 +473,10 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
       return `${edited ? `${edited} edit kept, ` : ''}restarted once, never stopped`;
     });
   } else {
-    await steps.run('install', () => install(c, o.format, inside, false));
+    await steps.run('install', () => {
+      installed = true;
+      return install(c, o.format, inside, false);
+    });
   }
 
   // 4. the service
@@ -532,9 +541,14 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     return `MainPID ${p['MainPID']} -> ${after['MainPID']}${probe ? `, ${probe.text} answers` : ''}`;
   });
 
+  const removal = o.format === 'deb' ? ['remove', 'purge'] : ['erase'];
   if (o.keep) {
     await o.keep(c, result);
-    for (const n of o.format === 'deb' ? ['remove', 'purge'] : ['erase']) steps.skip(n, 'skipped: --keep');
+    for (const n of removal) steps.skip(n, 'skipped: --keep');
+    return;
+  }
+  if (!installed) {
+    for (const n of removal) steps.skip(n, 'skipped: the package was not installed');
     return;
   }
 

@@ -398,6 +398,34 @@ test('verify: a package path with spaces, quotes, $() and a newline is used as d
   }
 });
 
+test('verify of a package with no .service unit: only "package" fails; install, the service checks and remove/purge are skipped', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const dir = tempDir('tacd-nounit-');
+  try {
+    const tree = path.join(dir, 'tree');
+    mkdirSync(path.join(tree, 'DEBIAN'), { recursive: true });
+    mkdirSync(path.join(tree, 'usr/share/doc/nounit'), { recursive: true });
+    writeFileSync(path.join(tree, 'usr/share/doc/nounit/README'), 'no service here\n');
+    writeFileSync(
+      path.join(tree, 'DEBIAN/control'),
+      'Package: nounit\nVersion: 1.0-1\nArchitecture: all\nMaintainer: Ann Example <ann@example.org>\nDescription: a package without a service\n',
+    );
+    const deb = path.join(dir, 'nounit_1.0-1_all.deb');
+    const b = spawnSync('dpkg-deb', ['--root-owner-group', '--build', tree, deb], { encoding: 'utf8' });
+    if (b.error) return t.skip('dpkg-deb is missing (apt-get install dpkg)');
+    assert.equal(b.status, 0, b.stderr);
+    const r = await verifyPackage({ pkg: deb, format: 'deb', settleMs: 500 });
+    failedAt(r, 'package', /^nounit ships no systemd service unit/);
+    for (const n of ['install', 'enabled', 'active', 'settle', 'probe', 'reload', 'restart']) assert.equal(step(r, n).detail, 'skipped: an earlier check failed', n);
+    for (const n of ['remove', 'purge']) {
+      assert.equal(step(r, n).skipped, true, n);
+      assert.equal(step(r, n).detail, 'skipped: the package was not installed', n);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('verify needs a rootfs builder only when the rootfs must be built: the preflight passes without mmdebstrap, an empty cache then fails with 69 naming it', { skip: process.getuid?.() !== 0 ? 'needs root' : false }, async (t) => {
   const dir = tempDir();
   try {
