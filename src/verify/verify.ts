@@ -22,8 +22,10 @@
  *              the detail says whether it exists.
  *
  * After a failed service check the later service checks are skipped; the
- * removal checks still run if the package was installed. Problems of the host (not root, no nspawn, no
- * rootfs) are thrown as TacErrors; problems of the package are failed steps.
+ * removal checks still run if the package was installed. Problems of the host
+ * (not root, no nspawn, no rootfs) are thrown as TacErrors; problems of the
+ * package are failed steps. The container is always shut down; when that
+ * fails after the checks, a failed `teardown` step is added to their table.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -391,15 +393,29 @@ export async function verifyPackage(o: VerifyOptions): Promise<VerifyResult> {
   const c = await bootContainer({ ...o.container, rootfs: { ...o.rootfs, ...LIFECYCLE_ROOTFS, onProgress: progress }, privateNetwork: true });
   result.steps.push({ name: 'boot', ok: true, detail: `${c.name}: systemd ${c.bootState} in ${(c.bootMs / 1000).toFixed(1)} s`, ms: Date.now() - ts });
 
+  let failure: { error: unknown } | undefined;
   try {
     await checks(c, o, pkg, old, steps, settleMs);
     if (!result.ok && result.unit) {
       await c.exec(['journalctl', '--sync']).catch(() => undefined);
       result.journal = await c.journal(result.unit, 100).catch(() => undefined);
     }
-  } finally {
-    await c.shutdown();
+  } catch (e) {
+    failure = { error: e };
   }
+  ts = Date.now();
+  try {
+    await c.shutdown();
+  } catch (e) {
+    if (failure === undefined) {
+      // the checks are done: their table stands, with the teardown as a failed step
+      result.steps.push({ name: 'teardown', ok: false, detail: `error: ${describeError(e)}`, ms: Date.now() - ts });
+      result.ok = false;
+    } else if (failure.error instanceof Error) {
+      failure.error.message += `; tearing down also failed: ${describeError(e)}`;
+    }
+  }
+  if (failure) throw failure.error;
   result.totalMs = Date.now() - t0;
   return result;
 }

@@ -7,7 +7,7 @@
 import { TacError } from '../../src/core/errors.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { DIST_SRC_DIR, TEMPLATES_DIR } from '../../src/core/paths.js';
@@ -15,6 +15,7 @@ import { ExitCode } from '../../src/core/exit-codes.js';
 import { verifyCommand } from '../../src/cli/verify.js';
 import { parseProbe } from '../../src/verify/probe.js';
 import { verifyPackage, type VerifyResult } from '../../src/verify/verify.js';
+import { cleanupStaleContainers, type Container } from '../../src/verify/container.js';
 import { formatTable } from '../../src/verify/report.js';
 import { skipUnlessSystemd } from '../helpers/systemd.js';
 import { buildPackage, sink, tempDir } from '../packaging/helpers.js';
@@ -398,6 +399,16 @@ test('verify: a package path with spaces, quotes, $() and a newline is used as d
   }
 });
 
+// --- interrupts, packages without a service, teardown problems, the rootfs builder ---
+
+/** Mount points under `dir` in this mount namespace (/proc/self/mountinfo). */
+function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => (l.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((m) => m === dir || m.startsWith(`${dir}/`));
+}
+
 test('verify of a package with no .service unit: only "package" fails; install, the service checks and remove/purge are skipped', SLOW, async (t) => {
   if (await skipUnlessSystemd(t)) return;
   const dir = tempDir('tacd-nounit-');
@@ -423,6 +434,51 @@ test('verify of a package with no .service unit: only "package" fails; install, 
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('verify: a teardown that fails after the checks is a failed "teardown" step, the table kept; after an error, the error is kept with the teardown problem added', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  const stateRoot = tempDir('tacd-state-');
+  const extras: string[] = [];
+  // a mount under the container's state dir that teardown does not know: "mounts remain under ..."
+  const blockTeardown = (c: Container): void => {
+    const extra = path.join(c.stateDir, 'extra');
+    mkdirSync(extra);
+    const m = spawnSync('mount', ['-t', 'tmpfs', 'tacd-test-extra', extra], { encoding: 'utf8' });
+    assert.equal(m.status, 0, m.stderr);
+    extras.push(extra);
+  };
+  try {
+    const deb = await buildPackage('ts2deb', echoArgs(out, 7113));
+    const base = { pkg: deb, format: 'deb' as const, settleMs: 500, probe: parseProbe('tcp:7113'), container: { stateRoot } };
+    const r = await verifyPackage({ ...base, keep: async (c) => blockTeardown(c) });
+    const table = formatTable(r, 'verify');
+    assert.equal(r.ok, false, table);
+    assert.deepEqual(r.steps.filter((s) => !s.ok && !s.skipped).map((s) => s.name), ['teardown'], table);
+    assert.match(step(r, 'teardown').detail, /^error: tearing down container tacd-[0-9a-f]+: mounts remain under /);
+    assert.equal(step(r, 'restart').ok, true, 'the checks before it stand');
+
+    await assert.rejects(
+      verifyPackage({
+        ...base,
+        keep: async (c) => {
+          blockTeardown(c);
+          throw new TacError('test.keep', 'the keep callback failed');
+        },
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof TacError && e.code === 'test.keep', String(e));
+        assert.match(e.message, /^the keep callback failed; tearing down also failed: tearing down container tacd-[0-9a-f]+: mounts remain under /);
+        return true;
+      },
+    );
+  } finally {
+    for (const extra of extras) spawnSync('umount', [extra]);
+    await cleanupStaleContainers(stateRoot).catch(() => undefined);
+    rmSync(out, { recursive: true, force: true });
+    if (mountsUnder(stateRoot).length === 0) rmSync(stateRoot, { recursive: true, force: true });
   }
 });
 
