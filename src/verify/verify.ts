@@ -26,13 +26,14 @@
  * (not root, no nspawn, no rootfs) are thrown as TacErrors; problems of the
  * package are failed steps. The container is always shut down; when that
  * fails after the checks, a failed `teardown` step is added to their table.
+ * Containers of earlier runs that were killed are removed first.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { haveProgram, type RunResult } from '../core/exec.js';
-import { NoInputError, TacError, describeError } from '../core/errors.js';
+import { NoInputError, TacError, describeError, isTacError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
-import { bootContainer, type Container, type ContainerOptions } from './container.js';
+import { bootContainer, cleanupStaleContainers, interruptedError, type Container, type ContainerOptions } from './container.js';
 import { ensureRootfs, LIFECYCLE_ROOTFS, requireRoot, type RootfsOptions } from './rootfs.js';
 import { listeningSockets, probeUntil, type Probe } from './probe.js';
 
@@ -62,6 +63,14 @@ export interface VerifyOptions {
   readonly rootfs?: Omit<RootfsOptions, 'hostNode' | 'extraPackages' | 'onProgress'>;
   /** Container options (tests: stateRoot); privateNetwork is always on. */
   readonly container?: Pick<ContainerOptions, 'stateRoot' | 'bootTimeoutSec'>;
+  /**
+   * Stops the run when aborted (the verify CLI aborts on SIGINT/SIGTERM/SIGHUP
+   * with the signal's name as the reason): the check under way is abandoned,
+   * the container is shut down, and the promise rejects with
+   * interruptedError() ("interrupted by SIGINT"). A rootfs build under way is
+   * finished first.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface VerifyStep {
@@ -326,13 +335,16 @@ class StepRunner {
   failed = false;
   readonly result: VerifyResult;
   private readonly onProgress: (line: string) => void;
-  constructor(result: VerifyResult, onProgress: (line: string) => void) {
+  private readonly signal: AbortSignal | undefined;
+  constructor(result: VerifyResult, onProgress: (line: string) => void, signal: AbortSignal | undefined) {
     this.result = result;
     this.onProgress = onProgress;
+    this.signal = signal;
   }
 
-  /** Runs a check; returns false when it failed (or was skipped). */
+  /** Runs a check; returns false when it failed (or was skipped). Once aborted, throws interruptedError() instead. */
   async run(name: string, fn: () => Promise<string>, options: { always?: boolean } = {}): Promise<boolean> {
+    if (this.signal?.aborted) throw interruptedError(this.signal);
     if (this.failed && !options.always) {
       this.skip(name, 'skipped: an earlier check failed');
       return false;
@@ -344,6 +356,8 @@ class StepRunner {
       this.result.steps.push({ name, ok: true, detail, ms: Date.now() - t0 });
       return true;
     } catch (e) {
+      // a command killed by the interrupt (Ctrl-C reaches our process group) is no failed check
+      if (this.signal?.aborted) throw interruptedError(this.signal);
       const detail = e instanceof CheckFailed ? e.message : `error: ${describeError(e)}`;
       this.result.steps.push({ name, ok: false, detail, ms: Date.now() - t0 });
       this.failed = true;
@@ -378,34 +392,58 @@ export async function verifyPackage(o: VerifyOptions): Promise<VerifyResult> {
     }
   }
   const progress = o.onProgress ?? (() => undefined);
+  const signal = o.signal;
+  const stopIfAborted = (): void => {
+    if (signal?.aborted) throw interruptedError(signal);
+  };
+  // Containers whose owner is gone (a run killed with SIGKILL, or before this
+  // version tore down on Ctrl-C): unmount and remove them before adding one.
+  stopIfAborted();
+  const cleaned = await cleanupStaleContainers(o.container?.stateRoot);
+  if (cleaned.length) progress(`removed containers left by runs that were killed: ${cleaned.join(', ')}`);
   const result: VerifyResult = { ok: true, pkg, format: o.format, steps: [], totalMs: 0 };
-  const steps = new StepRunner(result, progress);
+  const steps = new StepRunner(result, progress, signal);
   const settleMs = o.settleMs ?? 3000;
 
   // 1. the image (slow the first time: progress comes from ensureRootfs)
+  stopIfAborted();
   let ts = Date.now();
   const rootfs = await ensureRootfs({ ...o.rootfs, ...LIFECYCLE_ROOTFS, onProgress: (l) => progress(`rootfs: ${l}`) });
   result.steps.push({ name: 'rootfs', ok: true, detail: `${rootfs.cached ? 'cached' : 'built'} ${path.basename(path.dirname(rootfs.path))}`, ms: Date.now() - ts });
 
   // 2. boot, on a tmpfs overlay, own network namespace (ports never collide)
+  stopIfAborted();
   ts = Date.now();
   progress('booting the container...');
-  const c = await bootContainer({ ...o.container, rootfs: { ...o.rootfs, ...LIFECYCLE_ROOTFS, onProgress: progress }, privateNetwork: true });
+  const c = await bootContainer({
+    ...o.container,
+    rootfs: { ...o.rootfs, ...LIFECYCLE_ROOTFS, onProgress: progress },
+    privateNetwork: true,
+    ...(signal ? { signal } : {}),
+  });
   result.steps.push({ name: 'boot', ok: true, detail: `${c.name}: systemd ${c.bootState} in ${(c.bootMs / 1000).toFixed(1)} s`, ms: Date.now() - ts });
 
+  // 3.-5. the checks; an abort stops waiting for them at once (the command
+  // under way dies with the container), and the container is always shut down
   let failure: { error: unknown } | undefined;
+  const abort = whenAborted(signal);
   try {
-    await checks(c, o, pkg, old, steps, settleMs);
+    await Promise.race([checks(c, o, pkg, old, steps, settleMs), abort.promise]);
     if (!result.ok && result.unit) {
       await c.exec(['journalctl', '--sync']).catch(() => undefined);
       result.journal = await c.journal(result.unit, 100).catch(() => undefined);
     }
   } catch (e) {
     failure = { error: e };
+  } finally {
+    abort.dispose();
   }
   ts = Date.now();
   try {
     await c.shutdown();
+    if (failure && isTacError(failure.error) && failure.error.code === 'tacd.verify.interrupted') {
+      failure.error.message += `; container ${c.name} was shut down`;
+    }
   } catch (e) {
     if (failure === undefined) {
       // the checks are done: their table stands, with the teardown as a failed step
@@ -418,6 +456,19 @@ export async function verifyPackage(o: VerifyOptions): Promise<VerifyResult> {
   if (failure) throw failure.error;
   result.totalMs = Date.now() - t0;
   return result;
+}
+
+/** A promise that rejects with interruptedError() when `signal` aborts (never without one); dispose() stops listening. */
+function whenAborted(signal: AbortSignal | undefined): { readonly promise: Promise<never>; dispose(): void } {
+  if (!signal) return { promise: new Promise<never>(() => undefined), dispose: () => undefined };
+  let onAbort: () => void = () => undefined;
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(interruptedError(signal));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => undefined);
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 async function checks(c: Container, o: VerifyOptions, pkg: string, old: string | undefined, steps: StepRunner, settleMs: number): Promise<void> {
@@ -559,6 +610,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
 
   const removal = o.format === 'deb' ? ['remove', 'purge'] : ['erase'];
   if (o.keep) {
+    if (o.signal?.aborted) throw interruptedError(o.signal);
     await o.keep(c, result);
     for (const n of removal) steps.skip(n, 'skipped: --keep');
     return;

@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { DIST_SRC_DIR, TEMPLATES_DIR } from '../../src/core/paths.js';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { DIST_SRC_DIR, PROJECT_ROOT, TEMPLATES_DIR } from '../../src/core/paths.js';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { verifyCommand } from '../../src/cli/verify.js';
 import { parseProbe } from '../../src/verify/probe.js';
@@ -408,6 +408,68 @@ function mountsUnder(dir: string): string[] {
     .map((l) => (l.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
     .filter((m) => m === dir || m.startsWith(`${dir}/`));
 }
+
+/** Runs bin/ts2deb.js verify with argv; calls onProgress(stderr so far, child) as stderr arrives; resolves with how it ended. */
+async function verifyBin(argv: string[], env: NodeJS.ProcessEnv, onProgress: (stderr: string, child: ChildProcess) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/ts2deb.js'), 'verify', ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    onProgress(stderr, child);
+  });
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  return { code, signal, stdout, stderr };
+}
+
+test('verify interrupted by SIGINT or SIGTERM (bin/ts2deb.js): the container is shut down, no mount or state is left, exit 130 / 143', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  const stateRoot = tempDir('tacd-state-');
+  try {
+    const deb = await buildPackage('ts2deb', echoArgs(out, 7112));
+    for (const [sig, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      let sent = false;
+      let upWhenSent = '';
+      const r = await verifyBin([deb, '--settle', '30'], { TACD_STATE_DIR: stateRoot }, (stderr, child) => {
+        // the container is booted and the package installed: interrupt during the 30 s settle
+        if (!sent && /^ts2deb verify: settle\.\.\.$/m.test(stderr)) {
+          sent = true;
+          upWhenSent = `${readdirSync(stateRoot).length} container(s), ${mountsUnder(stateRoot).length} mount(s)`;
+          child.kill(sig);
+        }
+      });
+      assert.ok(sent, `the checks started: ${r.stderr}`);
+      assert.equal(upWhenSent, '1 container(s), 2 mount(s)', `the container was up under ${stateRoot} (its tmpfs and overlay)`);
+      assert.equal(r.signal, null, `ended by ${r.signal}, not by itself; stderr: ${r.stderr}`);
+      assert.equal(r.code, status, r.stderr);
+      assert.match(r.stderr, new RegExp(`^ts2deb verify: ${sig}: stopping, the container is shut down first\\.\\.\\.$`, 'm'));
+      assert.match(r.stderr, new RegExp(`^ts2deb verify: interrupted by ${sig}; container tacd-[0-9a-f]+ was shut down\n$`, 'm'));
+      assert.equal(r.stdout, '', 'no table for an interrupted run');
+      assert.deepEqual(mountsUnder(stateRoot), [], 'no overlay or tmpfs left');
+      assert.deepEqual(readdirSync(stateRoot), [], 'no container state left');
+    }
+
+    // with --keep, Ctrl-C releases the kept container: the table, exit 0, nothing left
+    let released = false;
+    const k = await verifyBin([deb, '--keep', '--settle', '0.5'], { TACD_STATE_DIR: stateRoot }, (stderr, child) => {
+      if (!released && /press Ctrl-C to tear it down/.test(stderr)) {
+        released = true;
+        child.kill('SIGINT');
+      }
+    });
+    assert.ok(released, k.stderr);
+    assert.equal(k.code, 0, k.stdout + k.stderr);
+    assert.match(k.stdout, /SKIP  purge .*--keep/);
+    assert.deepEqual(mountsUnder(stateRoot), []);
+    assert.deepEqual(readdirSync(stateRoot), []);
+  } finally {
+    await cleanupStaleContainers(stateRoot).catch(() => undefined);
+    rmSync(out, { recursive: true, force: true });
+    if (mountsUnder(stateRoot).length === 0) rmSync(stateRoot, { recursive: true, force: true });
+  }
+});
 
 test('verify of a package with no .service unit: only "package" fails; install, the service checks and remove/purge are skipped', SLOW, async (t) => {
   if (await skipUnlessSystemd(t)) return;
