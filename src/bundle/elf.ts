@@ -12,7 +12,7 @@
  * Parsing works on a positioned reader, so a 100 MB node binary is never read
  * whole; `rpmElfRequires` formats the result exactly as `elfdeps --requires`.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { DataError, NoInputError } from '../core/errors.js';
 
 /** e_machine values we package for, with the Debian name (EM_* from elf.h). */
@@ -267,10 +267,15 @@ export function rpmElfRequires(d: ElfDynamic, executable: boolean): string[] {
 
 function openOrFail(file: string): number {
   try {
-    return openSync(file, 'r');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (no effect on a regular file)
+    return openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw new NoInputError(file, `--node ${file}: cannot open (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { cause: e });
   }
+}
+
+function cannotRead(file: string, e: unknown): NoInputError {
+  return new NoInputError(file, `--node ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { cause: e });
 }
 
 /** Reads `file`'s ELF header and returns its Debian architecture. @throws NoInputError when unreadable, DataError as elfDebianArch. */
@@ -280,26 +285,36 @@ export function readElfArch(file: string): string {
 
 /**
  * Reads a node binary: its Debian architecture and its dynamic dependencies
- * (positioned reads only). @throws NoInputError when unreadable, DataError for
- * a non-ELF, foreign or malformed file.
+ * (positioned reads only). @throws NoInputError when unreadable or not a
+ * regular file (a folder, a FIFO), DataError for a non-ELF, foreign or
+ * malformed file.
  */
 export function readElf(file: string): { readonly arch: string; readonly dynamic: ElfDynamic } {
   const fd = openOrFail(file);
   try {
-    const head = new Uint8Array(64);
-    const n = readSync(fd, head, 0, 64, 0);
-    const arch = elfDebianArch(head.subarray(0, n), file);
-    const size = fstatSync(fd).size;
+    let st;
+    try {
+      st = fstatSync(fd);
+    } catch (e) {
+      throw cannotRead(file, e);
+    }
+    if (!st.isFile()) throw new NoInputError(file, `--node ${file}: not a regular file (expected a node binary)`, { code: 'ts2deb.node.notFile' });
+    const size = st.size;
     const read: ReadAt = (offset, length) => {
       const b = new Uint8Array(length);
       let got = 0;
-      while (got < length) {
-        const k = readSync(fd, b, got, length - got, offset + got);
-        if (k === 0) break;
-        got += k;
+      try {
+        while (got < length) {
+          const k = readSync(fd, b, got, length - got, offset + got);
+          if (k === 0) break;
+          got += k;
+        }
+      } catch (e) {
+        throw cannotRead(file, e);
       }
       return b.subarray(0, got);
     };
+    const arch = elfDebianArch(read(0, 64), file);
     return { arch, dynamic: parseElfDynamic(read, size, `--node ${file}`) };
   } finally {
     closeSync(fd);

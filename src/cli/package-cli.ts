@@ -16,13 +16,16 @@
  * same name is replaced only when it looks like our own previous output of
  * that kind (a package, a gzip/xz tarball, a .dsc/.changes), as
  * dpkg-buildpackage and rpmbuild also replace theirs; anything else is
- * refused with EX_CANTCREAT. Nothing else in the folder is touched.
+ * refused with EX_CANTCREAT. An upstream tarball (NAME_VERSION.orig.tar.*)
+ * is the exception: it may be upstream's own, which Debian never rebuilds, so
+ * it is replaced only by the same bytes. Nothing else in the folder is touched.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, createReadStream, readFileSync, renameSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
+import { accessSync, constants, createReadStream, fstatSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { CantCreateError, NoInputError, TacError, UsageError } from '../core/errors.js';
+import { signalExitStatus } from '../core/exit-codes.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { sourceDateEpoch } from '../core/source-date-epoch.js';
 import type { Compressor, PackagePlan } from '../formats/plan.js';
@@ -34,6 +37,7 @@ import { normalizeSpec, type AppSource, type PackageSpec, type SpecInput } from 
 import { createRenderer } from '../render/render.js';
 import type { Family } from '../render/locals.js';
 import { discoverPlugins, findPlugin } from '../plugins/registry.js';
+import { commanderMessage, withSignalsHeld } from './report.js';
 
 /** What a format contributes: its writers, file name and compressors. */
 export interface FormatAdapter {
@@ -126,7 +130,7 @@ function program(prog: string, family: Family, sourceHelp: string): Command {
     .addOption(new Option('--runtime <runtime>', 'bundle node, or depend on nodejs (>= 20)').choices(['bundled', 'system']))
     .option('--node <path>', 'node binary to bundle (default: this node)')
     .addOption(new Option('--compression <name>', 'payload compression').choices(['gzip', 'xz']).default('gzip'))
-    .option('--output <dir>', 'folder to write the package to', '.')
+    .option('--output <dir>', 'folder to write the package to (created if missing)', '.')
     .addOption(new Option('--binary', `build the ${ext} (the default)`).conflicts(['source', 'both']))
     .addOption(new Option('--source', `build ${sourceHelp} instead`).conflicts(['binary', 'both']))
     .addOption(new Option('--both', `build the ${ext} and ${sourceHelp}`).conflicts(['binary', 'source']))
@@ -153,7 +157,7 @@ function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO): Pars
   try {
     cmd.parse([...own], { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, ''), { code: `ts2deb.${e.code}`, cause: e });
+    if (e instanceof CommanderError) throw new UsageError(commanderMessage(e), { code: `ts2deb.${e.code}`, cause: e });
     throw e;
   }
   const o = cmd.opts<Raw>();
@@ -190,19 +194,62 @@ function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO): Pars
   };
 }
 
-/** Fails with EX_CANTCREAT (73) unless `dir` is an existing, writable folder. */
+/**
+ * Fails with EX_CANTCREAT (73) unless `dir` is a writable folder or can be
+ * created (its nearest existing ancestor is a writable folder). Nothing is
+ * created here: a missing folder is made by createOutputDir() only once the
+ * outputs are built, so a failed build leaves no empty folder behind.
+ */
 export function checkOutputDir(dir: string): void {
-  let ok = false;
-  try {
-    ok = statSync(dir).isDirectory();
-  } catch {
-    ok = false;
+  let existing = dir;
+  for (;;) {
+    let st;
+    try {
+      st = statSync(existing);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const parent = path.dirname(existing);
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && parent !== existing) {
+        existing = parent;
+        continue;
+      }
+      throw new CantCreateError(dir, `--output ${dir}: cannot use ${existing} (${code ?? 'error'})`, { code: 'ts2deb.output.missing', cause: e });
+    }
+    if (!st.isDirectory()) {
+      throw new CantCreateError(dir, existing === dir ? `--output ${dir}: exists and is not a folder` : `--output ${dir}: cannot create the folder: ${existing} is not a folder`, {
+        code: 'ts2deb.output.notDir',
+      });
+    }
+    break;
   }
-  if (!ok) throw new CantCreateError(dir, `--output ${dir}: not an existing folder`, { code: 'ts2deb.output.missing' });
   try {
-    accessSync(dir, constants.W_OK);
+    accessSync(existing, constants.W_OK);
   } catch (e) {
-    throw new CantCreateError(dir, `--output ${dir}: folder is not writable`, { code: 'ts2deb.output.readonly', cause: e });
+    throw new CantCreateError(dir, existing === dir ? `--output ${dir}: folder is not writable` : `--output ${dir}: cannot create the folder: ${existing} is not writable`, {
+      code: 'ts2deb.output.readonly',
+      cause: e,
+    });
+  }
+}
+
+/** Creates a missing --output folder and its parents (mkdir -p); returns the first folder created, if any. */
+export function createOutputDir(dir: string): string | undefined {
+  try {
+    return mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new CantCreateError(dir, `--output ${dir}: cannot create the folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { code: 'ts2deb.output.mkdir', cause: e });
+  }
+}
+
+/** Removes the folders createOutputDir() made (`dir` up to `first`), if still empty. */
+function removeCreatedDirs(dir: string, first: string): void {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+    if (d === first || path.dirname(d) === d) return;
   }
 }
 
@@ -223,10 +270,16 @@ function writeError(final: string, e: unknown): CantCreateError {
   return new CantCreateError(final, `cannot write ${final}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { code: 'ts2deb.output.write', cause: e });
 }
 
+/**
+ * Whether an existing file may be replaced by a new output: given its first
+ * bytes (up to 32), its path and the new output's bytes.
+ */
+export type Replaceable = (head: Buffer, existing: string, chunks: readonly Uint8Array[]) => boolean;
+
 // Refuses a foreign file at dir/name, then writes a hidden temp file next to it (fsynced).
-function stage(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: (head: Buffer) => boolean): Staged {
+function stage(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: Replaceable): Staged {
   const final = path.join(dir, name);
-  refuseForeign(final, replaceable);
+  refuseForeign(final, replaceable, chunks);
   const tmp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
@@ -246,11 +299,35 @@ function stage(dir: string, name: string, chunks: readonly Uint8Array[], replace
   }
 }
 
+/** Temp files older than this are left by a run that was killed (SIGKILL, power loss): a live run renames its own within seconds. */
+const STALE_TEMP_MS = 10 * 60_000;
+
+/** Removes stale temp files of ours (stage()'s `.NAME.<12 hex>.tmp`) for the names about to be written. */
+function sweepStaleTemps(dir: string, names: ReadonlySet<string>): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const m = /^\.(.+)\.[0-9a-f]{12}\.tmp$/.exec(entry);
+    if (!m || !names.has(m[1]!)) continue;
+    const file = path.join(dir, entry);
+    try {
+      const st = lstatSync(file);
+      if (st.isFile() && Date.now() - st.mtimeMs > STALE_TEMP_MS) unlinkSync(file);
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+}
+
 /**
  * Writes `chunks` to `dir/name` atomically: a hidden temp file in `dir`,
  * fsync, rename. The temp file is removed on any failure. Returns the path.
  */
-export function writeAtomically(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: (head: Buffer) => boolean = isPackage): string {
+export function writeAtomically(dir: string, name: string, chunks: readonly Uint8Array[], replaceable: Replaceable = isPackage): string {
   return writeAllAtomically(dir, [{ name, chunks }], () => replaceable)[0]!;
 }
 
@@ -258,18 +335,21 @@ export function writeAtomically(dir: string, name: string, chunks: readonly Uint
  * Writes several files as one: each is staged as a temp file (after the
  * foreign-file check), and only when all are staged are they renamed into
  * place. On any failure every temp file is removed, and so are the files
- * already renamed, so the folder gets all of them or none. Returns the paths.
+ * already renamed, so the folder gets all of them or none. Temp files of the
+ * same names that a killed run left (older than 10 minutes) are removed
+ * first. Returns the paths.
  */
 export function writeAllAtomically(
   dir: string,
   files: readonly OutputFile[],
-  replaceable: (name: string) => (head: Buffer) => boolean = replaceableOutput,
+  replaceable: (name: string) => Replaceable = replaceableOutput,
 ): string[] {
   const names = new Set<string>();
   for (const f of files) {
     if (names.has(f.name)) throw new TacError('tacd.output.duplicate', `two outputs are both named ${f.name}`);
     names.add(f.name);
   }
+  sweepStaleTemps(dir, names);
   const staged: Staged[] = [];
   const done: string[] = [];
   let current: string | undefined;
@@ -301,29 +381,72 @@ const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
 const startsWith = (head: Buffer, magic: Buffer | string): boolean => head.subarray(0, magic.length).equals(Buffer.from(magic));
 
-// What replaceableOutput(name) accepts, for the refusal message.
-function outputKind(name: string): string {
-  if (/\.tar\.gz$/.test(name)) return 'a gzip tarball';
-  if (/\.tar\.xz$/.test(name)) return 'an xz tarball';
-  if (/\.dsc$/.test(name)) return 'a .dsc';
-  if (/\.changes$/.test(name)) return 'a .changes file';
-  return 'a package';
+/** A Debian upstream tarball (NAME_VERSION.orig.tar.gz, .orig-COMPONENT.tar.xz, ...). */
+const ORIG_TARBALL = /\.orig(-[a-z0-9-]+)?\.tar\.[a-z0-9]+$/;
+
+// Why an existing file of that name is not replaced, for the refusal message.
+function refusal(name: string): string {
+  if (ORIG_TARBALL.test(name)) return 'it exists with other contents (an upstream tarball of this version?); move it away, or build another version';
+  if (/\.tar\.gz$/.test(name)) return 'it exists and is not a gzip tarball';
+  if (/\.tar\.xz$/.test(name)) return 'it exists and is not an xz tarball';
+  if (/\.dsc$/.test(name)) return 'it exists and is not a .dsc';
+  if (/\.changes$/.test(name)) return 'it exists and is not a .changes file';
+  return 'it exists and is not a package';
 }
 
 /**
  * Which existing file named `name` may be replaced: one that looks like our
  * own output of that kind (.deb/.rpm: a package; .tar.gz/.tar.xz: a gzip or
- * xz stream; .dsc/.changes: a deb822 'Format:' file, signed or not).
+ * xz stream; .dsc/.changes: a deb822 'Format:' file, signed or not). An
+ * upstream tarball (.orig.tar.*) only when its bytes are the new output's: a
+ * tarball of the same name with other contents may be upstream's own.
  */
-export function replaceableOutput(name: string): (head: Buffer) => boolean {
+export function replaceableOutput(name: string): Replaceable {
+  if (ORIG_TARBALL.test(name)) return (_head, existing, chunks) => sameBytes(existing, chunks);
   if (/\.tar\.gz$/.test(name)) return (h) => startsWith(h, GZIP_MAGIC);
   if (/\.tar\.xz$/.test(name)) return (h) => startsWith(h, XZ_MAGIC);
   if (/\.(dsc|changes)$/.test(name)) return (h) => startsWith(h, 'Format: ') || startsWith(h, '-----BEGIN PGP SIGNED MESSAGE-----');
   return isPackage;
 }
 
-// An existing file at `final` that is not a package is the user's: never replace it.
-function refuseForeign(final: string, replaceable: (head: Buffer) => boolean): void {
+/** True when the file `file` holds exactly the bytes of `chunks` (read in 1 MiB blocks; false when unreadable). */
+export function sameBytes(file: string, chunks: readonly Uint8Array[]): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    if (fstatSync(fd).size !== total) return false;
+    const block = Buffer.alloc(1 << 20);
+    let pos = 0;
+    for (const chunk of chunks) {
+      let off = 0;
+      while (off < chunk.length) {
+        const want = Math.min(block.length, chunk.length - off);
+        let got = 0;
+        while (got < want) {
+          const k = readSync(fd, block, got, want - got, pos + got);
+          if (k === 0) return false;
+          got += k;
+        }
+        if (!block.subarray(0, want).equals(chunk.subarray(off, off + want))) return false;
+        off += want;
+        pos += want;
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// An existing file at `final` that is not our output of that kind is the user's: never replace it.
+function refuseForeign(final: string, replaceable: Replaceable, chunks: readonly Uint8Array[]): void {
   let head: Buffer;
   try {
     const fd = openSync(final, 'r');
@@ -337,8 +460,8 @@ function refuseForeign(final: string, replaceable: (head: Buffer) => boolean): v
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new CantCreateError(final, `cannot replace ${final}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { code: 'ts2deb.output.exists', cause: e });
   }
-  if (!replaceable(head)) {
-    throw new CantCreateError(final, `refusing to replace ${final}: it exists and is not ${outputKind(final)}`, { code: 'ts2deb.output.exists' });
+  if (!replaceable(head, final, chunks)) {
+    throw new CantCreateError(final, `refusing to replace ${final}: ${refusal(path.basename(final))}`, { code: 'ts2deb.output.exists' });
   }
 }
 
@@ -443,7 +566,17 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
       });
     outputs.push(...files.map((f) => ({ role: 'source' as const, ...f })));
   }
-  const paths = writeAllAtomically(p.output, outputs);
+  // Ctrl-C (SIGINT), SIGTERM or SIGHUP while the files are written or rolled
+  // back waits until that is done, so no hidden temp file is left behind.
+  const { value: paths, signal } = await withSignalsHeld(() => {
+    const created = createOutputDir(p.output);
+    try {
+      return writeAllAtomically(p.output, outputs);
+    } catch (e) {
+      if (created !== undefined) removeCreatedDirs(p.output, created);
+      throw e;
+    }
+  });
   if (p.json) {
     const written = outputs.map((o, i) => {
       const sha = createHash('sha256');
@@ -474,6 +607,10 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
     io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else {
     io.stdout.write(paths.map((f) => `${f}\n`).join(''));
+  }
+  if (signal !== undefined) {
+    io.stderr.write(`${adapter.prog}: interrupted by ${signal} while writing to --output; the write was finished first\n`);
+    return signalExitStatus(signal);
   }
   return 0;
 }

@@ -5,7 +5,7 @@
  * (or TACD_DEBUG=1).
  */
 import { describeError, exitCodeOf, isTacError } from '../core/errors.js';
-import { ExitCode } from '../core/exit-codes.js';
+import { ExitCode, STOP_SIGNALS, type StopSignal } from '../core/exit-codes.js';
 
 export interface MainIO {
   readonly stdout: NodeJS.WritableStream;
@@ -26,6 +26,54 @@ export function formatFailure(prog: string, e: unknown, debug: boolean): string 
     lines.push(`${prog}: this is a bug; run again with --debug for the stack trace`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * commander's error message as one line: its "error: " prefix dropped and the
+ * hint it puts on a second line folded in ("unknown option '--prob'; did you
+ * mean --probe?"), since only a message's first line is shown.
+ */
+export function commanderMessage(e: { readonly message: string }): string {
+  return e.message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => l.replace(/^\(Did you mean (.*)\)$/, 'did you mean $1'))
+    .join('; ');
+}
+
+/**
+ * Runs the synchronous `fn` with SIGINT, SIGTERM and SIGHUP held: a handler is
+ * installed for its duration, so such a signal no longer ends the process in
+ * the middle of `fn` (the default action would) but is delivered once `fn`
+ * has returned or thrown; it is then reported in `signal` for the caller to
+ * end with signalExitStatus(). An error of `fn` is rethrown as is.
+ */
+export async function withSignalsHeld<T>(fn: () => T): Promise<{ readonly value: T; readonly signal: StopSignal | undefined }> {
+  let signal: StopSignal | undefined;
+  const hold = (s: NodeJS.Signals): void => {
+    signal ??= s as StopSignal;
+  };
+  for (const s of STOP_SIGNALS) process.on(s, hold);
+  let outcome: { value: T } | { error: unknown };
+  try {
+    outcome = { value: fn() };
+  } catch (e) {
+    outcome = { error: e };
+  }
+  try {
+    // A signal that came during fn waits in libuv's signal pipe; it reaches the
+    // handler in the poll phase of the loop. The first immediate may run in the
+    // check phase of the current iteration, the second in the next one, after
+    // its poll phase: so after two, a pending signal has been delivered.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  } finally {
+    for (const s of STOP_SIGNALS) process.removeListener(s, hold);
+  }
+  if ('error' in outcome) throw outcome.error;
+  return { value: outcome.value, signal };
 }
 
 /** True when argv or the environment asks for debug output. */

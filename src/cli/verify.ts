@@ -5,16 +5,18 @@
  *
  * Exit status: 0 every check passed, 1 a check failed, 64 usage, 65 not a
  * .deb/.rpm, 66 package file missing, 77 not root, 69 systemd-nspawn (or a
- * rootfs builder) missing. The table goes to stdout (JSON with --json),
- * progress to stderr.
+ * rootfs builder, when the rootfs must be built) missing; 130/143/129 when
+ * SIGINT/SIGTERM/SIGHUP stopped it, after the container was shut down. The
+ * table goes to stdout (JSON with --json), progress to stderr.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeOf, UsageError } from '../core/errors.js';
+import { signalExitStatus, STOP_SIGNALS, type StopSignal } from '../core/exit-codes.js';
 import type { Container } from '../verify/container.js';
 import { parseProbe, type Probe } from '../verify/probe.js';
 import { formatJson, formatTable } from '../verify/report.js';
 import { requirePackageFile, verifyPackage, type PackageFormat, type VerifyOptions } from '../verify/verify.js';
-import { formatFailure, wantsDebug } from './report.js';
+import { commanderMessage, formatFailure, wantsDebug } from './report.js';
 
 export interface VerifyIO {
   readonly stdout: NodeJS.WritableStream;
@@ -41,18 +43,6 @@ function program(prog: string, format: PackageFormat): Command {
     .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
 }
 
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.removeListener('SIGINT', done);
-      process.removeListener('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
-}
-
 /** Runs `verify` with `argv` (the words after "verify"); resolves with the exit status. */
 export async function verifyCommand(argv: readonly string[], format: PackageFormat, io: VerifyIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const prog = format === 'deb' ? 'ts2deb verify' : 'ts2rpm verify';
@@ -66,7 +56,7 @@ export async function verifyCommand(argv: readonly string[], format: PackageForm
     try {
       cmd.parse([...argv], { from: 'user' });
     } catch (e) {
-      if (e instanceof CommanderError) throw new UsageError(`${e.message.replace(/^error: /, '')} (see ${prog} --help)`, { code: `verify.${e.code}`, cause: e });
+      if (e instanceof CommanderError) throw new UsageError(`${commanderMessage(e)} (see ${prog} --help)`, { code: `verify.${e.code}`, cause: e });
       throw e;
     }
     const o = cmd.opts<{ probe?: string; upgradeFrom?: string; keep?: boolean; settle: string; json?: boolean }>();
@@ -74,29 +64,59 @@ export async function verifyCommand(argv: readonly string[], format: PackageForm
     if (!/^\d+(\.\d+)?$/.test(o.settle)) throw new UsageError(`--settle: expected a number of seconds, got '${o.settle}'`, { code: 'verify.settle' });
     const pkg = requirePackageFile(cmd.args[0]!, 'package');
     const json = o.json === true;
+    // SIGINT/SIGTERM/SIGHUP: while --keep holds the container, the signal
+    // releases it (the removal checks are skipped, the table printed); at
+    // any other time it aborts the run, which shuts the container down, and
+    // the command ends with the signal's status (130/143/129).
+    const stop = new AbortController();
+    let stoppedBy: StopSignal | undefined;
+    let release: (() => void) | undefined;
+    const onSignal = (sig: NodeJS.Signals): void => {
+      if (release) {
+        const r = release;
+        release = undefined;
+        r();
+        return;
+      }
+      if (stoppedBy) return; // already stopping: the teardown is under way
+      stoppedBy = sig as StopSignal;
+      if (!json) io.stderr.write(`${prog}: ${sig}: stopping, the container is shut down first...\n`);
+      stop.abort(sig);
+    };
     const keep = o.keep
       ? async (c: Container): Promise<void> => {
           io.stderr.write(
             `${prog}: container ${c.name} kept (systemd pid ${c.leaderPid}); enter it with: nsenter -t ${c.leaderPid} -a bash\n` +
               `${prog}: press Ctrl-C to tear it down\n`,
           );
-          await (io.waitForRelease ?? waitForSignal)();
+          await (io.waitForRelease ?? (() => new Promise<void>((resolve) => (release = resolve))))();
         }
       : undefined;
-    const result = await verifyPackage({
-      ...io.options,
-      pkg,
-      format,
-      settleMs: Number(o.settle) * 1000,
-      ...(probe ? { probe } : {}),
-      ...(o.upgradeFrom !== undefined ? { upgradeFrom: o.upgradeFrom } : {}),
-      ...(keep ? { keep } : {}),
-      onProgress: (line) => {
-        if (!json) io.stderr.write(`${prog}: ${line}\n`);
-      },
-    });
-    io.stdout.write(json ? formatJson(result) : formatTable(result, prog));
-    return result.ok ? 0 : 1;
+    for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+    try {
+      const result = await verifyPackage({
+        ...io.options,
+        pkg,
+        format,
+        settleMs: Number(o.settle) * 1000,
+        ...(probe ? { probe } : {}),
+        ...(o.upgradeFrom !== undefined ? { upgradeFrom: o.upgradeFrom } : {}),
+        ...(keep ? { keep } : {}),
+        signal: stop.signal,
+        onProgress: (line) => {
+          if (!json) io.stderr.write(`${prog}: ${line}\n`);
+        },
+      });
+      // (a signal that came only during the final teardown changes nothing: every check ran)
+      io.stdout.write(json ? formatJson(result) : formatTable(result, prog));
+      return result.ok ? 0 : 1;
+    } catch (e) {
+      if (stoppedBy === undefined) throw e;
+      io.stderr.write(formatFailure(prog, e, debug));
+      return signalExitStatus(stoppedBy);
+    } finally {
+      for (const sig of STOP_SIGNALS) process.removeListener(sig, onSignal);
+    }
   } catch (e) {
     io.stderr.write(formatFailure(prog, e, debug));
     return exitCodeOf(e);

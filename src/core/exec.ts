@@ -22,6 +22,8 @@ export interface RunResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Set (with exitCode 124, as timeout(1)) when run() killed the program at `timeoutMs` under `allowFailure`. */
+  readonly timedOut?: true;
 }
 
 export interface RunOptions {
@@ -45,7 +47,10 @@ export async function haveProgram(name: string): Promise<boolean> {
 /**
  * Runs `file args` and collects its text output. A missing program becomes a
  * TacError (EX_UNAVAILABLE) that names it; a non-zero exit becomes a TacError
- * carrying the program's stderr, unless `allowFailure` is set.
+ * carrying the program's stderr, unless `allowFailure` is set. A program still
+ * running after `timeoutMs` is killed and reported ("did not finish within N s"),
+ * or with `allowFailure` returned as exit status 124 with `timedOut` (as
+ * timeout(1) does); one killed by a signal is reported by the signal's name.
  */
 export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const execa = await loadExeca();
@@ -58,6 +63,13 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     stripFinalNewline: false,
   });
+  const stdout = String(r.stdout ?? '');
+  const stderr = String(r.stderr ?? '');
+  // Checked first: a program that ignores the kill may still exit (even 0) after its time.
+  if (r.timedOut) {
+    if (options.allowFailure) return { exitCode: 124, stdout, stderr, timedOut: true };
+    throw new TacError('tacd.exec.timeout', `'${file} ${args.join(' ')}' did not finish within ${(options.timeoutMs ?? 0) / 1000} s`, { cause: r });
+  }
   if (r.failed && r.exitCode === undefined) {
     const code = (r as { code?: string }).code;
     if (code === 'ENOENT') {
@@ -66,9 +78,10 @@ export async function run(file: string, args: readonly string[], options: RunOpt
         cause: r,
       });
     }
-    throw new TacError('tacd.exec.failed', `'${file}' could not run: ${r.shortMessage}`, { cause: r });
+    const how = r.signal ? `was killed by ${r.signal}` : `could not run: ${r.shortMessage}`;
+    throw new TacError('tacd.exec.failed', `'${file}' ${how}`, { cause: r });
   }
-  const result = { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  const result = { exitCode: r.exitCode ?? 1, stdout, stderr };
   if (result.exitCode !== 0 && !options.allowFailure) {
     const detail = result.stderr.trim().split('\n').slice(-3).join(' / ');
     throw new TacError('tacd.exec.status', `'${file} ${args.join(' ')}' exited ${result.exitCode}: ${detail}`, {

@@ -33,3 +33,19 @@ export const ExitCode = {
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The signals a tacd command turns into an orderly stop. */
+export type StopSignal = 'SIGHUP' | 'SIGINT' | 'SIGTERM';
+export const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+// Their numbers, the same on every Linux architecture (and in POSIX's XSI list).
+const SIGNAL_NUMBER: Readonly<Record<StopSignal, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/**
+ * The status a command that stopped because of `signal` exits with: 128 + the
+ * signal's number, as a shell reports a process the signal ended (SIGINT 130,
+ * SIGTERM 143, SIGHUP 129).
+ */
+export function signalExitStatus(signal: StopSignal): number {
+  return 128 + SIGNAL_NUMBER[signal];
+}

@@ -64,6 +64,8 @@ export interface ContainerOptions {
   readonly keepState?: boolean;
   /** Progress lines (rootfs build); default stderr. */
   readonly onProgress?: (line: string) => void;
+  /** Stops waiting for the boot when aborted: the container is torn down and interruptedError() thrown. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExecOptions {
@@ -260,41 +262,37 @@ export async function cleanupStaleContainers(stateRoot?: string): Promise<string
   return cleaned;
 }
 
-// Containers of this process. On exit, and on SIGINT/SIGTERM/SIGHUP while any
-// is up, their systemd-nspawn gets SIGTERM (graceful poweroff), so none keeps
-// running after a crash or Ctrl-C; the mounts left then are removed by the
-// next cleanupStaleContainers(). (SIGKILL cannot be caught: the next
-// cleanupStaleContainers() stops such orphans too.)
+// Containers of this process. On exit their systemd-nspawn gets SIGTERM
+// (graceful poweroff), so none keeps running after a crash; the mounts left
+// then are removed by the next cleanupStaleContainers(). Signals are the
+// business of whoever owns the process: this module installs no handler (the
+// verify CLI turns SIGINT/SIGTERM/SIGHUP into an abort and shuts its
+// container down; others may call stopLiveContainers()). A process ended by a
+// signal or SIGKILL leaves its containers to the next cleanupStaleContainers().
 const live = new Set<OwnerRecord>();
-const HANDLED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 let exitHookInstalled = false;
 
-function stopAllLive(): void {
+/** Sends SIGTERM (graceful poweroff) to the systemd-nspawn of every container of this process not yet shut down. */
+export function stopLiveContainers(): void {
   for (const rec of live) signal(rec.nspawnPid, rec.nspawnStart, 'SIGTERM');
-}
-
-function onSignal(sig: NodeJS.Signals): void {
-  stopAllLive();
-  removeSignalHooks();
-  // Re-raise for the default action, unless someone else handles this signal.
-  if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
 }
 
 function addLive(rec: OwnerRecord): void {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.on('exit', stopAllLive);
+    process.on('exit', stopLiveContainers);
   }
-  if (live.size === 0) for (const sig of HANDLED_SIGNALS) process.on(sig, onSignal);
   live.add(rec);
 }
 
-function removeSignalHooks(): void {
-  for (const sig of HANDLED_SIGNALS) process.removeListener(sig, onSignal);
+function deleteLive(rec: OwnerRecord): void {
+  live.delete(rec);
 }
 
-function deleteLive(rec: OwnerRecord): void {
-  if (live.delete(rec) && live.size === 0) removeSignalHooks();
+/** The error an aborted boot (or verify) ends with: "interrupted by SIGINT" when the abort's reason is the signal's name. */
+export function interruptedError(signal: AbortSignal): TacError {
+  const why = typeof signal.reason === 'string' ? signal.reason : 'an abort';
+  return new TacError('tacd.verify.interrupted', `interrupted by ${why}`, { cause: signal.reason });
 }
 
 /** Resolves `containerPath` under /proc/<leader>/root the way the container would (absolute symlinks stay inside). */
@@ -345,6 +343,7 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
   if (!/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/.test(name)) {
     throw new TacError('tacd.verify.name', `container name '${name}' must be letters, digits and '-', at most 63 characters`, { exitCode: ExitCode.USAGE });
   }
+  if (options.signal?.aborted) throw interruptedError(options.signal);
   const stateRoot = containerStateRoot(options.stateRoot);
   const stateDir = path.join(stateRoot, name);
   if (existsSync(stateDir)) {
@@ -434,6 +433,7 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
       });
     };
     for (;;) {
+      if (options.signal?.aborted) throw interruptedError(options.signal);
       if (exited) await fail('systemd-nspawn exited during boot');
       if (Date.now() - t0 > timeoutMs) await fail(`systemd did not reach running within ${timeoutMs / 1000}s (last state '${state || 'no leader'}')`);
       if (leader === undefined) leader = childrenOf(nspawnPid).find((c) => comm(c) === 'systemd');
@@ -442,7 +442,7 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
           allowFailure: true,
           timeoutMs: 10_000,
         }).catch(() => undefined);
-        state = r?.stdout.trim() ?? state;
+        if (r && !r.timedOut) state = r.stdout.trim();
         if (state === 'running' || state === 'degraded') break;
         if (state === 'maintenance' || state === 'stopping') await fail(`systemd is in state '${state}'`);
       }
@@ -451,8 +451,14 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
     const bootMs = Date.now() - t0;
     const leaderPid = leader!;
 
+    // Once shut down, the leader's pid may be reused by a host process: nsenter
+    // (or /proc/<pid>/root) would then reach the host, so nothing runs any more.
+    const requireUp = (): void => {
+      if (shutdownDone !== undefined) throw new TacError('tacd.verify.down', `container ${name} is shut down`);
+    };
     const exec = async (argv: readonly string[], o: ExecOptions = {}): Promise<RunResult> => {
       if (argv.length === 0) throw new TacError('tacd.verify.exec', 'exec needs a command', { exitCode: ExitCode.USAGE });
+      requireUp();
       const env = {
         PATH: CONTAINER_PATH,
         HOME: '/root',
@@ -471,6 +477,7 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
         ['-t', String(leaderPid), '-a', '--', '/usr/bin/env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...unitPrefix, ...argv],
         { allowFailure: true, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) },
       );
+      if (o.check && r.timedOut) throw new TacError('tacd.verify.exec', `in container ${name}: '${argv.join(' ')}' did not finish within ${o.timeoutMs! / 1000} s`);
       if (o.check && r.exitCode !== 0) {
         const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
         throw new TacError('tacd.verify.exec', `in container ${name}: '${argv.join(' ')}' exited ${r.exitCode}: ${detail}`);
@@ -498,16 +505,19 @@ export async function bootContainer(options: ContainerOptions = {}): Promise<Con
       exec,
       sh: (script, o) => exec(['/bin/sh', '-c', script], o),
       async copyIn(hostPath, containerPath, o = {}) {
+        requireUp();
         const dest = await resolveInside(rootDir, containerPath, true);
         await fs.cp(hostPath, dest, { recursive: true, force: true, preserveTimestamps: true });
         if (o.mode !== undefined) await fs.chmod(dest, o.mode);
       },
       async writeFile(containerPath, data, mode) {
+        requireUp();
         const dest = await resolveInside(rootDir, containerPath, true);
         await fs.writeFile(dest, data);
         if (mode !== undefined) await fs.chmod(dest, mode);
       },
       async readFile(containerPath) {
+        requireUp();
         return fs.readFile(await resolveInside(rootDir, containerPath, false));
       },
       async journal(unit, lines) {

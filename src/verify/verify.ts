@@ -22,17 +22,20 @@
  *              the detail says whether it exists.
  *
  * After a failed service check the later service checks are skipped; the
- * removal checks still run. Problems of the host (not root, no nspawn, no
- * rootfs) are thrown as TacErrors; problems of the package are failed steps.
+ * removal checks still run if the package was installed. Problems of the host
+ * (not root, no nspawn, no rootfs) are thrown as TacErrors; problems of the
+ * package are failed steps. The container is always shut down; when that
+ * fails after the checks, a failed `teardown` step is added to their table.
+ * Containers of earlier runs that were killed are removed first.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { haveProgram } from '../core/exec.js';
-import { NoInputError, TacError, describeError } from '../core/errors.js';
+import { haveProgram, type RunResult } from '../core/exec.js';
+import { NoInputError, TacError, describeError, isTacError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
-import { bootContainer, type Container, type ContainerOptions } from './container.js';
+import { bootContainer, cleanupStaleContainers, interruptedError, type Container, type ContainerOptions } from './container.js';
 import { ensureRootfs, LIFECYCLE_ROOTFS, requireRoot, type RootfsOptions } from './rootfs.js';
-import { listeningPorts, probeUntil, type Probe } from './probe.js';
+import { listeningSockets, probeUntil, type Probe } from './probe.js';
 
 export type PackageFormat = 'deb' | 'rpm';
 
@@ -60,6 +63,14 @@ export interface VerifyOptions {
   readonly rootfs?: Omit<RootfsOptions, 'hostNode' | 'extraPackages' | 'onProgress'>;
   /** Container options (tests: stateRoot); privateNetwork is always on. */
   readonly container?: Pick<ContainerOptions, 'stateRoot' | 'bootTimeoutSec'>;
+  /**
+   * Stops the run when aborted (the verify CLI aborts on SIGINT/SIGTERM/SIGHUP
+   * with the signal's name as the reason): the check under way is abandoned,
+   * the container is shut down, and the promise rejects with
+   * interruptedError() ("interrupted by SIGINT"). A rootfs build under way is
+   * finished first.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface VerifyStep {
@@ -93,7 +104,11 @@ const fail = (why: string): never => {
 };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Host requirements in the order a person fixes them: root (77), then systemd-nspawn / nsenter (69). */
+/**
+ * Host requirements in the order a person fixes them: root (77), then
+ * systemd-nspawn / nsenter (69). A rootfs builder (mmdebstrap or debootstrap)
+ * is needed only when the rootfs is not cached: ensureRootfs() asks for it then.
+ */
 export async function verifyPreflight(): Promise<void> {
   requireRoot('verify');
   for (const [prog, pkg] of [
@@ -103,9 +118,6 @@ export async function verifyPreflight(): Promise<void> {
     if (!(await haveProgram(prog))) {
       throw new TacError('tacd.verify.missing', `verify needs '${prog}' (Debian package ${pkg}); install it with apt-get install ${pkg}`, { exitCode: ExitCode.UNAVAILABLE });
     }
-  }
-  if (!(await haveProgram('mmdebstrap')) && !(await haveProgram('debootstrap'))) {
-    throw new TacError('tacd.verify.missing', "verify needs 'mmdebstrap' or 'debootstrap' to build its rootfs; install it with apt-get install mmdebstrap", { exitCode: ExitCode.UNAVAILABLE });
   }
 }
 
@@ -200,13 +212,22 @@ function problemLines(text: string): string {
   return (bad.length ? bad : lines).slice(-3).join(' / ');
 }
 
+const INSTALL_TIMEOUT_MS = 300_000;
+const REMOVE_TIMEOUT_MS = 120_000;
+
+/** "exited N", or "did not finish within S s" for a command killed at its timeout. */
+function ended(r: RunResult, timeoutMs: number): string {
+  return r.timedOut ? `did not finish within ${timeoutMs / 1000} s` : `exited ${r.exitCode}`;
+}
+
 async function install(c: Container, format: PackageFormat, inside: string, upgrade: boolean): Promise<string> {
   const r =
     format === 'deb'
-      ? await c.exec(['dpkg', '--force-confdef', '--force-confold', '-i', inside], { timeoutMs: 300_000 })
-      : await c.exec(['rpm', upgrade ? '-Uvh' : '-ivh', '--nodeps', inside], { timeoutMs: 300_000 });
+      ? await c.exec(['dpkg', '--force-confdef', '--force-confold', '-i', inside], { timeoutMs: INSTALL_TIMEOUT_MS })
+      : await c.exec(['rpm', upgrade ? '-Uvh' : '-ivh', '--nodeps', inside], { timeoutMs: INSTALL_TIMEOUT_MS });
   const out = `${r.stdout}\n${r.stderr}`;
   const tool = format === 'deb' ? 'dpkg -i' : `rpm ${upgrade ? '-U' : '-i'}`;
+  if (r.timedOut) fail(`${tool} did not finish within ${INSTALL_TIMEOUT_MS / 1000} s: ${problemLines(out)}`);
   if (r.exitCode !== 0) fail(`${tool} exited ${r.exitCode}: ${problemLines(out)}`);
   // rpm exits 0 when a scriptlet fails; it only warns
   const scriptlet = /^.*scriptlet failed.*$/m.exec(out);
@@ -279,6 +300,8 @@ async function unitEventsSince(c: Container, cursor: string, unit: string): Prom
 
 /** Paths left after purge/erase (see the module comment). */
 async function leftovers(c: Container, info: PackageInfo, unit: string, format: PackageFormat): Promise<string[]> {
+  // an empty unit would make `find -name "$U"` match every file
+  if (!unit || !info.name) throw new TacError('tacd.verify.internal', 'leftovers() needs the package name and its unit');
   const name = info.name;
   const fixed = [
     `/lib/systemd/system/${unit}`,
@@ -312,13 +335,16 @@ class StepRunner {
   failed = false;
   readonly result: VerifyResult;
   private readonly onProgress: (line: string) => void;
-  constructor(result: VerifyResult, onProgress: (line: string) => void) {
+  private readonly signal: AbortSignal | undefined;
+  constructor(result: VerifyResult, onProgress: (line: string) => void, signal: AbortSignal | undefined) {
     this.result = result;
     this.onProgress = onProgress;
+    this.signal = signal;
   }
 
-  /** Runs a check; returns false when it failed (or was skipped). */
+  /** Runs a check; returns false when it failed (or was skipped). Once aborted, throws interruptedError() instead. */
   async run(name: string, fn: () => Promise<string>, options: { always?: boolean } = {}): Promise<boolean> {
+    if (this.signal?.aborted) throw interruptedError(this.signal);
     if (this.failed && !options.always) {
       this.skip(name, 'skipped: an earlier check failed');
       return false;
@@ -330,6 +356,8 @@ class StepRunner {
       this.result.steps.push({ name, ok: true, detail, ms: Date.now() - t0 });
       return true;
     } catch (e) {
+      // a command killed by the interrupt (Ctrl-C reaches our process group) is no failed check
+      if (this.signal?.aborted) throw interruptedError(this.signal);
       const detail = e instanceof CheckFailed ? e.message : `error: ${describeError(e)}`;
       this.result.steps.push({ name, ok: false, detail, ms: Date.now() - t0 });
       this.failed = true;
@@ -364,32 +392,83 @@ export async function verifyPackage(o: VerifyOptions): Promise<VerifyResult> {
     }
   }
   const progress = o.onProgress ?? (() => undefined);
+  const signal = o.signal;
+  const stopIfAborted = (): void => {
+    if (signal?.aborted) throw interruptedError(signal);
+  };
+  // Containers whose owner is gone (a run killed with SIGKILL, or before this
+  // version tore down on Ctrl-C): unmount and remove them before adding one.
+  stopIfAborted();
+  const cleaned = await cleanupStaleContainers(o.container?.stateRoot);
+  if (cleaned.length) progress(`removed containers left by runs that were killed: ${cleaned.join(', ')}`);
   const result: VerifyResult = { ok: true, pkg, format: o.format, steps: [], totalMs: 0 };
-  const steps = new StepRunner(result, progress);
+  const steps = new StepRunner(result, progress, signal);
   const settleMs = o.settleMs ?? 3000;
 
   // 1. the image (slow the first time: progress comes from ensureRootfs)
+  stopIfAborted();
   let ts = Date.now();
   const rootfs = await ensureRootfs({ ...o.rootfs, ...LIFECYCLE_ROOTFS, onProgress: (l) => progress(`rootfs: ${l}`) });
   result.steps.push({ name: 'rootfs', ok: true, detail: `${rootfs.cached ? 'cached' : 'built'} ${path.basename(path.dirname(rootfs.path))}`, ms: Date.now() - ts });
 
   // 2. boot, on a tmpfs overlay, own network namespace (ports never collide)
+  stopIfAborted();
   ts = Date.now();
   progress('booting the container...');
-  const c = await bootContainer({ ...o.container, rootfs: { ...o.rootfs, ...LIFECYCLE_ROOTFS, onProgress: progress }, privateNetwork: true });
+  const c = await bootContainer({
+    ...o.container,
+    rootfs: { ...o.rootfs, ...LIFECYCLE_ROOTFS, onProgress: progress },
+    privateNetwork: true,
+    ...(signal ? { signal } : {}),
+  });
   result.steps.push({ name: 'boot', ok: true, detail: `${c.name}: systemd ${c.bootState} in ${(c.bootMs / 1000).toFixed(1)} s`, ms: Date.now() - ts });
 
+  // 3.-5. the checks; an abort stops waiting for them at once (the command
+  // under way dies with the container), and the container is always shut down
+  let failure: { error: unknown } | undefined;
+  const abort = whenAborted(signal);
   try {
-    await checks(c, o, pkg, old, steps, settleMs);
+    await Promise.race([checks(c, o, pkg, old, steps, settleMs), abort.promise]);
     if (!result.ok && result.unit) {
       await c.exec(['journalctl', '--sync']).catch(() => undefined);
       result.journal = await c.journal(result.unit, 100).catch(() => undefined);
     }
+  } catch (e) {
+    failure = { error: e };
   } finally {
-    await c.shutdown();
+    abort.dispose();
   }
+  ts = Date.now();
+  try {
+    await c.shutdown();
+    if (failure && isTacError(failure.error) && failure.error.code === 'tacd.verify.interrupted') {
+      failure.error.message += `; container ${c.name} was shut down`;
+    }
+  } catch (e) {
+    if (failure === undefined) {
+      // the checks are done: their table stands, with the teardown as a failed step
+      result.steps.push({ name: 'teardown', ok: false, detail: `error: ${describeError(e)}`, ms: Date.now() - ts });
+      result.ok = false;
+    } else if (failure.error instanceof Error) {
+      failure.error.message += `; tearing down also failed: ${describeError(e)}`;
+    }
+  }
+  if (failure) throw failure.error;
   result.totalMs = Date.now() - t0;
   return result;
+}
+
+/** A promise that rejects with interruptedError() when `signal` aborts (never without one); dispose() stops listening. */
+function whenAborted(signal: AbortSignal | undefined): { readonly promise: Promise<never>; dispose(): void } {
+  if (!signal) return { promise: new Promise<never>(() => undefined), dispose: () => undefined };
+  let onAbort: () => void = () => undefined;
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(interruptedError(signal));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => undefined);
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 async function checks(c: Container, o: VerifyOptions, pkg: string, old: string | undefined, steps: StepRunner, settleMs: number): Promise<void> {
@@ -413,6 +492,8 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
   });
   if (!info) return;
   const pkgInfo: PackageInfo = info;
+  // Whether dpkg/rpm ever ran on it: the removal checks only make sense then.
+  let installed = false;
   // 3. install (with --upgrade-from: the old version first, then this one over it)
   if (oldInside !== undefined) {
     let edited: string | undefined;
@@ -421,6 +502,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     await steps.run('install old', async () => {
       const oldInfo = await packageInfo(c, o.format, oldInside);
       if (oldInfo.name !== pkgInfo.name) fail(`--upgrade-from is package '${oldInfo.name}', not '${pkgInfo.name}'`);
+      installed = true;
       const what = await install(c, o.format, oldInside, false);
       const state = await settledState(c, unit);
       if (state !== 'active') fail(`the old version's ${unit} is not active: ${await unitStateDetail(c, unit)}${await journalReason(c, unit)}`);
@@ -433,6 +515,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
       return `${what} (${oldInfo.version}), ${unit} active${edited ? `, ${edited} edited` : ', no conffile to edit'}`;
     });
     await steps.run('install', async () => {
+      installed = true;
       const what = await install(c, o.format, inside, true);
       return `${what} over the old version`;
     });
@@ -457,7 +540,10 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
       return `${edited ? `${edited} edit kept, ` : ''}restarted once, never stopped`;
     });
   } else {
-    await steps.run('install', () => install(c, o.format, inside, false));
+    await steps.run('install', () => {
+      installed = true;
+      return install(c, o.format, inside, false);
+    });
   }
 
   // 4. the service
@@ -486,10 +572,11 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
   let probeNote = '';
   await steps.run('probe', async () => {
     if (!probe) {
-      const ports = await listeningPorts(c, unit);
-      if (ports.length === 0) return 'no --probe given and the service listens on no TCP port: nothing to probe';
-      probe = { kind: 'tcp', port: ports[0]!, text: `tcp:${ports[0]}` };
-      probeNote = ' (found with ss; give --probe to choose)';
+      const sockets = await listeningSockets(c, unit);
+      const first = sockets[0];
+      if (first === undefined) return 'no --probe given and the service listens on no TCP port: nothing to probe';
+      probe = { kind: 'tcp', port: first.port, ...(first.host !== undefined ? { host: first.host } : {}), text: `tcp:${first.port}` };
+      probeNote = ` (found with ss${first.host !== undefined ? ` at ${first.host.includes(':') ? `[${first.host}]` : first.host}:${first.port}` : ''}; give --probe to choose)`;
     }
     const why = await probeUntil(c, probe, o.probeTimeoutMs ?? 15_000);
     if (why !== undefined) fail(`${probe.text}: ${why}`);
@@ -499,7 +586,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     const p = await props(c, unit, ['CanReload', 'MainPID']);
     if (p['CanReload'] !== 'yes') return `${unit} has no ExecReload: not checked`;
     const r = await c.exec(['systemctl', 'reload', unit], { timeoutMs: 60_000 });
-    if (r.exitCode !== 0) fail(`systemctl reload ${unit} exited ${r.exitCode}: ${r.stderr.trim().split('\n').pop() ?? ''}${await journalReason(c, unit)}`);
+    if (r.exitCode !== 0) fail(`systemctl reload ${unit} ${ended(r, 60_000)}: ${r.stderr.trim().split('\n').pop() ?? ''}${await journalReason(c, unit)}`);
     const state = await settledState(c, unit, 10_000);
     if (state !== 'active') fail(`${unit} is ${state} after reload${await journalReason(c, unit)}`);
     const after = await props(c, unit, ['MainPID']);
@@ -509,7 +596,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
   await steps.run('restart', async () => {
     const p = await props(c, unit, ['MainPID']);
     const r = await c.exec(['systemctl', 'restart', unit], { timeoutMs: 120_000 });
-    if (r.exitCode !== 0) fail(`systemctl restart ${unit} exited ${r.exitCode}${await journalReason(c, unit)}`);
+    if (r.exitCode !== 0) fail(`systemctl restart ${unit} ${ended(r, 120_000)}${await journalReason(c, unit)}`);
     const state = await settledState(c, unit);
     if (state !== 'active') fail(`${unit} is ${state} after restart${await journalReason(c, unit)}`);
     const after = await props(c, unit, ['MainPID']);
@@ -521,18 +608,24 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     return `MainPID ${p['MainPID']} -> ${after['MainPID']}${probe ? `, ${probe.text} answers` : ''}`;
   });
 
+  const removal = o.format === 'deb' ? ['remove', 'purge'] : ['erase'];
   if (o.keep) {
+    if (o.signal?.aborted) throw interruptedError(o.signal);
     await o.keep(c, result);
-    for (const n of o.format === 'deb' ? ['remove', 'purge'] : ['erase']) steps.skip(n, 'skipped: --keep');
+    for (const n of removal) steps.skip(n, 'skipped: --keep');
+    return;
+  }
+  if (!installed) {
+    for (const n of removal) steps.skip(n, 'skipped: the package was not installed');
     return;
   }
 
   // 5. removal: nothing left behind
   const user = (await props(c, unit, ['User']).catch(() => ({}) as Record<string, string>))['User'] ?? '';
-  const stoppedAndGone = async (tool: string, r: { exitCode: number; stdout: string; stderr: string }): Promise<string[]> => {
+  const stoppedAndGone = async (tool: string, r: RunResult): Promise<string[]> => {
     const out = `${r.stdout}\n${r.stderr}`;
     const problems: string[] = [];
-    if (r.exitCode !== 0) problems.push(`${tool} exited ${r.exitCode}: ${problemLines(out)}`);
+    if (r.exitCode !== 0) problems.push(`${tool} ${ended(r, REMOVE_TIMEOUT_MS)}: ${problemLines(out)}`);
     const scriptlet = /^.*scriptlet failed.*$/m.exec(out);
     if (scriptlet) problems.push(`${tool}: ${scriptlet[0].trim()}`);
     const state = (await c.exec(['systemctl', 'is-active', unit])).stdout.trim();
@@ -552,7 +645,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     await steps.run(
       'remove',
       async () => {
-        const r = await c.exec(['dpkg', '-r', pkgInfo.name], { timeoutMs: 120_000 });
+        const r = await c.exec(['dpkg', '-r', pkgInfo.name], { timeoutMs: REMOVE_TIMEOUT_MS });
         const problems = await stoppedAndGone('dpkg -r', r);
         if (problems.length) fail(problems.join('; '));
         return `dpkg -r ${pkgInfo.name}: ${unit} stopped`;
@@ -562,7 +655,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     await steps.run(
       'purge',
       async () => {
-        const r = await c.exec(['dpkg', '-P', pkgInfo.name], { timeoutMs: 120_000 });
+        const r = await c.exec(['dpkg', '-P', pkgInfo.name], { timeoutMs: REMOVE_TIMEOUT_MS });
         const problems = await stoppedAndGone('dpkg -P', r);
         const left = await leftovers(c, pkgInfo, unit, 'deb');
         if (left.length) problems.push(`left behind: ${left.join(' ')}`);
@@ -577,7 +670,7 @@ async function checks(c: Container, o: VerifyOptions, pkg: string, old: string |
     await steps.run(
       'erase',
       async () => {
-        const r = await c.exec(['rpm', '-e', '--nodeps', pkgInfo.name], { timeoutMs: 120_000 });
+        const r = await c.exec(['rpm', '-e', '--nodeps', pkgInfo.name], { timeoutMs: REMOVE_TIMEOUT_MS });
         const problems = await stoppedAndGone('rpm -e', r);
         const left = await leftovers(c, pkgInfo, unit, 'rpm');
         if (left.length) problems.push(`left behind: ${left.join(' ')}`);

@@ -652,7 +652,24 @@ const cases: Case[] = [
   { name: 'unknown --arch', cmd: RPMC, argv: (c) => [project(c), '--arch', 'bogus', ...SYS(c)], code: 65, message: /^ts2rpm: .*arch 'bogus' has no RPM equivalent/ },
   { name: 'unknown option --debug shows the stack', cmd: DEBC, argv: (c) => [project(c), '--frobnicate', '--debug', ...SYS(c)], code: 64, message: /^ts2deb: unknown option '--frobnicate'/, debug: true },
   { name: 'bad maintainer --debug shows the stack', cmd: RPMC, argv: (c) => [project(c), '-m', 'nobody', '--debug', ...SYS(c)], code: 65, message: /^ts2rpm: maintainer 'nobody': expected/, debug: true },
-  { name: 'output folder that does not exist', cmd: DEBC, argv: (c) => [project(c), '--runtime', 'system', '--output', path.join(c.out, 'missing')], code: 73, message: /^ts2deb: --output .*missing: not an existing folder/ },
+  {
+    name: 'output path that exists and is not a folder',
+    cmd: DEBC,
+    argv: (c) => {
+      fs.writeFileSync(path.join(c.root, 'a-file'), SENTINEL);
+      return [project(c), '--runtime', 'system', '--output', path.join(c.root, 'a-file')];
+    },
+    code: 73,
+    message: /^ts2deb: --output .*\/a-file: exists and is not a folder$/,
+    check: (c) => assert.equal(fs.readFileSync(path.join(c.root, 'a-file'), 'utf8'), SENTINEL),
+  },
+  {
+    name: 'output folder that does not exist is created (mkdir -p)',
+    cmd: RPMC,
+    argv: (c) => [project(c), '--runtime', 'system', '--output', path.join(c.root, 'new', 'out')],
+    code: 0,
+    check: (c) => assert.deepEqual(listing(path.join(c.root, 'new', 'out')), [RPM]),
+  },
   { name: 'output folder that cannot be written (/proc/1)', cmd: RPMC, argv: (c) => [project(c), '--runtime', 'system', '--output', '/proc/1'], code: 73, message: /^ts2rpm: --output \/proc\/1: folder is not writable/ },
   {
     name: 'output folder not writable by the user (as nobody)',

@@ -4,7 +4,8 @@
 // prints (the oracle rpmbuild runs on every ELF file it packages).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describeError, exitCodeOf } from '../../src/core/errors.js';
 import { run } from '../../src/core/exec.js';
@@ -217,4 +218,29 @@ test('a truncated ELF file is a one-line DataError naming the file', () => {
   const noSections = Buffer.from(bytes);
   noSections.writeBigUInt64LE(0n, 40);
   assert.deepEqual(rpmElfRequires(elfDynamicOf(noSections, 'x'), true), []);
+});
+
+test('readElf: a folder, a FIFO or an unreadable --node is one line naming it, exit 66 (a folder was EISDIR, 70)', (t) => {
+  const dir = tempDir('tacd-elf-');
+  try {
+    const sub = path.join(dir, 'bin');
+    mkdirSync(sub);
+    assert.throws(
+      () => readElf(sub),
+      (e: unknown) => exitCodeOf(e) === 66 && describeError(e) === `--node ${sub}: not a regular file (expected a node binary)`,
+    );
+    const fifo = path.join(dir, 'fifo');
+    if (spawnSync('mkfifo', [fifo]).status === 0) {
+      // opened without waiting for a writer, then refused
+      assert.throws(() => readElf(fifo), (e: unknown) => exitCodeOf(e) === 66 && /^--node .*fifo: not a regular file/.test(describeError(e)));
+    } else {
+      t.diagnostic('mkfifo is missing: FIFO case not checked');
+    }
+    assert.throws(
+      () => readElf(path.join(dir, 'nope')),
+      (e: unknown) => exitCodeOf(e) === 66 && describeError(e) === `--node ${path.join(dir, 'nope')}: cannot open (ENOENT)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

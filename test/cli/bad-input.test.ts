@@ -2,7 +2,7 @@
 // sysexits status, and no file (not even a temp file) left in --output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exitCodeOf, describeError } from '../../src/core/errors.js';
 import { run } from '../../src/core/exec.js';
@@ -54,12 +54,16 @@ function cases(): Case[] {
     { name: 'invalid package name', status: 65, message: /--name: 'Bad_Name' is not a valid package name/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--name', 'Bad_Name', ...sys, '--output', o] },
     { name: 'maintainer without email', status: 65, message: /maintainer 'Ann Example': expected 'Name <email@example.org>'/, argv: (o) => [path.join(ok, 'app.tac.ts'), '-m', 'Ann Example', ...sys, '--output', o] },
     { name: 'non-ELF --node', status: 65, message: /--node .*package\.json: not an ELF executable/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--node', path.join(ok, 'package.json'), '--output', o] },
+    { name: '--node that is a folder', status: 66, message: /^--node .*: not a regular file \(expected a node binary\)$/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--node', ok, '--output', o] },
     { name: 'foreign-arch --node', status: 65, message: /--node .*fake-node: unsupported ELF machine 8/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--node', fake, '--output', o] },
     { name: 'template that fails to render', status: 65, message: /systemd\/service\.ejs:3: template failed to render: .*deeper/, argv: (o) => [path.join(ok, 'app.tac.ts'), ...sys, '--templates', templates, '--output', o] },
-    { name: 'output folder that does not exist', status: 73, message: /--output .*missing: not an existing folder/, argv: (o) => [path.join(ok, 'app.tac.ts'), ...sys, '--output', path.join(o, 'missing')] },
+    { name: 'output path that is a file', status: 73, message: /^--output .*fake-node: exists and is not a folder$/, argv: (o) => [path.join(ok, 'app.tac.ts'), ...sys, '--output', fake] },
+    { name: 'output folder under a file', status: 73, message: /^--output .*fake-node\/sub: cannot create the folder: .*fake-node is not a folder$/, argv: (o) => [path.join(ok, 'app.tac.ts'), ...sys, '--output', path.join(fake, 'sub')] },
+    { name: 'missing output folder, and the build fails: not created', status: 65, message: /app\.tac\.ts:3:\d+: /, argv: (o) => [path.join(broken, 'app.tac.ts'), ...sys, '--output', path.join(o, 'new', 'deeper')] },
     { name: 'output folder that cannot be written', status: 73, message: /--output \/proc\/1: folder is not writable/, argv: () => [path.join(ok, 'app.tac.ts'), ...sys, '--output', '/proc/1'] },
     { name: 'tac file and --plugin together', status: 64, message: /give either a tac file or --plugin NAME/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--plugin', 'echo', '--output', o] },
     { name: 'unknown option', status: 64, message: /unknown option '--frobnicate'/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--frobnicate', '--output', o] },
+    { name: "misspelled option (commander's hint kept)", status: 64, message: /^unknown option '--compresion'; did you mean --compression\?$/, argv: (o) => [path.join(ok, 'app.tac.ts'), '--compresion', 'xz', '--output', o] },
   ];
 }
 
@@ -122,6 +126,25 @@ test('bin/ts2deb.js prints one line and exits with the sysexits status', async (
   }
 });
 
+test('a missing --output folder is created with its parents (mkdir -p), as the README\'s CI example needs', async () => {
+  const dir = project(PKG);
+  const out = tempDir('tacd-out-');
+  try {
+    for (const adapter of [debAdapter, rpmAdapter]) {
+      const target = path.join(out, adapter.prog, 'nested', 'out');
+      const io = testIO({ cwd: dir });
+      assert.equal(await runPackageCli(adapter, ['app.tac.ts', '--runtime', 'system', '--output', path.relative(dir, target)], io), 0, io.stderr.text());
+      const files = readdirSync(target);
+      assert.equal(files.length, 1, files.join(' '));
+      assert.match(files[0]!, adapter.prog === 'ts2deb' ? /^demo_1\.0\.0-1_all\.deb$/ : /^demo-1\.0\.0-1\.noarch\.rpm$/);
+      assert.equal(io.stdout.text(), `${path.join(target, files[0]!)}\n`);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('writeAtomically: a failed rename leaves no temp file and is EX_CANTCREAT', () => {
   const out = tempDir('tacd-out-');
   try {
@@ -136,6 +159,23 @@ test('writeAtomically: a failed rename leaves no temp file and is EX_CANTCREAT',
     assert.throws(() => writeAtomically(out, 'z.deb', [deb]), /refusing to replace .*z\.deb: it exists and is not a package/);
     assert.equal(readFileSync(path.join(out, 'z.deb'), 'utf8'), 'my notes', "the user's file is untouched");
     assert.deepEqual(readdirSync(out).sort(), ['x.deb', 'y.deb', 'z.deb']);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("writeAtomically: a killed run's temp file of the same name (over 10 minutes old) is removed; a fresh one, or another name's, is not", () => {
+  const out = tempDir('tacd-out-');
+  try {
+    const stale = path.join(out, '.y.deb.0123456789ab.tmp');
+    const fresh = path.join(out, '.y.deb.ba9876543210.tmp');
+    const other = path.join(out, '.z.deb.0123456789ab.tmp');
+    const mine = path.join(out, '.y.deb.notes.tmp');
+    for (const f of [stale, fresh, other, mine]) writeFileSync(f, 'partial');
+    const old = new Date(Date.now() - 11 * 60_000);
+    for (const f of [stale, other, mine]) utimesSync(f, old, old);
+    writeAtomically(out, 'y.deb', [Buffer.from('!<arch>\ndebian-binary   ...')]);
+    assert.deepEqual(readdirSync(out).sort(), ['.y.deb.ba9876543210.tmp', '.y.deb.notes.tmp', '.z.deb.0123456789ab.tmp', 'y.deb']);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { describeError, exitCodeOf } from '../../src/core/errors.js';
 import { haveProgram, run } from '../../src/core/exec.js';
@@ -246,6 +247,28 @@ describe('source options: usage errors and --sign-key', () => {
     assert.match(describeError(e), /refusing to replace .*echo_0\.1\.0-1\.dsc: it exists and is not a \.dsc$/);
     assert.deepEqual(ls(o), ['echo_0.1.0-1.dsc'], 'no .deb, no tarball, no temp file');
     assert.equal(readFileSync(path.join(o, 'echo_0.1.0-1.dsc'), 'utf8'), 'my notes\n');
+  });
+
+  test("ts2deb --source/--both: an upstream tarball of the same name is replaced only by the same bytes; another gzip is refused (73), nothing written", async () => {
+    const o = out();
+    const orig = path.join(o, 'echo_0.1.0.orig.tar.gz');
+    // a gzip stream, as upstream's own tarball would be: it looked like "a previous build"
+    const upstream = gzipSync(Buffer.from('upstream release tarball\n'));
+    writeFileSync(orig, upstream);
+    for (const mode of ['--source', '--both']) {
+      const e = await failure(debAdapter, [...SYSTEM, mode, '--output', o]);
+      assert.equal(exitCodeOf(e), 73, describeError(e));
+      assert.match(describeError(e), /^refusing to replace .*\/echo_0\.1\.0\.orig\.tar\.gz: it exists with other contents \(an upstream tarball of this version\?\); move it away, or build another version$/);
+      assert.deepEqual(ls(o), ['echo_0.1.0.orig.tar.gz'], `${mode}: no .deb, no other source file, no temp file`);
+      assert.ok(readFileSync(orig).equals(upstream), "the user's tarball is untouched");
+    }
+    // our own tarball of this version (same bytes): a rerun replaces it
+    const ref = out();
+    await cli(debAdapter, [...SYSTEM, '--source', '--output', ref]);
+    copyFileSync(path.join(ref, 'echo_0.1.0.orig.tar.gz'), orig);
+    await cli(debAdapter, [...SYSTEM, '--source', '--output', o]);
+    assert.deepEqual(ls(o), DEB_SOURCE);
+    assert.equal(sha256(orig), sha256(path.join(ref, 'echo_0.1.0.orig.tar.gz')));
   });
 
   test('--sign-key signs the .dsc and .changes (gpgv verifies both) and the .src.rpm', async (t) => {

@@ -12,7 +12,7 @@
 import type { TestContext } from 'node:test';
 import { haveProgram } from '../../src/core/exec.js';
 import { describeError } from '../../src/core/errors.js';
-import { bootContainer, cleanupStaleContainers, type Container, type ContainerOptions } from '../../src/verify/container.js';
+import { bootContainer, cleanupStaleContainers, stopLiveContainers, type Container, type ContainerOptions } from '../../src/verify/container.js';
 import { ensureRootfs, LIFECYCLE_ROOTFS, type Rootfs, type RootfsOptions } from '../../src/verify/rootfs.js';
 
 /** The rootfs variant for package lifecycle tests (defined in src/verify/rootfs.ts, shared with ts2deb verify). */
@@ -33,6 +33,28 @@ export async function systemdSkipReason(): Promise<string | undefined> {
 }
 
 let staleCleaned = false;
+let signalHooks = false;
+
+/**
+ * src/verify/container.ts installs no signal handler (the process owner
+ * decides what a signal means). A test process is ours: on Ctrl-C (SIGINT),
+ * SIGTERM or SIGHUP its containers get a graceful poweroff, then the signal
+ * takes its default action, unless someone else (an in-process verifyCommand)
+ * handles it. The mounts left are removed by the next cleanupStaleContainers().
+ */
+function stopContainersOnSignals(): void {
+  if (signalHooks) return;
+  signalHooks = true;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      stopLiveContainers();
+      if (process.listenerCount(sig) > 1) return;
+      process.removeListener(sig, onSignal);
+      process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
+}
 
 function skipOrFail(t: TestContext, reason: string): void {
   if (process.env.TACD_REQUIRE_SYSTEMD === '1') throw new Error(`TACD_REQUIRE_SYSTEMD=1 but: ${reason}`);
@@ -64,6 +86,7 @@ export async function rootfsOrSkip(t: TestContext, options: RootfsOptions = {}):
 
 /** A booted container, or undefined after t.skip(reason). The caller must shutdown() it. */
 export async function bootOrSkip(t: TestContext, options: ContainerOptions = {}): Promise<Container | undefined> {
+  stopContainersOnSignals();
   if (!staleCleaned) {
     staleCleaned = true;
     const reason = await systemdSkipReason();

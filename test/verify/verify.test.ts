@@ -7,14 +7,15 @@
 import { TacError } from '../../src/core/errors.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { DIST_SRC_DIR, TEMPLATES_DIR } from '../../src/core/paths.js';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { DIST_SRC_DIR, PROJECT_ROOT, TEMPLATES_DIR } from '../../src/core/paths.js';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { verifyCommand } from '../../src/cli/verify.js';
 import { parseProbe } from '../../src/verify/probe.js';
 import { verifyPackage, type VerifyResult } from '../../src/verify/verify.js';
+import { cleanupStaleContainers, type Container } from '../../src/verify/container.js';
 import { formatTable } from '../../src/verify/report.js';
 import { skipUnlessSystemd } from '../helpers/systemd.js';
 import { buildPackage, sink, tempDir } from '../packaging/helpers.js';
@@ -224,6 +225,9 @@ test('verify CLI: usage errors are 64, a missing package 66, a wrong extension 6
   r = await cli(['x.deb', '--bogus']);
   assert.equal(r.status, ExitCode.USAGE);
   oneLine(r.err, /unknown option '--bogus'/);
+  r = await cli(['x.deb', '--prob', 'tcp:80']);
+  assert.equal(r.status, ExitCode.USAGE);
+  oneLine(r.err, /^ts2deb verify: unknown option '--prob'; did you mean --probe\? \(see ts2deb verify --help\)$/);
   r = await cli(['/nonexistent/echo_1.0-1_all.deb']);
   assert.equal(r.status, ExitCode.NOINPUT);
   oneLine(r.err, /^ts2deb verify: package not found: \/nonexistent\/echo_1\.0-1_all\.deb$/);
@@ -360,7 +364,7 @@ test('verify probes: unix:PATH and cmd: (web plugin on a UNIX socket), http:// (
     r = await verifyPackage({ pkg: webh, format: 'deb', probe: parseProbe('http://127.0.0.1:7401/'), settleMs: 500 });
     assert.equal(r.ok, true, formatTable(r, 'verify'));
     r = await verifyPackage({ pkg: webh, format: 'deb', probe: parseProbe('tcp:7999'), settleMs: 500, probeTimeoutMs: 1500 });
-    failedAt(r, 'probe', /^tcp:7999: nothing accepts connections on 127\.0\.0\.1:7999$/);
+    failedAt(r, 'probe', /^tcp:7999: nothing accepts connections on 127\.0\.0\.1:7999 or \[::1\]:7999$/);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -392,5 +396,176 @@ test('verify: a package path with spaces, quotes, $() and a newline is used as d
     for (const d of [process.cwd(), '/', '/root', out, hostileDir]) assert.ok(!existsSync(path.join(d, 'pwned-verify')), `nothing ran (${d})`);
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+// --- interrupts, packages without a service, teardown problems, the rootfs builder ---
+
+/** Mount points under `dir` in this mount namespace (/proc/self/mountinfo). */
+function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => (l.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((m) => m === dir || m.startsWith(`${dir}/`));
+}
+
+/** Runs bin/ts2deb.js verify with argv; calls onProgress(stderr so far, child) as stderr arrives; resolves with how it ended. */
+async function verifyBin(argv: string[], env: NodeJS.ProcessEnv, onProgress: (stderr: string, child: ChildProcess) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/ts2deb.js'), 'verify', ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    onProgress(stderr, child);
+  });
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  return { code, signal, stdout, stderr };
+}
+
+test('verify interrupted by SIGINT or SIGTERM (bin/ts2deb.js): the container is shut down, no mount or state is left, exit 130 / 143', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  const stateRoot = tempDir('tacd-state-');
+  try {
+    const deb = await buildPackage('ts2deb', echoArgs(out, 7112));
+    for (const [sig, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      let sent = false;
+      let upWhenSent = '';
+      const r = await verifyBin([deb, '--settle', '30'], { TACD_STATE_DIR: stateRoot }, (stderr, child) => {
+        // the container is booted and the package installed: interrupt during the 30 s settle
+        if (!sent && /^ts2deb verify: settle\.\.\.$/m.test(stderr)) {
+          sent = true;
+          upWhenSent = `${readdirSync(stateRoot).length} container(s), ${mountsUnder(stateRoot).length} mount(s)`;
+          child.kill(sig);
+        }
+      });
+      assert.ok(sent, `the checks started: ${r.stderr}`);
+      assert.equal(upWhenSent, '1 container(s), 2 mount(s)', `the container was up under ${stateRoot} (its tmpfs and overlay)`);
+      assert.equal(r.signal, null, `ended by ${r.signal}, not by itself; stderr: ${r.stderr}`);
+      assert.equal(r.code, status, r.stderr);
+      assert.match(r.stderr, new RegExp(`^ts2deb verify: ${sig}: stopping, the container is shut down first\\.\\.\\.$`, 'm'));
+      assert.match(r.stderr, new RegExp(`^ts2deb verify: interrupted by ${sig}; container tacd-[0-9a-f]+ was shut down\n$`, 'm'));
+      assert.equal(r.stdout, '', 'no table for an interrupted run');
+      assert.deepEqual(mountsUnder(stateRoot), [], 'no overlay or tmpfs left');
+      assert.deepEqual(readdirSync(stateRoot), [], 'no container state left');
+    }
+
+    // with --keep, Ctrl-C releases the kept container: the table, exit 0, nothing left
+    let released = false;
+    const k = await verifyBin([deb, '--keep', '--settle', '0.5'], { TACD_STATE_DIR: stateRoot }, (stderr, child) => {
+      if (!released && /press Ctrl-C to tear it down/.test(stderr)) {
+        released = true;
+        child.kill('SIGINT');
+      }
+    });
+    assert.ok(released, k.stderr);
+    assert.equal(k.code, 0, k.stdout + k.stderr);
+    assert.match(k.stdout, /SKIP  purge .*--keep/);
+    assert.deepEqual(mountsUnder(stateRoot), []);
+    assert.deepEqual(readdirSync(stateRoot), []);
+  } finally {
+    await cleanupStaleContainers(stateRoot).catch(() => undefined);
+    rmSync(out, { recursive: true, force: true });
+    if (mountsUnder(stateRoot).length === 0) rmSync(stateRoot, { recursive: true, force: true });
+  }
+});
+
+test('verify of a package with no .service unit: only "package" fails; install, the service checks and remove/purge are skipped', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const dir = tempDir('tacd-nounit-');
+  try {
+    const tree = path.join(dir, 'tree');
+    mkdirSync(path.join(tree, 'DEBIAN'), { recursive: true });
+    mkdirSync(path.join(tree, 'usr/share/doc/nounit'), { recursive: true });
+    writeFileSync(path.join(tree, 'usr/share/doc/nounit/README'), 'no service here\n');
+    writeFileSync(
+      path.join(tree, 'DEBIAN/control'),
+      'Package: nounit\nVersion: 1.0-1\nArchitecture: all\nMaintainer: Ann Example <ann@example.org>\nDescription: a package without a service\n',
+    );
+    const deb = path.join(dir, 'nounit_1.0-1_all.deb');
+    const b = spawnSync('dpkg-deb', ['--root-owner-group', '--build', tree, deb], { encoding: 'utf8' });
+    if (b.error) return t.skip('dpkg-deb is missing (apt-get install dpkg)');
+    assert.equal(b.status, 0, b.stderr);
+    const r = await verifyPackage({ pkg: deb, format: 'deb', settleMs: 500 });
+    failedAt(r, 'package', /^nounit ships no systemd service unit/);
+    for (const n of ['install', 'enabled', 'active', 'settle', 'probe', 'reload', 'restart']) assert.equal(step(r, n).detail, 'skipped: an earlier check failed', n);
+    for (const n of ['remove', 'purge']) {
+      assert.equal(step(r, n).skipped, true, n);
+      assert.equal(step(r, n).detail, 'skipped: the package was not installed', n);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('verify: a teardown that fails after the checks is a failed "teardown" step, the table kept; after an error, the error is kept with the teardown problem added', SLOW, async (t) => {
+  if (await skipUnlessSystemd(t)) return;
+  const out = tempDir();
+  const stateRoot = tempDir('tacd-state-');
+  const extras: string[] = [];
+  // a mount under the container's state dir that teardown does not know: "mounts remain under ..."
+  const blockTeardown = (c: Container): void => {
+    const extra = path.join(c.stateDir, 'extra');
+    mkdirSync(extra);
+    const m = spawnSync('mount', ['-t', 'tmpfs', 'tacd-test-extra', extra], { encoding: 'utf8' });
+    assert.equal(m.status, 0, m.stderr);
+    extras.push(extra);
+  };
+  try {
+    const deb = await buildPackage('ts2deb', echoArgs(out, 7113));
+    const base = { pkg: deb, format: 'deb' as const, settleMs: 500, probe: parseProbe('tcp:7113'), container: { stateRoot } };
+    const r = await verifyPackage({ ...base, keep: async (c) => blockTeardown(c) });
+    const table = formatTable(r, 'verify');
+    assert.equal(r.ok, false, table);
+    assert.deepEqual(r.steps.filter((s) => !s.ok && !s.skipped).map((s) => s.name), ['teardown'], table);
+    assert.match(step(r, 'teardown').detail, /^error: tearing down container tacd-[0-9a-f]+: mounts remain under /);
+    assert.equal(step(r, 'restart').ok, true, 'the checks before it stand');
+
+    await assert.rejects(
+      verifyPackage({
+        ...base,
+        keep: async (c) => {
+          blockTeardown(c);
+          throw new TacError('test.keep', 'the keep callback failed');
+        },
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof TacError && e.code === 'test.keep', String(e));
+        assert.match(e.message, /^the keep callback failed; tearing down also failed: tearing down container tacd-[0-9a-f]+: mounts remain under /);
+        return true;
+      },
+    );
+  } finally {
+    for (const extra of extras) spawnSync('umount', [extra]);
+    await cleanupStaleContainers(stateRoot).catch(() => undefined);
+    rmSync(out, { recursive: true, force: true });
+    if (mountsUnder(stateRoot).length === 0) rmSync(stateRoot, { recursive: true, force: true });
+  }
+});
+
+test('verify needs a rootfs builder only when the rootfs must be built: the preflight passes without mmdebstrap, an empty cache then fails with 69 naming it', { skip: process.getuid?.() !== 0 ? 'needs root' : false }, async (t) => {
+  const dir = tempDir();
+  try {
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    // everything verify uses up to the rootfs build, but no mmdebstrap or debootstrap
+    for (const prog of ['sh', 'systemd-nspawn', 'nsenter', 'mount', 'umount', 'chroot', 'cp', 'flock', 'cat']) {
+      const found = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', prog], { encoding: 'utf8' }).stdout.trim();
+      if (!found) return t.skip(`${prog} is not installed`);
+      symlinkSync(found, path.join(bin, prog));
+    }
+    const env = { PATH: bin, TACD_STATE_DIR: path.join(dir, 'state'), TACD_ROOTFS_CACHE: path.join(dir, 'rootfs') };
+    const script = `import(${JSON.stringify(path.join(DIST_SRC_DIR, 'verify/verify.js'))}).then((m) => m.verifyPreflight()).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(e.exitCode ?? 70); })`;
+    const pre = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8', cwd: '/' });
+    assert.equal(pre.status, 0, `verifyPreflight without mmdebstrap: ${pre.stderr}`);
+
+    const deb = path.join(dir, 'echo_1.0-1_all.deb');
+    writeFileSync(deb, '!<arch>\ndebian-binary   not really a package\n');
+    const r = child([deb], { env });
+    assert.equal(r.status, ExitCode.UNAVAILABLE, r.stderr);
+    oneLine(r.stderr, /^ts2deb verify: building the test rootfs needs mmdebstrap or debootstrap; install it with apt-get install mmdebstrap$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
