@@ -24,7 +24,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, constants, createReadStream, fstatSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, openSync, closeSync, readSync, writeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { CantCreateError, NoInputError, TacError, UsageError } from '../core/errors.js';
+import { CantCreateError, commanderMessage, NoInputError, TacError, UsageError } from '../core/errors.js';
 import { signalExitStatus } from '../core/exit-codes.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { sourceDateEpoch } from '../core/source-date-epoch.js';
@@ -37,7 +37,7 @@ import { normalizeSpec, type AppSource, type PackageSpec, type SpecInput } from 
 import { createRenderer } from '../render/render.js';
 import type { Family } from '../render/locals.js';
 import { discoverPlugins, findPlugin } from '../plugins/registry.js';
-import { commanderMessage, withSignalsHeld } from './report.js';
+import { withSignalsHeld } from './report.js';
 
 /** What a format contributes: its writers, file name and compressors. */
 export interface FormatAdapter {

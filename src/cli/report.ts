@@ -29,21 +29,6 @@ export function formatFailure(prog: string, e: unknown, debug: boolean): string 
 }
 
 /**
- * commander's error message as one line: its "error: " prefix dropped and the
- * hint it puts on a second line folded in ("unknown option '--prob'; did you
- * mean --probe?"), since only a message's first line is shown.
- */
-export function commanderMessage(e: { readonly message: string }): string {
-  return e.message
-    .replace(/^error: /, '')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l) => l.replace(/^\(Did you mean (.*)\)$/, 'did you mean $1'))
-    .join('; ');
-}
-
-/**
  * Runs the synchronous `fn` with SIGINT, SIGTERM and SIGHUP held: a handler is
  * installed for its duration, so such a signal no longer ends the process in
  * the middle of `fn` (the default action would) but is delivered once `fn`

@@ -10,13 +10,13 @@
  * table goes to stdout (JSON with --json), progress to stderr.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { exitCodeOf, UsageError } from '../core/errors.js';
+import { commanderMessage, exitCodeOf, UsageError } from '../core/errors.js';
 import { signalExitStatus, STOP_SIGNALS, type StopSignal } from '../core/exit-codes.js';
 import type { Container } from '../verify/container.js';
 import { parseProbe, type Probe } from '../verify/probe.js';
 import { formatJson, formatTable } from '../verify/report.js';
 import { requirePackageFile, verifyPackage, type PackageFormat, type VerifyOptions } from '../verify/verify.js';
-import { commanderMessage, formatFailure, wantsDebug } from './report.js';
+import { formatFailure, wantsDebug } from './report.js';
 
 export interface VerifyIO {
   readonly stdout: NodeJS.WritableStream;

@@ -72,3 +72,18 @@ export function describeError(e: unknown): string {
   if (e instanceof Error) return e.message.split('\n')[0] ?? e.message;
   return String(e);
 }
+
+/**
+ * commander's error message as one line: its "error: " prefix dropped and the
+ * hint it puts on a second line folded in ("unknown option '--prob'; did you
+ * mean --probe?"), since only a message's first line is shown.
+ */
+export function commanderMessage(e: { readonly message: string }): string {
+  return e.message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => l.replace(/^\(Did you mean (.*)\)$/, 'did you mean $1'))
+    .join('; ');
+}

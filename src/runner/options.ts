@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
-import { UsageError } from '../core/errors.js';
+import { commanderMessage, UsageError } from '../core/errors.js';
 import { parseLogLevel, type LogLevel } from '../application/logger/logger.js';
 
 export type LogFormat = 'text' | 'json';
@@ -224,7 +224,7 @@ function parseWithCommander(argv: readonly string[]): { opts: RawOptions; args: 
   try {
     cmd.parse([...argv], { from: 'user' });
   } catch (e) {
-    if (e instanceof commander().CommanderError) throw new UsageError(e.message.replace(/^error: /, ''), { code: `tacd.options.${e.code}` });
+    if (e instanceof commander().CommanderError) throw new UsageError(commanderMessage(e), { code: `tacd.options.${e.code}` });
     throw e;
   }
   return { opts: cmd.opts<RawOptions>(), args: cmd.args };

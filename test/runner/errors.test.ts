@@ -57,6 +57,7 @@ test('a bad plugin option, a bad runner option, a bad umask: 64', async () => {
     [['echo', '--port', 'eighty'], "tacd: --port: expected a port number 0-65535, got 'eighty'\n"],
     [['echo', '--nope'], "tacd: unknown option '--nope' for 'echo' (see echo --help)\n"],
     [['--frobnicate', 'echo'], "tacd: unknown option '--frobnicate'\n"],
+    [['--nodaemn', 'echo'], "tacd: unknown option '--nodaemn'; did you mean --nodaemon?\n"],
     [['--umask', '0999', 'echo'], "tacd: --umask: expected an octal mode such as 022 or 0077, got '0999'\n"],
     [['--log-level', 'loud', 'echo'], "tacd: --log-level: expected one of debug, info, warn, error, critical, got 'loud'\n"],
     [['-n', '--pidfile=', 'echo', '--listen', 'ftl:1'], null],
