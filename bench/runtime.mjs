@@ -349,7 +349,9 @@ if (t && bare) {
   const k64 = SIZES.indexOf(64);
   if (tw && k64 >= 0) {
     const r = t.tput[k64].rate / tw.tput[k64].rate;
-    summaryRow({ what: 'echo round trips/s, 64 conns, 64 B, vs twistd', tacd: fmt(t.tput[k64].rate), peer: `twistd -ny ${fmt(tw.tput[k64].rate)}`, ratio: `${fmt(r, 2)}×`, target: '≥ 1.7×', met: r >= 1.7 });
+    // The target is the ceiling Node reached on the day it was set (bare node 1.7-2.0x twistd): bare node's own ratio is printed beside it.
+    const ceiling = bare.tput[k64].rate / tw.tput[k64].rate;
+    summaryRow({ what: 'echo round trips/s, 64 conns, 64 B, vs twistd', tacd: fmt(t.tput[k64].rate), peer: `twistd -ny ${fmt(tw.tput[k64].rate)} (bare node ${fmt(ceiling, 2)}×)`, ratio: `${fmt(r, 2)}×`, target: '≥ 1.7×', met: r >= 1.7 });
   }
   SIZES.forEach((s, k) => {
     const r = t.tput[k].rate / bare.tput[k].rate;
