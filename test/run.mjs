@@ -27,6 +27,30 @@ function walk(dir) {
   return out;
 }
 
+// bin/tacd.js runs dist/tacd.cjs, bundled from dist/src by `npm run build`: after a bare `tsc` it would be stale.
+const bundle = join(root, 'dist', 'tacd.cjs');
+const newestRuntime = Math.max(...walkJs(join(root, 'dist', 'src')).map((f) => statSync(f).mtimeMs));
+let bundleTime = 0;
+try {
+  bundleTime = statSync(bundle).mtimeMs;
+} catch {
+  bundleTime = 0;
+}
+if (bundleTime + 1000 < newestRuntime) {
+  console.error(`${relative(root, bundle)} is ${bundleTime ? 'older than dist/src' : 'missing'}: run \`npm run build\` (tsc, then the runner bundle) before the tests`);
+  process.exit(1);
+}
+
+function walkJs(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walkJs(p));
+    else if (name.endsWith('.js')) out.push(p);
+  }
+  return out;
+}
+
 const files = walk(distTest).filter((f) => filters.length === 0 || filters.some((s) => relative(root, f).includes(s)));
 if (files.length === 0) {
   console.error(`no test files found under ${relative(root, distTest)} (did the build run?)`);
