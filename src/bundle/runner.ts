@@ -43,7 +43,7 @@ function builtinsPlugin(): Plugin {
   return {
     name: 'tacd-builtins',
     setup(b) {
-      b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      b.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) => {
         const bare = args.path.replace(/^node:/, '');
         if (!builtins.has(bare)) return undefined;
         if (args.namespace === 'tacd-builtin') return { path: args.path, external: true };
