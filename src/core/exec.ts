@@ -44,6 +44,21 @@ export async function haveProgram(name: string): Promise<boolean> {
   return r.exitCode === 0;
 }
 
+// The errors of run() and runLight(), worded once.
+function missingProgram(file: string, cause: unknown): TacError {
+  return new TacError('tacd.exec.missing', `required program '${file}' was not found on PATH`, { exitCode: ExitCode.UNAVAILABLE, cause });
+}
+function timedOut(file: string, args: readonly string[], timeoutMs: number, cause: unknown): TacError {
+  return new TacError('tacd.exec.timeout', `'${file} ${args.join(' ')}' did not finish within ${timeoutMs / 1000} s`, { cause });
+}
+function notRun(file: string, signal: string | null | undefined, message: string | undefined, cause: unknown): TacError {
+  return new TacError('tacd.exec.failed', `'${file}' ${signal ? `was killed by ${signal}` : `could not run: ${message}`}`, { cause });
+}
+function exitedWith(file: string, args: readonly string[], status: number, stderr: string, cause: unknown): TacError {
+  const detail = stderr.trim().split('\n').slice(-3).join(' / ');
+  return new TacError('tacd.exec.status', `'${file} ${args.join(' ')}' exited ${status}: ${detail}`, { cause });
+}
+
 /**
  * Runs `file args` and collects its text output. A missing program becomes a
  * TacError (EX_UNAVAILABLE) that names it; a non-zero exit becomes a TacError
@@ -68,26 +83,14 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   // Checked first: a program that ignores the kill may still exit (even 0) after its time.
   if (r.timedOut) {
     if (options.allowFailure) return { exitCode: 124, stdout, stderr, timedOut: true };
-    throw new TacError('tacd.exec.timeout', `'${file} ${args.join(' ')}' did not finish within ${(options.timeoutMs ?? 0) / 1000} s`, { cause: r });
+    throw timedOut(file, args, options.timeoutMs ?? 0, r);
   }
   if (r.failed && r.exitCode === undefined) {
-    const code = (r as { code?: string }).code;
-    if (code === 'ENOENT') {
-      throw new TacError('tacd.exec.missing', `required program '${file}' was not found on PATH`, {
-        exitCode: ExitCode.UNAVAILABLE,
-        cause: r,
-      });
-    }
-    const how = r.signal ? `was killed by ${r.signal}` : `could not run: ${r.shortMessage}`;
-    throw new TacError('tacd.exec.failed', `'${file}' ${how}`, { cause: r });
+    if ((r as { code?: string }).code === 'ENOENT') throw missingProgram(file, r);
+    throw notRun(file, r.signal, r.shortMessage ?? r.message, r);
   }
   const result = { exitCode: r.exitCode ?? 1, stdout, stderr };
-  if (result.exitCode !== 0 && !options.allowFailure) {
-    const detail = result.stderr.trim().split('\n').slice(-3).join(' / ');
-    throw new TacError('tacd.exec.status', `'${file} ${args.join(' ')}' exited ${result.exitCode}: ${detail}`, {
-      cause: r,
-    });
-  }
+  if (result.exitCode !== 0 && !options.allowFailure) throw exitedWith(file, args, result.exitCode, stderr, r);
   return result;
 }
 
@@ -158,18 +161,10 @@ export function runLight(file: string, args: readonly string[], options: { reado
     execFile(file, args, { encoding: 'utf8', timeout: options.timeoutMs ?? 0, killSignal: 'SIGKILL', maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (!error) return resolve({ exitCode: 0, stdout, stderr });
       const e = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: string | null };
-      if (e.code === 'ENOENT') {
-        return reject(new TacError('tacd.exec.missing', `required program '${file}' was not found on PATH`, { exitCode: ExitCode.UNAVAILABLE, cause: error }));
-      }
-      if (e.killed && options.timeoutMs) {
-        return reject(new TacError('tacd.exec.timeout', `'${file} ${args.join(' ')}' did not finish within ${options.timeoutMs / 1000} s`, { cause: error }));
-      }
-      if (typeof e.code !== 'number') {
-        const how = e.signal ? `was killed by ${e.signal}` : `could not run: ${e.message}`;
-        return reject(new TacError('tacd.exec.failed', `'${file}' ${how}`, { cause: error }));
-      }
-      const detail = stderr.trim().split('\n').slice(-3).join(' / ');
-      reject(new TacError('tacd.exec.status', `'${file} ${args.join(' ')}' exited ${e.code}: ${detail}`, { cause: error }));
+      if (e.code === 'ENOENT') return reject(missingProgram(file, error));
+      if (e.killed && options.timeoutMs) return reject(timedOut(file, args, options.timeoutMs, error));
+      if (typeof e.code !== 'number') return reject(notRun(file, e.signal, e.message, error));
+      reject(exitedWith(file, args, e.code, stderr, error));
     });
   });
 }
