@@ -9,6 +9,7 @@
  * survive it.
  */
 import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 
 /** The environment variable that tells the re-executed runner it is the daemon and where its status pipe is. */
 export const DAEMON_ENV = 'TACD_DAEMON_STATUS_FD';
@@ -72,8 +73,9 @@ export async function spawnDaemon(o: DaemonParentOptions): Promise<number> {
   });
   // Waits up to a second for the daemon to end (it does after a failed start).
   const endWithin1s = (): Promise<DaemonEnd | null> => Promise.race([ended, new Promise<null>((r) => setTimeout(() => r(null), 1000).unref())]);
-  const pipe = child.stdio[3] as NodeJS.ReadableStream | null;
-  const status = pipe === null ? '' : await new Promise<string>((resolve) => {
+  // stdio[3] is 'pipe': a stream even when the spawn fails (it then ends at once).
+  const pipe = child.stdio[3] as Readable;
+  const status = await new Promise<string>((resolve) => {
     const chunks: Buffer[] = [];
     let timer: NodeJS.Timeout | null = null;
     const done = (): void => {
@@ -86,7 +88,7 @@ export async function spawnDaemon(o: DaemonParentOptions): Promise<number> {
     pipe.on('close', done);
     if (o.startTimeoutMs) timer = setTimeout(() => resolve('1 TimeoutError: the daemon did not report its startup in time'), o.startTimeoutMs);
   });
-  (pipe as unknown as { destroy(): void } | null)?.destroy();
+  pipe.destroy();
   if (status === '0') {
     child.unref();
     return 0;
