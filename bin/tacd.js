@@ -7,10 +7,7 @@ let tacd;
 try {
   tacd = require('../dist/tacd.cjs');
 } catch (e) {
-  if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes('tacd.cjs')) {
-    process.stderr.write('tacd: dist/tacd.cjs is missing: run `npm run build` in ' + require('node:path').resolve(__dirname, '..') + '\n');
-    process.exit(70);
-  }
+  if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes('tacd.cjs')) require('./common.js').missingBuild('tacd', 'dist/tacd.cjs');
   throw e;
 }
 tacd.__tacdRunnerMain(process.argv.slice(2));

@@ -59,7 +59,7 @@ test('without a build, each bin/ entry says to run `npm run build` (70), no stac
   const dir = tempDir('tacd-nobundle-');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.mkdirSync(path.join(dir, 'bin'));
-  for (const f of ['tacd.js', 'ts2deb.js', 'ts2rpm.js', 'package.json']) fs.copyFileSync(path.join(PROJECT_ROOT, 'bin', f), path.join(dir, 'bin', f));
+  for (const f of ['tacd.js', 'ts2deb.js', 'ts2rpm.js', 'common.js', 'package.json']) fs.copyFileSync(path.join(PROJECT_ROOT, 'bin', f), path.join(dir, 'bin', f));
   const missing: Record<string, string> = { tacd: 'dist/tacd.cjs', ts2deb: 'dist/src/cli/ts2deb.js', ts2rpm: 'dist/src/cli/ts2rpm.js' };
   for (const [cmd, file] of Object.entries(missing)) {
     const r = spawnSync(process.execPath, [path.join(dir, 'bin', `${cmd}.js`), '--help'], { encoding: 'utf8', env: cleanEnv() });

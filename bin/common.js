@@ -1,0 +1,23 @@
+'use strict';
+// Shared by the entries in bin/ (CommonJS, see bin/tacd.js).
+const path = require('node:path');
+
+/** Says which build output is missing, and how to make it; exits 70 (EX_SOFTWARE), no stack trace. */
+function missingBuild(cmd, rel) {
+  process.stderr.write(`${cmd}: ${rel} is missing: run \`npm run build\` in ${path.resolve(__dirname, '..')}\n`);
+  process.exit(70);
+}
+
+/** Runs the main() of dist/src/cli/CMD.js, an ES module (the packagers). */
+function runEsmCli(cmd) {
+  const rel = `dist/src/cli/${cmd}.js`;
+  import(`../${rel}`).then(
+    (m) => m.main(process.argv.slice(2)),
+    (e) => {
+      if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(`${cmd}.js`)) missingBuild(cmd, rel);
+      throw e;
+    },
+  );
+}
+
+module.exports = { missingBuild, runEsmCli };
