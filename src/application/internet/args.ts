@@ -37,6 +37,17 @@ export function checkOptions<T extends object>(where: string, name: string, valu
   return value as T;
 }
 
+/**
+ * The options-object form of a constructor's trailing arguments: when the
+ * first of `rest` is a plain object it must be the last one, and it is
+ * checked against `keys`; undefined when the arguments are positional.
+ */
+export function optionsForm<T extends object>(where: string, rest: readonly unknown[], keys: readonly string[]): T | undefined {
+  if (!isOptionsObject(rest[0])) return undefined;
+  if (rest.length > 1) throw new TypeError(`${where}: no arguments may follow the options object`);
+  return checkOptions<T>(where, 'options', rest[0], keys);
+}
+
 /** A number (not NaN) or undefined for undefined/null. */
 export function optNumber(where: string, name: string, value: unknown, expected = 'a number'): number | undefined {
   if (value === undefined || value === null) return undefined;

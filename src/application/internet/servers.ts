@@ -32,7 +32,7 @@ import type { IConnector } from '../protocol.js';
 import { CannotListenError, describeSystemError } from './errors.js';
 import { nodeNetwork, type NetworkBackend } from './ports.js';
 import { describeAddress } from './tcp-transport.js';
-import { argError, checkArity, checkFactory, checkOptions, checkPort, isOptionsObject, merge, optFlag, optInteger, optNumber, optString } from './args.js';
+import { argError, checkArity, checkFactory, checkOptions, checkPort, merge, optFlag, optInteger, optNumber, optionsForm, optString } from './args.js';
 
 /** Options every service of this module accepts. */
 export interface NetworkServiceOptions {
@@ -179,11 +179,9 @@ function checkTcpOptions(where: string, o: TCPServerOptions): TCPServerOptions {
 // (options) or (backlog, interface, { network }), as listenTCP(port, factory, backlog=50, interface='').
 function tcpServerArgs(where: string, rest: readonly unknown[]): TCPServerOptions {
   checkArity(where, rest, 3, '(port, factory, options?) or (port, factory, backlog?, interface?, { network }?)');
+  const given = optionsForm<TCPServerOptions>(where, rest, TCP_KEYS);
+  if (given) return checkTcpOptions(where, given);
   const [a, b, c] = rest;
-  if (isOptionsObject(a)) {
-    if (rest.length > 1) throw new TypeError(`${where}: no arguments may follow the options object`);
-    return checkTcpOptions(where, checkOptions<TCPServerOptions>(where, 'options', a, TCP_KEYS));
-  }
   const backlog = optInteger(where, 'backlog', a, 'an integer listen backlog or an options object');
   const iface = optString(where, 'interface', b, 'a string (the address to bind)');
   return drop({ ...trailingNetwork(where, c), backlog, interface: iface });
@@ -240,24 +238,21 @@ const UNIX_KEYS = ['network', 'mode', 'backlog', 'lockfile', 'wantPID'] as const
 // (options) or (backlog, mode, wantPID, { network }), as listenUNIX(address, factory, backlog=50, mode=0o666, wantPID=0).
 function unixServerArgs(where: string, rest: readonly unknown[]): UNIXServerOptions {
   checkArity(where, rest, 4, '(path, factory, options?) or (path, factory, backlog?, mode?, wantPID?, { network }?)');
-  const [a, b, c, d] = rest;
-  let o: UNIXServerOptions;
-  if (isOptionsObject(a)) {
-    if (rest.length > 1) throw new TypeError(`${where}: no arguments may follow the options object`);
-    o = checkOptions<UNIXServerOptions>(where, 'options', a, UNIX_KEYS);
+  const o = optionsForm<UNIXServerOptions>(where, rest, UNIX_KEYS);
+  if (o) {
     checkNetwork(where, o);
     optInteger(where, 'backlog', o.backlog);
     optInteger(where, 'mode', o.mode);
     const lockfile = merge(where, 'lockfile/wantPID', optFlag(where, 'wantPID', o.wantPID), optFlag(where, 'lockfile', o.lockfile));
     return drop({ ...o, wantPID: undefined, lockfile });
   }
-  o = {
+  const [a, b, c, d] = rest;
+  return drop({
     ...trailingNetwork(where, d),
     backlog: optInteger(where, 'backlog', a, 'an integer listen backlog or an options object'),
     mode: optInteger(where, 'mode', b, 'integer permission bits (e.g. 0o660)'),
     lockfile: optFlag(where, 'wantPID', c),
-  };
-  return drop(o);
+  });
 }
 
 /**
@@ -391,10 +386,8 @@ const UDP_KEYS = ['network', 'interface', 'maxPacketSize'] as const;
 function udpServerArgs(where: string, rest: readonly unknown[]): UDPServerOptions {
   checkArity(where, rest, 3, '(port, protocol, options?) or (port, protocol, interface?, maxPacketSize?, { network }?)');
   const [a, b, c] = rest;
-  let o: UDPServerOptions;
-  if (isOptionsObject(a)) {
-    if (rest.length > 1) throw new TypeError(`${where}: no arguments may follow the options object`);
-    o = checkOptions<UDPServerOptions>(where, 'options', a, UDP_KEYS);
+  let o = optionsForm<UDPServerOptions>(where, rest, UDP_KEYS);
+  if (o) {
     checkNetwork(where, o);
     optString(where, 'interface', o.interface);
   } else {
@@ -493,10 +486,8 @@ function clientArgs(where: string, rest: readonly unknown[], unix: boolean): Cli
   const signature = unix ? '(path, factory, options?) or (path, factory, timeout?, checkPID?, { network }?)' : '(host, port, factory, options?) or (host, port, factory, timeout?, bindAddress?, { network }?)';
   checkArity(where, rest, 3, signature);
   const [a, b, c] = rest;
-  let o: ClientOptions;
-  if (isOptionsObject(a)) {
-    if (rest.length > 1) throw new TypeError(`${where}: no arguments may follow the options object`);
-    o = checkOptions<ClientOptions>(where, 'options', a, unix ? ['network', 'timeout'] : CLIENT_KEYS);
+  let o = optionsForm<ClientOptions>(where, rest, unix ? ['network', 'timeout'] : CLIENT_KEYS);
+  if (o) {
     checkNetwork(where, o);
   } else if (unix) {
     // connectUNIX(address, factory, timeout=30, checkPID=0): the lock check lives in the unix: client endpoint.
