@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { build, type Message, type Plugin } from 'esbuild';
 import { DataError, NoInputError } from '../core/errors.js';
+import { removeOnInterrupt } from '../core/interrupt.js';
 import { DIST_SRC_DIR, PROJECT_ROOT } from '../core/paths.js';
 import type { RenderFn } from '../render/render.js';
 import { packAsar } from './asar.js';
@@ -239,6 +240,7 @@ export async function bundleApp(input: BundleInput, name: string, renderer: Rend
     }
   }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tacd-bundle-'));
+  const release = removeOnInterrupt(tmp);
   try {
     const stage = path.join(tmp, 'app');
     mkdirSync(stage);
@@ -259,5 +261,6 @@ export async function bundleApp(input: BundleInput, name: string, renderer: Rend
     return { files, archiveSha256 };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    release();
   }
 }

@@ -5,7 +5,8 @@
  * (or TACD_DEBUG=1).
  */
 import { describeError, exitCodeOf, isTacError } from '../core/errors.js';
-import { ExitCode, STOP_SIGNALS, type StopSignal } from '../core/exit-codes.js';
+import { ExitCode, signalExitStatus, STOP_SIGNALS } from '../core/exit-codes.js';
+import { runInterruptCleanups } from '../core/interrupt.js';
 
 export interface MainIO {
   readonly stdout: NodeJS.WritableStream;
@@ -29,36 +30,21 @@ export function formatFailure(prog: string, e: unknown, debug: boolean): string 
 }
 
 /**
- * Runs the synchronous `fn` with SIGINT, SIGTERM and SIGHUP held: a handler is
- * installed for its duration, so such a signal no longer ends the process in
- * the middle of `fn` (the default action would) but is delivered once `fn`
- * has returned or thrown; it is then reported in `signal` for the caller to
- * end with signalExitStatus(). An error of `fn` is rethrown as is.
+ * Makes SIGINT, SIGTERM and SIGHUP end the command at once: the cleanups
+ * registered in src/core/interrupt.ts run (temp files and folders of the
+ * build are removed), one line names the signal, and the process exits with
+ * 128 + its number. The handler runs between two steps of the event loop, so
+ * a synchronous step (the final renames of the outputs) is never cut in half.
+ * A second signal while exiting gets the default action.
  */
-export async function withSignalsHeld<T>(fn: () => T): Promise<{ readonly value: T; readonly signal: StopSignal | undefined }> {
-  let signal: StopSignal | undefined;
-  const hold = (s: NodeJS.Signals): void => {
-    signal ??= s as StopSignal;
-  };
-  for (const s of STOP_SIGNALS) process.on(s, hold);
-  let outcome: { value: T } | { error: unknown };
-  try {
-    outcome = { value: fn() };
-  } catch (e) {
-    outcome = { error: e };
+export function exitOnInterrupt(prog: string): void {
+  for (const s of STOP_SIGNALS) {
+    process.once(s, () => {
+      const removed = runInterruptCleanups();
+      process.stderr.write(`${prog}: interrupted by ${s}${removed > 0 ? '; its temporary files were removed' : ''}\n`);
+      exitAfterFlush(signalExitStatus(s));
+    });
   }
-  try {
-    // A signal that came during fn waits in libuv's signal pipe; it reaches the
-    // handler in the poll phase of the loop. The first immediate may run in the
-    // check phase of the current iteration, the second in the next one, after
-    // its poll phase: so after two, a pending signal has been delivered.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  } finally {
-    for (const s of STOP_SIGNALS) process.removeListener(s, hold);
-  }
-  if ('error' in outcome) throw outcome.error;
-  return { value: outcome.value, signal };
 }
 
 /** True when argv or the environment asks for debug output. */

@@ -8,7 +8,7 @@ import { xzCompressor } from '../core/xz.js';
 import { gzipCompressor } from '../formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../formats/deb/deb.js';
 import { writeDebianSource } from '../formats/srcdeb/srcdeb.js';
-import { runMain } from './report.js';
+import { exitOnInterrupt, runMain } from './report.js';
 import { verifyCommand } from './verify.js';
 import { processIO, runPackageCli, type CliIO, type FormatAdapter } from './package-cli.js';
 
@@ -35,5 +35,7 @@ export function ts2deb(argv: readonly string[], io: CliIO = processIO()): Promis
 
 /** The entry point of bin/ts2deb.js. */
 export function main(argv: readonly string[]): void {
+  // verify turns signals into an orderly container shutdown of its own (src/cli/verify.ts).
+  if (argv[0] !== 'verify') exitOnInterrupt('ts2deb');
   runMain('ts2deb', argv, () => ts2deb(argv));
 }

@@ -10,7 +10,7 @@ import { gzipCompressor } from '../formats/archive/gzip.js';
 import type { Signer } from '../formats/plan.js';
 import { rpmFileName, writeRpm } from '../formats/rpm/rpm.js';
 import { sourceRpmFileName, writeSourceRpm } from '../formats/srcrpm/srpm.js';
-import { runMain } from './report.js';
+import { exitOnInterrupt, runMain } from './report.js';
 import { verifyCommand } from './verify.js';
 import { processIO, runPackageCli, type CliIO, type FormatAdapter } from './package-cli.js';
 
@@ -54,5 +54,7 @@ export function ts2rpm(argv: readonly string[], io: CliIO = processIO()): Promis
 
 /** The entry point of bin/ts2rpm.js. */
 export function main(argv: readonly string[]): void {
+  // verify turns signals into an orderly container shutdown of its own (src/cli/verify.ts).
+  if (argv[0] !== 'verify') exitOnInterrupt('ts2rpm');
   runMain('ts2rpm', argv, () => ts2rpm(argv));
 }

@@ -1,46 +1,92 @@
-// ts2deb/ts2rpm and Ctrl-C: a SIGINT that arrives while the package is being
-// written (the real bin script, a ~100 MB .deb with the bundled node) waits
-// until the write is finished: no hidden `.NAME.*.tmp` is left in --output,
-// the package is complete, and the command ends with 130 (128 + SIGINT).
+// ts2deb and SIGTERM/SIGINT at several points of a build (the real bin
+// script, --plugin echo with the bundled ~100 MB node, no build cache): the
+// command ends within a second or two with 128 + the signal's number, and
+// leaves nothing behind: no temp file in --output, no folder it created for
+// --output, no tacd-bundle-* folder in TMPDIR, no partial package.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, watch } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/core/paths.js';
 import { tempDir } from '../packaging/helpers.js';
 
-test('SIGINT while ts2deb writes --output: the write finishes, no temp file is left, exit 130', { timeout: 120_000 }, async () => {
-  const out = tempDir('tacd-sig-out-');
-  try {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/ts2deb.js'), '--plugin', 'echo', '--output', out], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SOURCE_DATE_EPOCH: '1790000000' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    // the first temp file appears when the write starts: interrupt right then
-    let sent = false;
-    const watcher = watch(out, (_event, name) => {
-      if (!sent && name?.endsWith('.tmp')) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
-    watcher.close();
-    assert.ok(sent, `the write started (a temp file appeared); stderr: ${stderr}`);
-    assert.deepEqual(readdirSync(out), ['echo_0.1.0-1_amd64.deb'], `no temp file left (exit ${code ?? signal}; stderr: ${stderr})`);
-    assert.equal(signal, null, 'not ended by the signal in the middle of the write');
-    assert.equal(code, 130, stderr);
-    assert.equal(stderr, 'ts2deb: interrupted by SIGINT while writing to --output; the write was finished first\n');
-    assert.equal(stdout, `${path.join(out, 'echo_0.1.0-1_amd64.deb')}\n`);
-    const info = spawnSync('dpkg-deb', ['--fsys-tarfile', path.join(out, 'echo_0.1.0-1_amd64.deb')], { maxBuffer: 1 << 30 });
-    if (!info.error) assert.equal(info.status, 0, `the package is complete: ${String(info.stderr)}`);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-});
+interface Run {
+  readonly child: ChildProcess;
+  readonly tmp: string;
+  readonly out: string;
+  readonly stderr: () => string;
+  readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+// --output is two folders below an existing one, so the command has folders of its own to create.
+function build(root: string): Run {
+  const tmp = path.join(root, 'tmp');
+  mkdirSync(tmp);
+  const out = path.join(root, 'out', 'sub');
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/ts2deb.js'), '--plugin', 'echo', '--no-cache', '--output', out], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, SOURCE_DATE_EPOCH: '1790000000', TMPDIR: tmp },
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  return { child, tmp, out, stderr: () => stderr, closed };
+}
+
+const list = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
+
+/** Resolves when `ready()` holds (polled every 2 ms), or rejects after `ms`. */
+function when(ready: () => boolean, ms: number, what: string): Promise<void> {
+  const until = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (!ready() && Date.now() <= until) return;
+      clearInterval(timer);
+      if (ready()) resolve();
+      else reject(new Error(`${what} did not happen within ${ms} ms`));
+    }, 2);
+  });
+}
+
+const bundling = (r: Run) => (): boolean => list(r.tmp).some((n) => n.startsWith('tacd-bundle-'));
+const points: { name: string; signal: NodeJS.Signals; wait: (r: Run) => Promise<void> }[] = [
+  { name: 'at start-up', signal: 'SIGTERM', wait: () => new Promise((r) => setTimeout(r, 600)) },
+  { name: 'while bundling (tacd-bundle-* in TMPDIR)', signal: 'SIGTERM', wait: (r) => when(bundling(r), 60_000, 'bundling') },
+  {
+    name: 'while compressing (the bundle folder gone, nothing written yet)',
+    signal: 'SIGINT',
+    wait: async (r) => {
+      await when(bundling(r), 60_000, 'bundling');
+      await when(() => !bundling(r)(), 60_000, 'the end of bundling');
+      await new Promise((res) => setTimeout(res, 500));
+    },
+  },
+  { name: 'while writing --output (a temp file there)', signal: 'SIGTERM', wait: (r) => when(() => list(r.out).some((n) => n.endsWith('.tmp')), 120_000, 'writing') },
+];
+
+const STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+for (const point of points) {
+  test(`${point.signal} ${point.name}: exit ${STATUS[point.signal]} within 2 s, nothing left behind`, { timeout: 180_000 }, async (t) => {
+    const root = tempDir('tacd-sig-');
+    try {
+      const r = build(root);
+      await point.wait(r);
+      assert.equal(r.child.exitCode, null, `the build was still running when the signal was sent; stderr: ${r.stderr()}`);
+      const sent = Date.now();
+      r.child.kill(point.signal);
+      const { code, signal, at } = await r.closed;
+      assert.equal(signal, null, 'ended by its handler, not by the default action');
+      assert.equal(code, STATUS[point.signal], r.stderr());
+      assert.match(r.stderr(), new RegExp(`^ts2deb: interrupted by ${point.signal}`));
+      t.diagnostic(`ended ${at - sent} ms after the signal`);
+      assert.ok(at - sent < 2000, `ended ${at - sent} ms after the signal`);
+      assert.deepEqual(list(path.dirname(r.out)), [], 'the --output folders it created are gone, with no package or temp file in them');
+      assert.deepEqual(list(r.tmp), [], 'no temporary folder is left in TMPDIR');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * The types shared by the ts2deb/ts2rpm command line: what a format adapter
+ * contributes, the process IO it runs with, and what a source package holds.
+ */
+import type { Compressor, PackagePlan } from '../../formats/plan.js';
+import type { Family } from '../../render/locals.js';
+import type { OutputFile } from './atomic-write.js';
+
+export type { OutputFile };
+
+/** What a format contributes: its writers, file name and compressors. */
+export interface FormatAdapter {
+  readonly family: Family;
+  readonly prog: 'ts2deb' | 'ts2rpm';
+  fileName(plan: PackagePlan): string;
+  write(plan: PackagePlan, compression: Compressor): Promise<Uint8Array[]>;
+  /** The source package built from the same plan, its files in their listing order. */
+  writeSource(plan: PackagePlan, options: SourceOptions): Promise<OutputFile[]>;
+  /** What --source writes, for --help: 'the .src.rpm'. */
+  readonly sourceHelp: string;
+  compressor(name: 'gzip' | 'xz'): Compressor;
+}
+
+/** A file of the application's sources (relative path), for the source package. */
+export interface AppSourceFile {
+  readonly path: string;
+  readonly data: Uint8Array;
+  readonly mode: number;
+}
+
+export interface SourceOptions {
+  readonly compression: Compressor;
+  /** The tac file, package.json and lock file (none for a built-in plugin). */
+  readonly sources: readonly AppSourceFile[];
+  /** --sign-key: gpg key to sign with; unsigned when absent. */
+  readonly signKey?: string;
+  /** GNUPGHOME from the CLI's environment (gpg's default when absent). */
+  readonly gnupgHome?: string;
+}
+
+export type Emit = 'binary' | 'source' | 'both';
+
+/** Where the CLI reads and writes; process values in production, fakes in tests. */
+export interface CliIO {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly execPath: string;
+  /** Seconds since the epoch when SOURCE_DATE_EPOCH is unset. */
+  readonly now: () => number;
+}
+
