@@ -20,7 +20,7 @@ import { summaryRow } from './_summary.mjs';
 
 const { writeDeb } = await dist('src/formats/deb/deb.js');
 const { gzipCompressor } = await dist('src/formats/archive/gzip.js');
-const { xzCompressor } = await dist('src/core/xz.js');
+const { xzCompressor } = await dist('src/tools/xz.js');
 if (spawnSync('sh', ['-c', 'command -v dpkg-deb']).status !== 0) {
   console.log('SKIP: dpkg-deb not installed; nothing to compare with');
   process.exit(0);

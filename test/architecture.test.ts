@@ -66,3 +66,36 @@ test('@electron/asar has at most one importer', () => {
   const importers = files.filter((f) => importsOf(f.code).includes('@electron/asar')).map((f) => f.rel);
   assert.ok(importers.length <= 1, `@electron/asar is imported by ${importers.join(', ')}`);
 });
+
+/**
+ * The layers, bottom first. A folder of src/ may import from its own folder
+ * and from folders of lower layers only: never up, never sideways. index.ts
+ * (the public API) sits on top with cli/.
+ */
+const LAYERS: readonly (readonly string[])[] = [
+  ['core'],
+  ['formats', 'application', 'render'],
+  ['tools', 'bundle', 'runner', 'plugins', 'verify'],
+  ['plan'],
+  ['cli', 'index.ts'],
+];
+
+const layerOf = (part: string): number => LAYERS.findIndex((l) => l.includes(part));
+const partOf = (rel: string): string => rel.split('/')[0]!;
+
+test('every src/ folder has a layer', () => {
+  const parts = [...new Set(files.map((f) => partOf(f.rel)))];
+  for (const part of parts) assert.ok(layerOf(part) >= 0, `src/${part} is in no layer of test/architecture.test.ts`);
+});
+
+test('no import goes up or sideways a layer', () => {
+  const edges: string[] = [];
+  for (const f of files) {
+    const from = partOf(f.rel);
+    for (const spec of importsOf(f.code).filter((s) => s.startsWith('.'))) {
+      const to = partOf(path.posix.normalize(path.posix.join(path.posix.dirname(f.rel), spec)));
+      if (to !== from && layerOf(to) >= layerOf(from)) edges.push(`src/${f.rel} -> ${spec} (${from}: layer ${layerOf(from)}, ${to}: layer ${layerOf(to)})`);
+    }
+  }
+  assert.deepEqual(edges, []);
+});

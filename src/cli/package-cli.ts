@@ -13,7 +13,7 @@
  */
 import { TacError } from '../core/errors.js';
 import { onInterrupt } from '../core/interrupt.js';
-import { sourceDateEpoch } from '../core/source-date-epoch.js';
+import { sourceDateEpoch } from '../plan/source-date-epoch.js';
 import { bundleApp } from '../bundle/bundle.js';
 import { configureBuildCache } from '../bundle/cache.js';
 import { buildPlan, type BuiltPlan } from '../plan/build-plan.js';

@@ -13,8 +13,17 @@ export interface MainIO {
   readonly stderr: NodeJS.WritableStream;
 }
 
+/**
+ * What a command prints and exits with for a thrown value: the one place
+ * every command (tacd, ts2deb, ts2rpm, verify) maps an error to its status
+ * (exitCodeOf: ours carry one, anything else is a bug, 70) and its text.
+ */
+export function failure(prog: string, e: unknown, debug: boolean): { readonly status: number; readonly text: string } {
+  return { status: exitCodeOf(e), text: formatFailure(prog, e, debug) };
+}
+
 /** Formats a failure for a person: "prog: message" (+ stack and causes with debug). */
-export function formatFailure(prog: string, e: unknown, debug: boolean): string {
+function formatFailure(prog: string, e: unknown, debug: boolean): string {
   const lines = [`${prog}: ${describeError(e)}`];
   if (debug) {
     let cur: unknown = e;
@@ -64,8 +73,9 @@ export function runMain(prog: string, argv: readonly string[], body: () => Promi
       if (status !== undefined) exitAfterFlush(status);
     },
     (e: unknown) => {
-      process.stderr.write(formatFailure(prog, e, debug));
-      exitAfterFlush(exitCodeOf(e));
+      const f = failure(prog, e, debug);
+      process.stderr.write(f.text);
+      exitAfterFlush(f.status);
     },
   );
 }

@@ -3,8 +3,8 @@
  * service, and/or its Debian source package (see package-cli.ts for the
  * command line).
  */
-import { gpgClearSigner } from '../core/gpg.js';
-import { xzCompressor } from '../core/xz.js';
+import { gpgClearSigner } from '../tools/gpg.js';
+import { xzCompressor } from '../tools/xz.js';
 import { gzipCompressor } from '../formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../formats/deb/deb.js';
 import { writeDebianSource } from '../formats/srcdeb/srcdeb.js';

@@ -10,13 +10,13 @@
  * table goes to stdout (JSON with --json), progress to stderr.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { commanderMessage, exitCodeOf, UsageError } from '../core/errors.js';
+import { commanderMessage, UsageError } from '../core/errors.js';
 import { signalExitStatus, STOP_SIGNALS, type StopSignal } from '../core/exit-codes.js';
 import type { Container } from '../verify/container.js';
 import { parseProbe, type Probe } from '../verify/probe.js';
 import { formatJson, formatTable } from '../verify/report.js';
 import { requirePackageFile, verifyPackage, type PackageFormat, type VerifyOptions } from '../verify/verify.js';
-import { formatFailure, wantsDebug } from './report.js';
+import { failure, wantsDebug } from './report.js';
 
 export interface VerifyIO {
   readonly stdout: NodeJS.WritableStream;
@@ -112,13 +112,14 @@ export async function verifyCommand(argv: readonly string[], format: PackageForm
       return result.ok ? 0 : 1;
     } catch (e) {
       if (stoppedBy === undefined) throw e;
-      io.stderr.write(formatFailure(prog, e, debug));
+      io.stderr.write(failure(prog, e, debug).text);
       return signalExitStatus(stoppedBy);
     } finally {
       for (const sig of STOP_SIGNALS) process.removeListener(sig, onSignal);
     }
   } catch (e) {
-    io.stderr.write(formatFailure(prog, e, debug));
-    return exitCodeOf(e);
+    const f = failure(prog, e, debug);
+    io.stderr.write(f.text);
+    return f.status;
   }
 }

@@ -5,8 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Options as ExecaOptions, ResultPromise } from 'execa';
-import { TacError } from './errors.js';
-import { ExitCode } from './exit-codes.js';
+import { TacError, TempFailError, UnavailableError } from './errors.js';
 
 // execa (ESM only, ~120 modules) is loaded on first use, by the packagers and
 // verify. The daemon never loads it: its two calls (systemd-notify, and
@@ -46,17 +45,17 @@ export async function haveProgram(name: string): Promise<boolean> {
 
 // The errors of run() and runLight(), worded once.
 function missingProgram(file: string, cause: unknown): TacError {
-  return new TacError('tacd.exec.missing', `required program '${file}' was not found on PATH`, { exitCode: ExitCode.UNAVAILABLE, cause });
+  return new UnavailableError('tacd.exec.missing', `required program '${file}' was not found on PATH`, { cause });
 }
 function timedOut(file: string, args: readonly string[], timeoutMs: number, cause: unknown): TacError {
-  return new TacError('tacd.exec.timeout', `'${file} ${args.join(' ')}' did not finish within ${timeoutMs / 1000} s`, { cause });
+  return new TempFailError('tacd.exec.timeout', `'${file} ${args.join(' ')}' did not finish within ${timeoutMs / 1000} s`, { cause });
 }
 function notRun(file: string, signal: string | null | undefined, message: string | undefined, cause: unknown): TacError {
-  return new TacError('tacd.exec.failed', `'${file}' ${signal ? `was killed by ${signal}` : `could not run: ${message}`}`, { cause });
+  return new UnavailableError('tacd.exec.failed', `'${file}' ${signal ? `was killed by ${signal}` : `could not run: ${message}`}`, { cause });
 }
 function exitedWith(file: string, args: readonly string[], status: number, stderr: string, cause: unknown): TacError {
   const detail = stderr.trim().split('\n').slice(-3).join(' / ');
-  return new TacError('tacd.exec.status', `'${file} ${args.join(' ')}' exited ${status}: ${detail}`, { cause });
+  return new UnavailableError('tacd.exec.status', `'${file} ${args.join(' ')}' exited ${status}: ${detail}`, { cause });
 }
 
 /**
@@ -119,7 +118,7 @@ export async function filter(
   }
   const r = await child;
   if (r.failed) {
-    throw new TacError('tacd.exec.filter', `'${file} ${args.join(' ')}' failed: ${r.shortMessage}`, { cause: r });
+    throw new UnavailableError('tacd.exec.filter', `'${file} ${args.join(' ')}' failed: ${r.shortMessage}`, { cause: r });
   }
   return Buffer.from(r.stdout as Uint8Array);
 }

@@ -15,8 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CantCreateError, DataError, TacError } from '../core/errors.js';
-import { ExitCode } from '../core/exit-codes.js';
+import { CantCreateError, DataError, IoError, NoPermissionError, TacError, TempFailError } from '../core/errors.js';
 import type { Logger } from '../application/logger/logger.js';
 
 /** The process calls a pid file needs (injected for tests). */
@@ -37,7 +36,7 @@ export function readPid(file: string): number | null {
       // Its folder is a file, or it is a folder: a pidfile can never be written there.
       throw new CantCreateError(file, `cannot create pidfile ${file}: ${code === 'ENOTDIR' ? 'a parent of it is not a directory' : 'it is a directory'}`, { code: 'tacd.pidfile.cantCreate', cause: e });
     }
-    throw new TacError('tacd.pidfile.read', `cannot read pidfile ${file}: ${(e as Error).message}`, { exitCode: ExitCode.IOERR, cause: e });
+    throw new IoError('tacd.pidfile.read', `cannot read pidfile ${file}: ${(e as Error).message}`, { cause: e });
   }
   const first = text.split('\n')[0]!.trim();
   if (!/^\d+$/.test(first)) throw new DataError('tacd.pidfile.nonNumeric', `Pidfile ${file} contains non-numeric value`);
@@ -64,15 +63,11 @@ export function checkPid(file: string | null, proc: PidProcess, log: Logger, opt
       removePid(file, log);
       return;
     }
-    throw new TacError('tacd.pidfile.check', `Can't check status of PID ${pid} from pidfile ${file}: ${(e as Error).message}`, {
-      exitCode: ExitCode.NOPERM,
-      cause: e,
-    });
+    throw new NoPermissionError('tacd.pidfile.check', `Can't check status of PID ${pid} from pidfile ${file}: ${(e as Error).message}`, { cause: e });
   }
-  throw new TacError(
+  throw new TempFailError(
     'tacd.pidfile.running',
     `Another tacd server is running, PID ${pid}\n\nThis could either be a previously started instance of your application or a different application entirely. To start a new one, either run it in some other directory, or use the --pidfile and --logfile parameters to avoid clashes.`,
-    { exitCode: ExitCode.TEMPFAIL },
   );
 }
 

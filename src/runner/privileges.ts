@@ -11,7 +11,7 @@
  * as twistd ("failed to set uid/gid … (are you root?) -- exiting").
  */
 import fs from 'node:fs';
-import { TacError } from '../core/errors.js';
+import { NoUserError, TacError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { Logger } from '../application/logger/logger.js';
 
@@ -66,9 +66,7 @@ export interface Identity {
 }
 
 function noUser(kind: 'user' | 'group', value: string): TacError {
-  return new TacError(`tacd.privileges.no${kind === 'user' ? 'User' : 'Group'}`, `unknown ${kind} '${value}' (not in /etc/${kind === 'user' ? 'passwd' : 'group'})`, {
-    exitCode: ExitCode.NOUSER,
-  });
+  return new NoUserError(`tacd.privileges.no${kind === 'user' ? 'User' : 'Group'}`, `unknown ${kind} '${value}' (not in /etc/${kind === 'user' ? 'passwd' : 'group'})`);
 }
 
 /**
@@ -136,9 +134,8 @@ export function dropPrivileges(id: Identity, proc: PrivilegedProcess, log: Logge
     if (id.gid !== null) proc.setgid(id.gid);
     if (id.uid !== null) proc.setuid(id.uid);
   } catch (e) {
-    throw new TacError('tacd.privileges.drop', `failed to set uid/gid ${id.uid ?? '-'}/${id.gid ?? '-'}: ${(e as Error).message} (are you root?) -- exiting`, {
-      cause: e,
-    });
+    // A startup failure, as twistd's: exit 1.
+    throw new TacError('tacd.privileges.drop', `failed to set uid/gid ${id.uid ?? '-'}/${id.gid ?? '-'}: ${(e as Error).message} (are you root?) -- exiting`, { exitCode: ExitCode.FAILURE, cause: e });
   }
   log.info('set uid/gid {uid}/{gid}', { uid: proc.getuid(), gid: proc.getgid() });
 }

@@ -25,7 +25,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isTacError, TacError } from '../core/errors.js';
+import { OsError, TacError, isTacError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { Logger, type LogObserver } from '../application/logger/logger.js';
@@ -87,7 +87,7 @@ export function startupError(e: unknown): TacError {
   const err = e as NodeJS.ErrnoException;
   if (err instanceof Error && typeof err.code === 'string' && typeof err.syscall === 'string') {
     // EADDRINUSE, EACCES on bind, …: the operating system said no (EX_OSERR).
-    return new TacError(`tacd.start.${err.code}`, err.message, { exitCode: ExitCode.OSERR, cause: e });
+    return new OsError(`tacd.start.${err.code}`, err.message, { cause: e });
   }
   const text = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(e);
   return new TacError('tacd.start.failed', `the application failed to start: ${text}`, { exitCode: ExitCode.FAILURE, cause: e });

@@ -22,7 +22,7 @@ import path from 'node:path';
 import { builtinModules } from 'node:module';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Message, Plugin } from 'esbuild';
-import { DataError, NoInputError } from '../core/errors.js';
+import { DataError } from '../core/errors.js';
 import type { Application } from '../application/application.js';
 import { asApplication, checkTacFile } from './tac-module.js';
 

@@ -212,20 +212,6 @@ function extractRpm(rpm: string): { dir: string; scripts: string } {
   return { dir, scripts: q.stdout };
 }
 
-function findFile(dir: string, pred: (p: string) => boolean): string {
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop()!;
-    for (const n of fs.readdirSync(d)) {
-      const p = path.join(d, n);
-      const st = fs.lstatSync(p);
-      if (st.isDirectory()) stack.push(p);
-      else if (pred(p)) return p;
-    }
-  }
-  assert.fail(`no such file under ${dir}`);
-}
-
 function allFiles(dir: string): string[] {
   const out: string[] = [];
   const stack = [dir];

@@ -2,7 +2,7 @@
 // sysexits status, and no file (not even a temp file) left in --output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exitCodeOf, describeError } from '../../src/core/errors.js';
 import { run } from '../../src/core/exec.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanEnv, exchange, finished, freePort, portAnswers, procStatus, RUNNER_FIXTURES, startTacd, TACD_BIN, tempDir, waitFor, waitForChildPort } from './helpers.js';
+import { cleanEnv, exchange, finished, freePort, procStatus, RUNNER_FIXTURES, startTacd, TACD_BIN, tempDir, waitFor, waitForChildPort } from './helpers.js';
 
 test('JOURNAL_STREAM matching stdout: <N> priority prefixes, no timestamps, no daemonizing', async (t) => {
   const dir = tempDir();

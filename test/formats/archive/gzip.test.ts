@@ -44,7 +44,7 @@ test('gzip levels outside 1-9 are DataErrors', () => {
 });
 
 test('the compressor reports its level (RPM records it as PAYLOADFLAGS)', async () => {
-  const { xzCompressor } = await import('../../../src/core/xz.js');
+  const { xzCompressor } = await import('../../../src/tools/xz.js');
   assert.equal(gzipCompressor(6).level, 6);
   assert.equal(gzipCompressor().level, 9);
   assert.equal(xzCompressor(3).level, 3);

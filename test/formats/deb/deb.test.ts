@@ -8,7 +8,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tarStreamWriter from 'tar-stream';
-import { xzCompressor } from '../../../src/core/xz.js';
+import { xzCompressor } from '../../../src/tools/xz.js';
 import { arChunks } from '../../../src/formats/archive/ar.js';
 import { gzipCompressor } from '../../../src/formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../../../src/formats/deb/deb.js';

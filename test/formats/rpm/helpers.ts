@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { haveProgram, run, type RunResult } from '../../../src/core/exec.js';
-import { xzCompressor } from '../../../src/core/xz.js';
+import { xzCompressor } from '../../../src/tools/xz.js';
 import type { Compressor, PackagePlan, PayloadEntry } from '../../../src/formats/plan.js';
 import { writeRpm, type RpmOptions } from '../../../src/formats/rpm/rpm.js';
 

@@ -368,7 +368,7 @@ test('rpmlint: 0 errors for a realistic service package; only deliberate ones fo
 
 test('signed with gpg: rpm -K says "digests signatures OK" once the key is imported', async (t) => {
   if (await needTools(t, 'gpg', 'rpm', 'rpmkeys')) return;
-  const { gpgSigner } = await import('../../../src/core/gpg.js');
+  const { gpgSigner } = await import('../../../src/tools/gpg.js');
   const home = path.join(work.dir, 'gnupg');
   mkdirSync(home, { mode: 0o700 });
   const env = { GNUPGHOME: home };

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { xzCompressor } from '../../../src/core/xz.js';
+import { xzCompressor } from '../../../src/tools/xz.js';
 import { gzipCompressor } from '../../../src/formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../../../src/formats/deb/deb.js';
 import type { Compressor, PackagePlan } from '../../../src/formats/plan.js';

@@ -1,4 +1,4 @@
-import { DataError } from './errors.js';
+import { DataError } from '../core/errors.js';
 import { EARLIEST_MTIME, EARLIEST_MTIME_ISO } from '../formats/epoch.js';
 
 /**

@@ -22,8 +22,8 @@
  * must not change the bytes of a reproducible build.
  */
 import { availableParallelism } from 'node:os';
-import { DataError, TacError } from './errors.js';
-import { filter } from './exec.js';
+import { DataError, TacError } from '../core/errors.js';
+import { filter } from '../core/exec.js';
 import type { CompressHint, Compressor } from '../formats/plan.js';
 
 /** LZMA2 dictionary size of xz's presets 0-9 (xz(1), "Compression presets"). */

@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DataError } from '../../../src/core/errors.js';
-import { xzBlockList, xzBlockSize, xzCompressor } from '../../../src/core/xz.js';
-import { have } from './tar-walk.js';
+import { DataError } from '../../src/core/errors.js';
+import { xzBlockList, xzBlockSize, xzCompressor } from '../../src/tools/xz.js';
+import { have } from '../formats/archive/tar-walk.js';
 
 async function* chunks(n: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < n; i++) yield new TextEncoder().encode(`record ${i}\n`);
