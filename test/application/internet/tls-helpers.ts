@@ -1,0 +1,31 @@
+// Certificates made with openssl for the TLS tests, and a TLS round trip.
+import tls from 'node:tls';
+import fs from 'node:fs';
+import path from 'node:path';
+import { run } from '../../../src/core/exec.js';
+
+/** A self-signed certificate for localhost: key file, cert file and both in one PEM. */
+export async function selfSignedCert(dir: string): Promise<{ key: string; cert: string; combined: string }> {
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', key, '-out', cert]);
+  const combined = path.join(dir, 'server.pem');
+  fs.writeFileSync(combined, fs.readFileSync(key, 'utf8') + fs.readFileSync(cert, 'utf8'));
+  return { key, cert, combined };
+}
+
+/** Connects with TLS to 127.0.0.1:port (trusting `ca`, checking the name localhost), writes, resolves with the echo. */
+export function tlsRoundTrip(port: number, ca: Buffer, payload: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca }, () => s.write(payload));
+    let got = '';
+    s.on('data', (d) => {
+      got += d.toString();
+      if (got.length >= payload.length) {
+        s.end();
+        resolve(got);
+      }
+    });
+    s.on('error', reject);
+  });
+}
