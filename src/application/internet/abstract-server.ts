@@ -22,6 +22,8 @@ export abstract class AbstractServer extends Service {
   readonly network: NetworkBackend;
   private _port: IListeningPort | null = null;
   private binding: Promise<IListeningPort> | null = null;
+  /** False once stopService ran and no start came after it: a bind still pending then is closed when it completes. */
+  private wanted = false;
   /** Ports closed by stopService whose accepted connections may still be open (for closeAllConnections). */
   private readonly stoppedPorts = new Set<IListeningPort>();
 
@@ -42,6 +44,7 @@ export abstract class AbstractServer extends Service {
   }
 
   private bind(): Promise<IListeningPort> {
+    this.wanted = true;
     if (this._port !== null) return Promise.resolve(this._port);
     if (this.binding === null) {
       this.binding = this.getPort().then(
@@ -76,9 +79,15 @@ export abstract class AbstractServer extends Service {
     return this.loggedIfIgnored(this.bind().then(() => undefined));
   }
 
-  /** Clears running, closes the port and resolves once it is closed. Accepted connections stay open (see closeAllConnections). */
+  /**
+   * Clears running, closes the port and resolves once it is closed. Accepted
+   * connections stay open (see closeAllConnections). A bind still pending is
+   * awaited and closed, unless a start came while it was pending: that
+   * start keeps the port (start, stop, start ends running with one port).
+   */
   override async stopService(): Promise<void> {
     void super.stopService();
+    this.wanted = false;
     const pending = this.binding;
     if (pending !== null) {
       try {
@@ -86,6 +95,7 @@ export abstract class AbstractServer extends Service {
       } catch {
         return;
       }
+      if (this.wanted) return;
     }
     const port = this._port;
     this._port = null;

@@ -1,13 +1,16 @@
 // The servers' shared lifecycle (AbstractServer) over real sockets and a fake
-// backend: checklist items 22, 23, 25 and 26 of twisted-runtime.md §5.
+// backend: checklist items 22, 23, 25 and 26 of twisted-runtime.md §5,
+// and the start/stop race while a bind is pending.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ClientFactory, Protocol, DatagramProtocol, type IConnector } from '../../../src/application/protocol.js';
 import type { IDatagramProtocol, IListeningPort } from '../../../src/application/interfaces.js';
-import { TCPServer, UDPServer, TCPClient, UNIXClient } from '../../../src/application/internet/servers.js';
-import type { NetworkBackend } from '../../../src/application/internet/ports.js';
-import { echoFactory, connectOutcome, until, tcpPort, countingNetwork } from './net-helpers.js';
+import { TCPServer, UNIXServer, UDPServer, TCPClient, UNIXClient } from '../../../src/application/internet/servers.js';
+import { nodeNetwork, type NetworkBackend } from '../../../src/application/internet/ports.js';
+import { echoFactory, connectOutcome, roundTrip, tempDir, until, tcpPort, countingNetwork } from './net-helpers.js';
 
 test('item 22: privilegedStartService binds; a later startService does not bind again', async () => {
   const network = countingNetwork();
@@ -147,4 +150,69 @@ test('item 26: servers and clients take an injected network backend and reuse it
     'listenUDP:53',
     'stop:53',
   ]);
+});
+
+/** A real backend that tracks which ports are open (listened on and not yet stopped). */
+function trackingNetwork(): NetworkBackend & { open: Set<IListeningPort> } {
+  const open = new Set<IListeningPort>();
+  const track = async (listening: Promise<IListeningPort>): Promise<IListeningPort> => {
+    const port = await listening;
+    open.add(port);
+    const stop = port.stopListening.bind(port);
+    port.stopListening = () => (open.delete(port), stop());
+    return port;
+  };
+  return {
+    ...nodeNetwork,
+    open,
+    listenTCP: (port, factory, options) => track(nodeNetwork.listenTCP(port, factory, options)),
+    listenUNIX: (p, factory, options) => track(nodeNetwork.listenUNIX(p, factory, options)),
+  };
+}
+
+// Twisted's service contract: the last call wins. A stop while the bind is
+// pending closes the port once it opens; a start after that stop keeps it.
+test('TCPServer start(); stop(); start() while the bind is pending ends running with exactly one listening port', async () => {
+  const network = trackingNetwork();
+  const server = new TCPServer(0, echoFactory(), { interface: '127.0.0.1', network });
+  const calls = [server.startService(), server.stopService(), server.startService()];
+  await Promise.all(calls);
+  assert.equal(server.running, true);
+  assert.equal(network.open.size, 1, 'one port open');
+  assert.equal(server.port, [...network.open][0]);
+  assert.equal(await roundTrip({ port: tcpPort(server.getHost()), host: '127.0.0.1' }, 'still served'), 'still served');
+  await server.stopService();
+  assert.equal(network.open.size, 0);
+});
+
+test('TCPServer start(); stop() while the bind is pending ends stopped with no listening port; start(); stop(); start(); stop() too', async () => {
+  const network = trackingNetwork();
+  const server = new TCPServer(0, echoFactory(), { interface: '127.0.0.1', network });
+  await Promise.all([server.startService(), server.stopService()]);
+  assert.equal(server.running, false);
+  assert.equal(network.open.size, 0);
+  assert.equal(server.port, null);
+  await Promise.all([server.startService(), server.stopService(), server.startService(), server.stopService()]);
+  assert.equal(server.running, false);
+  assert.equal(network.open.size, 0);
+  assert.equal(server.port, null);
+});
+
+test('UNIXServer (the same AbstractServer path) start(); stop(); start() while pending ends serving once; start(); stop() ends with the socket gone', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const sock = path.join(dir, 'race.sock');
+    const network = trackingNetwork();
+    const server = new UNIXServer(sock, echoFactory(), { network });
+    await Promise.all([server.startService(), server.stopService(), server.startService()]);
+    assert.equal(server.running, true);
+    assert.equal(network.open.size, 1);
+    assert.equal(await roundTrip({ path: sock }, 'unix race'), 'unix race');
+    await Promise.all([server.stopService(), server.startService(), server.stopService()]);
+    assert.equal(server.running, false);
+    assert.equal(network.open.size, 0);
+    assert.equal(fs.existsSync(sock), false, 'the socket file is removed');
+  } finally {
+    cleanup();
+  }
 });
