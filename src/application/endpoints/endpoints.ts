@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import type { Cancellable, IListeningPort, IProtocol, IProtocolFactory, IStreamClientEndpoint, IStreamServerEndpoint } from '../interfaces.js';
 import { cancellable } from '../internet/cancellable.js';
 import { CannotListenError, ConnectError, describeSystemError, errnoOf } from '../internet/errors.js';
-import { nodeNetwork, type NetworkBackend, type SocketDomain, type TLSConnectOptions } from '../internet/ports.js';
+import { DEFAULT_BACKLOG, nodeNetwork, type NetworkBackend, type SocketDomain, type TLSConnectOptions } from '../internet/ports.js';
 
 /** Escapes `\` and `:` so a value can be embedded in a description string (Twisted's quoteStringArgument). */
 export function quoteStringArgument(argument: string): string {
@@ -24,7 +24,7 @@ interface WithNetwork {
 export interface TCPServerEndpointOptions extends WithNetwork {
   /** The address to bind: '' (default) is every IPv4 address for tcp:, '::' for tcp6:. */
   readonly interface?: string;
-  /** Listen backlog (default 50). */
+  /** Listen backlog (default 511, DEFAULT_BACKLOG; Twisted's is 50). */
   readonly backlog?: number;
 }
 
@@ -37,7 +37,7 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
   constructor(port: number, options: TCPServerEndpointOptions = {}) {
     this.port = port;
     this.interface = options.interface ?? this.defaultInterface();
-    this.backlog = options.backlog ?? 50;
+    this.backlog = options.backlog ?? DEFAULT_BACKLOG;
     this.network = options.network ?? nodeNetwork;
   }
   protected defaultInterface(): string {
@@ -52,7 +52,7 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
   describe(): string {
     let d = `${this.prefix()}:${this.port}`;
     if (this.interface !== this.defaultInterface()) d += `:interface=${quoteStringArgument(this.interface)}`;
-    if (this.backlog !== 50) d += `:backlog=${this.backlog}`;
+    if (this.backlog !== DEFAULT_BACKLOG) d += `:backlog=${this.backlog}`;
     return d;
   }
 }
@@ -76,7 +76,7 @@ export interface UNIXServerEndpointOptions extends WithNetwork {
   readonly wantPID?: boolean;
 }
 
-/** Listens on a UNIX stream socket (`unix:PATH[:mode=666][:backlog=50][:lockfile=1]`). */
+/** Listens on a UNIX stream socket (`unix:PATH[:mode=666][:backlog=511][:lockfile=1]`). */
 export class UNIXServerEndpoint implements IStreamServerEndpoint {
   readonly address: string;
   readonly mode: number;
@@ -86,7 +86,7 @@ export class UNIXServerEndpoint implements IStreamServerEndpoint {
   constructor(address: string, options: UNIXServerEndpointOptions = {}) {
     this.address = address;
     this.mode = options.mode ?? 0o666;
-    this.backlog = options.backlog ?? 50;
+    this.backlog = options.backlog ?? DEFAULT_BACKLOG;
     this.wantPID = options.wantPID ?? true;
     this.network = options.network ?? nodeNetwork;
   }
@@ -96,7 +96,7 @@ export class UNIXServerEndpoint implements IStreamServerEndpoint {
   describe(): string {
     let d = `unix:${quoteStringArgument(this.address)}`;
     if (this.mode !== 0o666) d += `:mode=${this.mode.toString(8)}`;
-    if (this.backlog !== 50) d += `:backlog=${this.backlog}`;
+    if (this.backlog !== DEFAULT_BACKLOG) d += `:backlog=${this.backlog}`;
     if (!this.wantPID) d += ':lockfile=0';
     return d;
   }
@@ -131,7 +131,7 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
   constructor(port: number, options: SSLServerEndpointOptions = {}) {
     this.port = port;
     this.interface = options.interface ?? '';
-    this.backlog = options.backlog ?? 50;
+    this.backlog = options.backlog ?? DEFAULT_BACKLOG;
     this.privateKey = options.privateKey ?? 'server.pem';
     this.certKey = options.certKey ?? this.privateKey;
     this.extraCertChain = options.extraCertChain;
@@ -168,7 +168,7 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
     let d = `ssl:${this.port}:privateKey=${quoteStringArgument(this.privateKey)}`;
     if (this.certKey !== this.privateKey) d += `:certKey=${quoteStringArgument(this.certKey)}`;
     if (this.interface !== '') d += `:interface=${quoteStringArgument(this.interface)}`;
-    if (this.backlog !== 50) d += `:backlog=${this.backlog}`;
+    if (this.backlog !== DEFAULT_BACKLOG) d += `:backlog=${this.backlog}`;
     return d;
   }
 }

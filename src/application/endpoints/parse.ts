@@ -7,9 +7,9 @@
  * `unix:address=foo=bar` is the path `foo=bar`); a backslash escapes the
  * next character (`\:`, `\\`, `\=`). The prefix is case-insensitive.
  *
- * Server strings: `tcp:PORT[:interface=][:backlog=50]`,
- * `tcp6:PORT[:interface=::][:backlog=50]`,
- * `unix:PATH[:mode=666][:backlog=50][:lockfile=1]`,
+ * Server strings: `tcp:PORT[:interface=][:backlog=511]`,
+ * `tcp6:PORT[:interface=::][:backlog=511]`,
+ * `unix:PATH[:mode=666][:backlog=511][:lockfile=1]`,
  * `ssl:PORT[:privateKey=server.pem][:certKey=<privateKey>][:extraCertChain=][:dhParameters=][:interface=][:backlog=]`,
  * `systemd:domain=INET|INET6|UNIX:index=N` or `...:name=FDNAME`.
  * Client strings: `tcp:host=H:port=P[:timeout=30][:bindAddress=]` (or
@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../../core/errors.js';
 import type { IStreamClientEndpoint, IStreamServerEndpoint } from '../interfaces.js';
-import type { NetworkBackend, SocketDomain, TLSConnectOptions } from '../internet/ports.js';
+import { DEFAULT_BACKLOG, type NetworkBackend, type SocketDomain, type TLSConnectOptions } from '../internet/ports.js';
 import {
   AdoptedStreamServerEndpoint,
   SSL4ServerEndpoint,
@@ -178,7 +178,7 @@ function parseIntArgument(name: string, value: string, description: string, expe
 }
 
 function parseBacklog(value: string | undefined, description: string): number {
-  return value === undefined ? 50 : parseIntArgument('backlog', value, description, 'a positive integer', 1);
+  return value === undefined ? DEFAULT_BACKLOG : parseIntArgument('backlog', value, description, 'a positive integer', 1);
 }
 
 function parseMode(value: string | undefined, description: string): number {

@@ -14,7 +14,7 @@ import type { TLSMethod } from './tls-method.js';
  * (Twisted's 50 drops connections under a burst). The kernel caps it at
  * net.core.somaxconn (4096 on current kernels).
  */
-export const DEFAULT_BACKLOG = 50;
+export const DEFAULT_BACKLOG = 511;
 
 /** Options of listenTCP. */
 export interface TCPListenOptions {

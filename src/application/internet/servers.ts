@@ -15,7 +15,7 @@
  * connectUNIX), optionally followed by `{ network }`:
  *
  * ```ts
- * new TCPServer(8080, f, { interface: '127.0.0.1', backlog: 50 });
+ * new TCPServer(8080, f, { interface: '127.0.0.1', backlog: 1024 });
  * new TCPServer(8080, f, 50, '127.0.0.1');          // TCPServer(8080, f, 50, '127.0.0.1')
  * new SSLServer(443, f, { privateKey: 'k.pem' }, 50, '::');
  * new UDPServer(53, proto, '127.0.0.1', 8192);

@@ -25,7 +25,7 @@ export function checkTcpOptions(where: string, o: TCPServerOptions): TCPServerOp
   return o;
 }
 
-// (options) or (backlog, interface, { network }), as listenTCP(port, factory, backlog=50, interface='').
+// (options) or (backlog, interface, { network }), as listenTCP(port, factory, backlog=50, interface=''); our backlog default is 511.
 function tcpServerArgs(where: string, rest: readonly unknown[]): TCPServerOptions {
   checkArity(where, rest, 3, '(port, factory, options?) or (port, factory, backlog?, interface?, { network }?)');
   const given = optionsForm<TCPServerOptions>(where, rest, TCP_KEYS);

@@ -59,7 +59,7 @@ test('item 25: runtime handles are not part of toJSON and are cleared on stop', 
   await server.startService();
   assert.notEqual(server.port, null);
   const state = server.toJSON();
-  assert.deepEqual(state, { name: 'web', port: 0, interface: '127.0.0.1', backlog: 50 });
+  assert.deepEqual(state, { name: 'web', port: 0, interface: '127.0.0.1', backlog: 511 });
   assert.ok(!JSON.stringify(state).includes('Server'));
   await server.stopService();
   assert.equal(server.port, null);
