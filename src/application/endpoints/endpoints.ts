@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import type { Cancellable, IListeningPort, IProtocol, IProtocolFactory, IStreamClientEndpoint, IStreamServerEndpoint } from '../interfaces.js';
 import { cancellable } from '../internet/cancellable.js';
 import { CannotListenError, ConnectError, describeSystemError, errnoOf } from '../internet/errors.js';
+import { badTLSMethod, isTLSMethod, type TLSMethod } from '../internet/tls-method.js';
 import { DEFAULT_BACKLOG, nodeNetwork, type NetworkBackend, type SocketDomain, type TLSConnectOptions } from '../internet/ports.js';
 
 /** Escapes `\` and `:` so a value can be embedded in a description string (Twisted's quoteStringArgument). */
@@ -108,6 +109,8 @@ export interface SSLServerEndpointOptions extends TCPServerEndpointOptions {
   readonly privateKey?: string;
   /** The PEM file with the certificate (default: the privateKey file). */
   readonly certKey?: string;
+  /** The TLS versions offered (Twisted's sslmethod=): SSLv23_METHOD (default: negotiate), TLSv1_METHOD … TLSv1_3_METHOD (exactly that version). */
+  readonly sslmethod?: TLSMethod;
   /** A PEM file with intermediate certificates sent after the certificate. */
   readonly extraCertChain?: string;
   /** A PEM file with Diffie-Hellman parameters. */
@@ -116,7 +119,7 @@ export interface SSLServerEndpointOptions extends TCPServerEndpointOptions {
 
 /**
  * Listens with TLS (`ssl:PORT[:privateKey=server.pem][:certKey=<privateKey>]`
- * `[:extraCertChain=][:dhParameters=][:interface=][:backlog=]`). The files
+ * `[:sslmethod=][:extraCertChain=][:dhParameters=][:interface=][:backlog=]`). The files
  * are read when listening starts.
  */
 export class SSL4ServerEndpoint implements IStreamServerEndpoint {
@@ -125,6 +128,7 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
   readonly backlog: number;
   readonly privateKey: string;
   readonly certKey: string;
+  readonly sslmethod: TLSMethod | undefined;
   readonly extraCertChain: string | undefined;
   readonly dhParameters: string | undefined;
   readonly network: NetworkBackend;
@@ -134,6 +138,8 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
     this.backlog = options.backlog ?? DEFAULT_BACKLOG;
     this.privateKey = options.privateKey ?? 'server.pem';
     this.certKey = options.certKey ?? this.privateKey;
+    if (options.sslmethod !== undefined && !isTLSMethod(options.sslmethod)) throw badTLSMethod('SSL4ServerEndpoint: sslmethod', options.sslmethod);
+    this.sslmethod = options.sslmethod;
     this.extraCertChain = options.extraCertChain;
     this.dhParameters = options.dhParameters;
     this.network = options.network ?? nodeNetwork;
@@ -161,12 +167,14 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
       cert,
       interface: this.interface,
       backlog: this.backlog,
+      ...(this.sslmethod !== undefined ? { sslmethod: this.sslmethod } : {}),
       ...(dhparam !== undefined ? { tlsOptions: { dhparam } } : {}),
     });
   }
   describe(): string {
     let d = `ssl:${this.port}:privateKey=${quoteStringArgument(this.privateKey)}`;
     if (this.certKey !== this.privateKey) d += `:certKey=${quoteStringArgument(this.certKey)}`;
+    if (this.sslmethod !== undefined) d += `:sslmethod=${this.sslmethod}`;
     if (this.interface !== '') d += `:interface=${quoteStringArgument(this.interface)}`;
     if (this.backlog !== DEFAULT_BACKLOG) d += `:backlog=${this.backlog}`;
     return d;

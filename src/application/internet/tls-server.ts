@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import type { IListeningPort, IProtocolFactory } from '../interfaces.js';
 import { CannotListenError, describeSystemError } from './errors.js';
 import { DEFAULT_BACKLOG } from './network.js';
+import { badTLSMethod, isTLSMethod, type TLSMethod } from './tls-method.js';
 import { AbstractServer } from './abstract-server.js';
 import { TCP_KEYS, checkTcpOptions, type TCPServerOptions } from './tcp-server.js';
 import { argError, checkArity, checkFactory, checkOptions, checkPort, merge, optInteger, optString } from './args.js';
@@ -21,9 +22,36 @@ export interface SSLServerOptions extends TCPServerOptions {
   readonly privateKey?: string;
   /** A PEM file holding the certificate (Twisted's certKey=); defaults to the privateKey file. */
   readonly certKey?: string;
+  /** The TLS versions offered (Twisted's sslmethod): SSLv23_METHOD (default: negotiate the best), TLSv1_METHOD … TLSv1_3_METHOD (exactly that one). */
+  readonly sslmethod?: TLSMethod;
 }
 
-const SSL_KEYS = [...TCP_KEYS, 'key', 'cert', 'privateKey', 'certKey'] as const;
+const SSL_KEYS = [...TCP_KEYS, 'key', 'cert', 'privateKey', 'certKey', 'sslmethod'] as const;
+
+function checkTlsMaterial(where: string, o: SSLServerOptions): void {
+  checkTcpOptions(where, o);
+  for (const k of ['privateKey', 'certKey'] as const) optString(where, k, o[k], 'a file name');
+  for (const k of ['key', 'cert'] as const) {
+    const v: unknown = o[k];
+    if (v !== undefined && typeof v !== 'string' && !Buffer.isBuffer(v)) throw argError(where, k, 'PEM contents (a string or Buffer)', v);
+  }
+  if (o.sslmethod !== undefined && !isTLSMethod(o.sslmethod)) throw badTLSMethod(`${where}: sslmethod`, o.sslmethod);
+}
+
+// (tlsOptions, backlog, interface, { network }), as listenSSL(port, factory, contextFactory, backlog=50, interface='').
+function sslServerArgs(where: string, rest: readonly unknown[]): SSLServerOptions {
+  checkArity(where, rest, 4, '(port, factory, tlsOptions?, backlog?, interface?, { network }?)');
+  const [a, b, c, d] = rest;
+  const o = checkOptions<SSLServerOptions>(where, 'the TLS options (contextFactory)', a, SSL_KEYS);
+  checkTlsMaterial(where, o);
+  const net = trailingNetwork(where, d);
+  return drop({
+    ...o,
+    network: merge(where, 'network', net.network, o.network),
+    backlog: merge(where, 'backlog', optInteger(where, 'backlog', b, 'an integer listen backlog'), o.backlog),
+    interface: merge(where, 'interface', optString(where, 'interface', c, 'a string (the address to bind)'), o.interface),
+  });
+}
 
 function readPem(file: string, what: string, address: string): Buffer {
   try {
@@ -52,22 +80,7 @@ export class SSLServer extends AbstractServer {
   constructor(portNumber: number, factory: IProtocolFactory, options?: SSLServerOptions | null, backlog?: number | null, iface?: string | null, network?: NetworkServiceOptions);
   constructor(portNumber: number, factory: IProtocolFactory, ...rest: unknown[]) {
     const where = 'SSLServer';
-    checkArity(where, rest, 4, '(port, factory, tlsOptions?, backlog?, interface?, { network }?)');
-    const [a, b, c, d] = rest;
-    const o = checkOptions<SSLServerOptions>(where, 'the TLS options (contextFactory)', a, SSL_KEYS);
-    checkTcpOptions(where, o);
-    for (const k of ['privateKey', 'certKey'] as const) optString(where, k, o[k], 'a file name');
-    for (const k of ['key', 'cert'] as const) {
-      const v: unknown = o[k];
-      if (v !== undefined && typeof v !== 'string' && !Buffer.isBuffer(v)) throw argError(where, k, 'PEM contents (a string or Buffer)', v);
-    }
-    const net = trailingNetwork(where, d);
-    const options: SSLServerOptions = drop({
-      ...o,
-      network: merge(where, 'network', net.network, o.network),
-      backlog: merge(where, 'backlog', optInteger(where, 'backlog', b, 'an integer listen backlog'), o.backlog),
-      interface: merge(where, 'interface', optString(where, 'interface', c, 'a string (the address to bind)'), o.interface),
-    });
+    const options = sslServerArgs(where, rest);
     super(options);
     this.portNumber = checkPort(where, portNumber);
     this.factory = checkFactory(where, factory);
@@ -79,7 +92,13 @@ export class SSLServer extends AbstractServer {
     const certFile = o.certKey ?? (o.cert === undefined ? keyFile : undefined);
     const key = o.key ?? readPem(keyFile!, 'private key', this.describe());
     const cert = o.cert ?? readPem(certFile!, 'certificate', this.describe());
-    return this.network.listenSSL(this.portNumber, this.factory, { key, cert, interface: o.interface ?? '', backlog: o.backlog ?? DEFAULT_BACKLOG });
+    return this.network.listenSSL(this.portNumber, this.factory, {
+      key,
+      cert,
+      interface: o.interface ?? '',
+      backlog: o.backlog ?? DEFAULT_BACKLOG,
+      ...(o.sslmethod !== undefined ? { sslmethod: o.sslmethod } : {}),
+    });
   }
   describe(): string {
     return `ssl ${this.options.interface || '0.0.0.0'}:${this.portNumber}`;

@@ -29,3 +29,15 @@ export function tlsRoundTrip(port: number, ca: Buffer, payload: string): Promise
     s.on('error', reject);
   });
 }
+
+/** What a TLS client limited to `versions` gets from 127.0.0.1:port: the negotiated version ('TLSv1.2') or the error code. */
+export function tlsOutcome(port: number, ca: Buffer, versions: Pick<tls.ConnectionOptions, 'minVersion' | 'maxVersion' | 'ciphers'>): Promise<string> {
+  return new Promise((resolve) => {
+    const s = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, ...versions }, () => {
+      resolve(s.getProtocol() ?? 'unknown');
+      s.destroy();
+    });
+    s.setTimeout(5000, () => s.destroy(new Error('TLS handshake timed out')));
+    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
+}
