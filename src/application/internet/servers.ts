@@ -1,7 +1,8 @@
 /**
  * The concrete internet services, after twisted.application.internet:
  * TCPServer, UNIXServer, SSLServer (TLSServer), UDPServer and the simple
- * TCPClient/UNIXClient.
+ * TCPClient/UNIXClient/TLSClient (SSLClient). One file per transport; this
+ * module is their import point.
  *
  * A server binds in `privilegedStartService` (so the runner can bind port
  * 80 before dropping privileges); `startService` binds only if that has not
@@ -12,7 +13,7 @@
  *
  * Constructors take an options object or Twisted's positional arguments, in
  * Twisted's order (listenTCP, listenSSL, listenUDP, listenUNIX, connectTCP,
- * connectUNIX), optionally followed by `{ network }`:
+ * connectUNIX, connectSSL), optionally followed by `{ network }`:
  *
  * ```ts
  * new TCPServer(8080, f, { interface: '127.0.0.1', backlog: 1024 });
@@ -32,3 +33,4 @@ export { UNIXServer, type UNIXServerOptions } from './unix-server.js';
 export { SSLServer, TLSServer, type SSLServerOptions } from './tls-server.js';
 export { UDPServer, type UDPServerOptions } from './udp-server.js';
 export { AbstractClient, TCPClient, UNIXClient, type ClientOptions } from './clients.js';
+export { TLSClient, SSLClient, type TLSClientOptions } from './tls-client.js';

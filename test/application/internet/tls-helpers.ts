@@ -41,3 +41,13 @@ export function tlsOutcome(port: number, ca: Buffer, versions: Pick<tls.Connecti
     s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
   });
 }
+
+/** A CA (ca.pem) and a server certificate it signed for DNS:localhost (server-key.pem, server-cert.pem). */
+export async function caSignedCert(dir: string, name = 'ca'): Promise<{ ca: string; key: string; cert: string }> {
+  const f = (n: string): string => path.join(dir, `${name}-${n}`);
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=tacd test ${name}`, '-days', '1', '-keyout', f('key.pem'), '-out', f('ca.pem')]);
+  await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', f('server-key.pem'), '-out', f('server.csr')]);
+  fs.writeFileSync(f('ext.cnf'), 'subjectAltName=DNS:localhost\n');
+  await run('openssl', ['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('key.pem'), '-CAcreateserial', '-days', '1', '-extfile', f('ext.cnf'), '-out', f('server-cert.pem')]);
+  return { ca: f('ca.pem'), key: f('server-key.pem'), cert: f('server-cert.pem') };
+}
