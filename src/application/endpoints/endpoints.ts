@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import type { Cancellable, IListeningPort, IProtocol, IProtocolFactory, IStreamClientEndpoint, IStreamServerEndpoint } from '../interfaces.js';
 import { cancellable } from '../internet/cancellable.js';
 import { CannotListenError, ConnectError, describeSystemError, errnoOf } from '../internet/errors.js';
-import { nodeNetwork, type NetworkBackend, type SocketDomain, type TLSConnectOptions } from '../internet/ports.js';
+import { badTLSMethod, isTLSMethod, type TLSMethod } from '../internet/tls-method.js';
+import { DEFAULT_BACKLOG, nodeNetwork, type NetworkBackend, type SocketDomain, type TLSConnectOptions } from '../internet/ports.js';
 
 /** Escapes `\` and `:` so a value can be embedded in a description string (Twisted's quoteStringArgument). */
 export function quoteStringArgument(argument: string): string {
@@ -24,7 +25,7 @@ interface WithNetwork {
 export interface TCPServerEndpointOptions extends WithNetwork {
   /** The address to bind: '' (default) is every IPv4 address for tcp:, '::' for tcp6:. */
   readonly interface?: string;
-  /** Listen backlog (default 50). */
+  /** Listen backlog (default 511, DEFAULT_BACKLOG; Twisted's is 50). */
   readonly backlog?: number;
 }
 
@@ -37,7 +38,7 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
   constructor(port: number, options: TCPServerEndpointOptions = {}) {
     this.port = port;
     this.interface = options.interface ?? this.defaultInterface();
-    this.backlog = options.backlog ?? 50;
+    this.backlog = options.backlog ?? DEFAULT_BACKLOG;
     this.network = options.network ?? nodeNetwork;
   }
   protected defaultInterface(): string {
@@ -52,7 +53,7 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
   describe(): string {
     let d = `${this.prefix()}:${this.port}`;
     if (this.interface !== this.defaultInterface()) d += `:interface=${quoteStringArgument(this.interface)}`;
-    if (this.backlog !== 50) d += `:backlog=${this.backlog}`;
+    if (this.backlog !== DEFAULT_BACKLOG) d += `:backlog=${this.backlog}`;
     return d;
   }
 }
@@ -76,7 +77,7 @@ export interface UNIXServerEndpointOptions extends WithNetwork {
   readonly wantPID?: boolean;
 }
 
-/** Listens on a UNIX stream socket (`unix:PATH[:mode=666][:backlog=50][:lockfile=1]`). */
+/** Listens on a UNIX stream socket (`unix:PATH[:mode=666][:backlog=511][:lockfile=1]`). */
 export class UNIXServerEndpoint implements IStreamServerEndpoint {
   readonly address: string;
   readonly mode: number;
@@ -86,7 +87,7 @@ export class UNIXServerEndpoint implements IStreamServerEndpoint {
   constructor(address: string, options: UNIXServerEndpointOptions = {}) {
     this.address = address;
     this.mode = options.mode ?? 0o666;
-    this.backlog = options.backlog ?? 50;
+    this.backlog = options.backlog ?? DEFAULT_BACKLOG;
     this.wantPID = options.wantPID ?? true;
     this.network = options.network ?? nodeNetwork;
   }
@@ -96,7 +97,7 @@ export class UNIXServerEndpoint implements IStreamServerEndpoint {
   describe(): string {
     let d = `unix:${quoteStringArgument(this.address)}`;
     if (this.mode !== 0o666) d += `:mode=${this.mode.toString(8)}`;
-    if (this.backlog !== 50) d += `:backlog=${this.backlog}`;
+    if (this.backlog !== DEFAULT_BACKLOG) d += `:backlog=${this.backlog}`;
     if (!this.wantPID) d += ':lockfile=0';
     return d;
   }
@@ -108,6 +109,8 @@ export interface SSLServerEndpointOptions extends TCPServerEndpointOptions {
   readonly privateKey?: string;
   /** The PEM file with the certificate (default: the privateKey file). */
   readonly certKey?: string;
+  /** The TLS versions offered (Twisted's sslmethod=): SSLv23_METHOD (default: negotiate), TLSv1_METHOD … TLSv1_3_METHOD (exactly that version). */
+  readonly sslmethod?: TLSMethod;
   /** A PEM file with intermediate certificates sent after the certificate. */
   readonly extraCertChain?: string;
   /** A PEM file with Diffie-Hellman parameters. */
@@ -116,7 +119,7 @@ export interface SSLServerEndpointOptions extends TCPServerEndpointOptions {
 
 /**
  * Listens with TLS (`ssl:PORT[:privateKey=server.pem][:certKey=<privateKey>]`
- * `[:extraCertChain=][:dhParameters=][:interface=][:backlog=]`). The files
+ * `[:sslmethod=][:extraCertChain=][:dhParameters=][:interface=][:backlog=]`). The files
  * are read when listening starts.
  */
 export class SSL4ServerEndpoint implements IStreamServerEndpoint {
@@ -125,15 +128,18 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
   readonly backlog: number;
   readonly privateKey: string;
   readonly certKey: string;
+  readonly sslmethod: TLSMethod | undefined;
   readonly extraCertChain: string | undefined;
   readonly dhParameters: string | undefined;
   readonly network: NetworkBackend;
   constructor(port: number, options: SSLServerEndpointOptions = {}) {
     this.port = port;
     this.interface = options.interface ?? '';
-    this.backlog = options.backlog ?? 50;
+    this.backlog = options.backlog ?? DEFAULT_BACKLOG;
     this.privateKey = options.privateKey ?? 'server.pem';
     this.certKey = options.certKey ?? this.privateKey;
+    if (options.sslmethod !== undefined && !isTLSMethod(options.sslmethod)) throw badTLSMethod('SSL4ServerEndpoint: sslmethod', options.sslmethod);
+    this.sslmethod = options.sslmethod;
     this.extraCertChain = options.extraCertChain;
     this.dhParameters = options.dhParameters;
     this.network = options.network ?? nodeNetwork;
@@ -161,14 +167,16 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
       cert,
       interface: this.interface,
       backlog: this.backlog,
+      ...(this.sslmethod !== undefined ? { sslmethod: this.sslmethod } : {}),
       ...(dhparam !== undefined ? { tlsOptions: { dhparam } } : {}),
     });
   }
   describe(): string {
     let d = `ssl:${this.port}:privateKey=${quoteStringArgument(this.privateKey)}`;
     if (this.certKey !== this.privateKey) d += `:certKey=${quoteStringArgument(this.certKey)}`;
+    if (this.sslmethod !== undefined) d += `:sslmethod=${this.sslmethod}`;
     if (this.interface !== '') d += `:interface=${quoteStringArgument(this.interface)}`;
-    if (this.backlog !== 50) d += `:backlog=${this.backlog}`;
+    if (this.backlog !== DEFAULT_BACKLOG) d += `:backlog=${this.backlog}`;
     return d;
   }
 }

@@ -7,17 +7,16 @@
  * `unix:address=foo=bar` is the path `foo=bar`); a backslash escapes the
  * next character (`\:`, `\\`, `\=`). The prefix is case-insensitive.
  *
- * Server strings: `tcp:PORT[:interface=][:backlog=50]`,
- * `tcp6:PORT[:interface=::][:backlog=50]`,
- * `unix:PATH[:mode=666][:backlog=50][:lockfile=1]`,
- * `ssl:PORT[:privateKey=server.pem][:certKey=<privateKey>][:extraCertChain=][:dhParameters=][:interface=][:backlog=]`,
+ * Server strings: `tcp:PORT[:interface=][:backlog=511]`,
+ * `tcp6:PORT[:interface=::][:backlog=511]`,
+ * `unix:PATH[:mode=666][:backlog=511][:lockfile=1]`,
+ * `ssl:PORT[:privateKey=server.pem][:certKey=<privateKey>][:sslmethod=SSLv23_METHOD][:extraCertChain=][:dhParameters=][:interface=][:backlog=]`,
  * `systemd:domain=INET|INET6|UNIX:index=N` or `...:name=FDNAME`.
  * Client strings: `tcp:host=H:port=P[:timeout=30][:bindAddress=]` (or
  * `tcp:H:P`), `unix:path=P[:timeout=][:lockfile=0|1]`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataError } from '../../core/errors.js';
 import type { IStreamClientEndpoint, IStreamServerEndpoint } from '../interfaces.js';
 import type { NetworkBackend, SocketDomain, TLSConnectOptions } from '../internet/ports.js';
 import {
@@ -31,169 +30,11 @@ import {
   UNIXServerEndpoint,
 } from './endpoints.js';
 import { ListenFDs, processListenFDs } from './listen-fds.js';
+import { EndpointError, bindParameters, parseBacklog, parseFlag, parseIntArgument, parseDescription, parseMode, parsePortArgument, parseSslmethod, usage, type ParsedDescription } from './description.js';
 
-/** A malformed or unusable endpoint description. `code` says which rule failed. */
-export class EndpointError extends DataError {
-  /** The description string at fault. */
-  readonly description: string;
-  constructor(code: string, message: string, description: string, options: { cause?: unknown } = {}) {
-    super(code, message, { field: 'endpoint', cause: options.cause });
-    this.description = description;
-  }
-}
-EndpointError.prototype.name = 'EndpointError';
-
-/** Token kinds of the tokenizer. */
-const OP = 0;
-const STRING = 1;
-type Token = readonly [typeof OP | typeof STRING, string];
-
-/** Twisted's `_tokenize`: strings and the ':'/'=' operators; after '=', only ':' is an operator. */
-function* tokenize(description: string): Generator<Token> {
-  let current = '';
-  let ops = ':=';
-  const chars = [...description];
-  for (let i = 0; i < chars.length; i++) {
-    const n = chars[i]!;
-    if (ops.includes(n)) {
-      yield [STRING, current];
-      yield [OP, n];
-      current = '';
-      ops = n === ':' ? ':=' : ':';
-    } else if (n === '\\') {
-      i += 1;
-      if (i >= chars.length) {
-        throw new EndpointError('tacd.endpoint.trailingBackslash', `invalid endpoint '${description}': it ends with an unescaped backslash`, description);
-      }
-      current += chars[i]!;
-    } else {
-      current += n;
-    }
-  }
-  yield [STRING, current];
-}
-
-/** The parsed parts of a description: positional arguments and keyword arguments, in order. */
-export interface ParsedDescription {
-  readonly args: string[];
-  readonly kwargs: Map<string, string>;
-}
-
-/**
- * Splits a description into positional and keyword arguments (Twisted's
- * `_parse`). `args[0]` is the prefix. A repeated key keeps the last value.
- */
-export function parseDescription(description: string): ParsedDescription {
-  const args: string[] = [];
-  const kwargs = new Map<string, string>();
-  let sofar: string[] = [];
-  const add = (): void => {
-    if (sofar.length === 1) args.push(sofar[0]!);
-    else kwargs.set(sofar[0]!, sofar[1]!);
-  };
-  for (const [type, value] of tokenize(description)) {
-    if (type === STRING) sofar.push(value);
-    else if (value === ':') {
-      add();
-      sofar = [];
-    }
-  }
-  add();
-  return { args, kwargs };
-}
-
+export { EndpointError, parseDescription, parsePortArgument, type ParsedDescription } from './description.js';
 /** Escapes `\` and `:` for embedding in a description (re-exported from endpoints.ts). */
 export { quoteStringArgument } from './endpoints.js';
-
-/** Binds positional and keyword arguments to a parser's parameter list, like a Python call. */
-function bindParameters(
-  description: string,
-  type: string,
-  params: readonly string[],
-  required: readonly string[],
-  parsed: ParsedDescription,
-): Map<string, string> {
-  const positional = parsed.args.slice(1);
-  if (positional.length > params.length) {
-    throw new EndpointError('tacd.endpoint.tooManyArguments', `too many arguments in endpoint '${description}': ${type} takes ${params.join(', ')}`, description);
-  }
-  const bound = new Map<string, string>();
-  positional.forEach((v, i) => bound.set(params[i]!, v));
-  for (const [k, v] of parsed.kwargs) {
-    if (!params.includes(k)) {
-      throw new EndpointError('tacd.endpoint.unknownParameter', `unknown parameter '${k}' in endpoint '${description}': ${type} takes ${params.join(', ')}`, description);
-    }
-    if (bound.has(k) && positional.length > params.indexOf(k)) {
-      throw new EndpointError('tacd.endpoint.duplicateParameter', `parameter '${k}' given twice in endpoint '${description}'`, description);
-    }
-    bound.set(k, v);
-  }
-  for (const r of required) {
-    if (!bound.has(r)) {
-      throw new EndpointError('tacd.endpoint.missingParameter', `missing ${r} in endpoint '${description}': expected ${usage(type)}`, description);
-    }
-  }
-  return bound;
-}
-
-function usage(type: string): string {
-  switch (type) {
-    case 'tcp':
-      return 'tcp:PORT[:interface=ADDRESS][:backlog=N]';
-    case 'tcp6':
-      return 'tcp6:PORT[:interface=ADDRESS][:backlog=N]';
-    case 'unix':
-      return 'unix:PATH[:mode=666][:backlog=N][:lockfile=0|1]';
-    case 'ssl':
-      return 'ssl:PORT[:privateKey=FILE][:certKey=FILE][:interface=ADDRESS][:backlog=N]';
-    case 'client tcp':
-      return 'tcp:host=HOST:port=PORT[:timeout=SECONDS]';
-    case 'client unix':
-      return 'unix:path=PATH[:timeout=SECONDS][:lockfile=0|1]';
-    case 'client tls':
-      return 'tls:HOST:PORT[:timeout=SECONDS][:bindAddress=ADDRESS][:certificate=FILE][:privateKey=FILE][:trustRoots=FILE|DIR]';
-    case 'client ssl':
-      return 'ssl:host=HOST:port=PORT[:timeout=SECONDS][:bindAddress=ADDRESS][:certKey=FILE][:privateKey=FILE][:caCertsDir=DIR]';
-    default:
-      return type;
-  }
-}
-
-/** A port number 0-65535 (decimal digits only). */
-export function parsePortArgument(value: string, description: string): number {
-  if (/^\s*\d+\s*$/.test(value)) {
-    const n = Number.parseInt(value, 10);
-    if (n <= 65535) return n;
-  }
-  throw new EndpointError('tacd.endpoint.badPort', `invalid port '${value}' in endpoint '${description}': expected 0-65535`, description);
-}
-
-/** A Python-int()-style integer parameter. */
-function parseIntArgument(name: string, value: string, description: string, expected: string, min = Number.MIN_SAFE_INTEGER): number {
-  if (/^\s*[+-]?\d+\s*$/.test(value)) {
-    const n = Number.parseInt(value, 10);
-    if (n >= min) return n;
-  }
-  throw new EndpointError(`tacd.endpoint.bad${name[0]!.toUpperCase()}${name.slice(1)}`, `invalid ${name} '${value}' in endpoint '${description}': expected ${expected}`, description);
-}
-
-function parseBacklog(value: string | undefined, description: string): number {
-  return value === undefined ? 50 : parseIntArgument('backlog', value, description, 'a positive integer', 1);
-}
-
-function parseMode(value: string | undefined, description: string): number {
-  if (value === undefined) return 0o666;
-  if (/^\s*[0-7]+\s*$/.test(value)) {
-    const n = Number.parseInt(value, 8);
-    if (n <= 0o7777) return n;
-  }
-  throw new EndpointError('tacd.endpoint.badMode', `invalid mode '${value}' in endpoint '${description}': expected octal permission bits such as 666 or 0660`, description);
-}
-
-function parseFlag(name: string, value: string | undefined, dflt: boolean, description: string): boolean {
-  if (value === undefined) return dflt;
-  return parseIntArgument(name, value, description, '0 or 1') !== 0;
-}
 
 /** Options for serverFromString / clientFromString. */
 export interface EndpointParseOptions {
@@ -262,6 +103,7 @@ registerServerEndpointParser('ssl', (parsed, description, options) => {
   return new SSL4ServerEndpoint(parsePortArgument(p.get('port')!, description), {
     privateKey,
     certKey: p.get('certKey') ?? privateKey,
+    ...(p.has('sslmethod') ? { sslmethod: parseSslmethod(p.get('sslmethod'), description)! } : {}),
     ...(p.has('interface') ? { interface: p.get('interface')! } : {}),
     backlog: parseBacklog(p.get('backlog'), description),
     ...(p.has('extraCertChain') ? { extraCertChain: p.get('extraCertChain')! } : {}),

@@ -59,14 +59,14 @@ test('quoteStringArgument escapes backslash and colon, and round-trips through t
   assert.equal(ep.address, raw);
 });
 
-test('item 45: tcp:1234:backlog=12:interface=10.0.0.1 is parsed; defaults are backlog 50 and interface "" (tE test_tcp)', () => {
+test('item 45: tcp:1234:backlog=12:interface=10.0.0.1 is parsed; defaults are backlog 511 (Node\'s, not Twisted\'s 50) and interface "" (tE test_tcp)', () => {
   const ep = serverFromString('tcp:1234:backlog=12:interface=10.0.0.1');
   assert.ok(ep instanceof TCP4ServerEndpoint);
   assert.equal(ep.port, 1234);
   assert.equal(ep.backlog, 12);
   assert.equal(ep.interface, '10.0.0.1');
   const d = serverFromString('tcp:80') as TCP4ServerEndpoint;
-  assert.equal(d.backlog, 50);
+  assert.equal(d.backlog, 511);
   assert.equal(d.interface, '');
   assert.equal(d.describe(), 'tcp:80');
   const pos = serverFromString('tcp:80:127.0.0.1') as TCP4ServerEndpoint;
@@ -74,16 +74,16 @@ test('item 45: tcp:1234:backlog=12:interface=10.0.0.1 is parsed; defaults are ba
   const six = serverFromString('tcp6:8080');
   assert.ok(six instanceof TCP6ServerEndpoint);
   assert.equal(six.interface, '::');
-  assert.equal(six.backlog, 50);
+  assert.equal(six.backlog, 511);
   assert.equal((serverFromString('tcp6:8080:interface=\\:\\:1') as TCP6ServerEndpoint).interface, '::1');
 });
 
-test('item 46: unix:/p defaults to mode 0o666, backlog 50, lockfile true; mode is octal; lockfile=0; escapes; = inside a value is literal', () => {
+test('item 46: unix:/p defaults to mode 0o666, backlog 511, lockfile true; mode is octal; lockfile=0; escapes; = inside a value is literal', () => {
   const ep = serverFromString('unix:/var/run/finger');
   assert.ok(ep instanceof UNIXServerEndpoint);
   assert.equal(ep.address, '/var/run/finger');
   assert.equal(ep.mode, 0o666);
-  assert.equal(ep.backlog, 50);
+  assert.equal(ep.backlog, 511);
   assert.equal(ep.wantPID, true);
   assert.equal((serverFromString('unix:/var/run/finger:mode=0660') as UNIXServerEndpoint).mode, 0o660);
   assert.equal((serverFromString('unix:/var/run/finger:mode=660') as UNIXServerEndpoint).mode, 0o660);

@@ -3,7 +3,10 @@ import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 import { Protocol, Factory } from '../../../src/application/protocol.js';
+import type { Address } from '../../../src/application/interfaces.js';
+import { nodeNetwork, type NetworkBackend } from '../../../src/application/internet/ports.js';
 
 /** Echoes every byte back. */
 export class Echo extends Protocol {
@@ -82,4 +85,23 @@ export async function until(cond: () => boolean, ms = 3000, what = 'condition'):
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** The port of an IP address (fails the test for anything else). */
+export function tcpPort(a: Address | null): number {
+  assert.ok(a !== null && (a.type === 'TCP' || a.type === 'TCP6' || a.type === 'UDP'), `expected an IP address, got ${JSON.stringify(a)}`);
+  return a.port;
+}
+
+/** A backend that counts listen calls and delegates to the real network. */
+export function countingNetwork(): NetworkBackend & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    ...nodeNetwork,
+    calls,
+    listenTCP(port, factory, options) {
+      calls.push(`listenTCP:${port}`);
+      return nodeNetwork.listenTCP(port, factory, options);
+    },
+  };
 }

@@ -60,8 +60,8 @@ test('TCPServer(0, f, 50, "127.0.0.1") binds 127.0.0.1 with backlog 50, as Twist
   await startStop(new TCPServer(82, echoFactory(), { interface: '10.0.0.3', network: net }));
   assert.deepEqual(calls, [
     ['listenTCP', 80, { interface: '::1', backlog: 12 }],
-    ['listenTCP', 81, { interface: '10.0.0.2', backlog: 50 }],
-    ['listenTCP', 82, { interface: '10.0.0.3', backlog: 50 }],
+    ['listenTCP', 81, { interface: '10.0.0.2', backlog: 511 }],
+    ['listenTCP', 82, { interface: '10.0.0.3', backlog: 511 }],
   ]);
 });
 
@@ -71,7 +71,7 @@ test('SSLServer(port, f, tls, backlog, interface) follows listenSSL\'s order', a
   await startStop(new SSLServer(444, echoFactory(), { key: 'K', cert: 'C', interface: '::', network: net }));
   assert.deepEqual(calls, [
     ['listenSSL', 443, { key: 'K', cert: 'C', interface: '127.0.0.1', backlog: 9 }],
-    ['listenSSL', 444, { key: 'K', cert: 'C', interface: '::', backlog: 50 }],
+    ['listenSSL', 444, { key: 'K', cert: 'C', interface: '::', backlog: 511 }],
   ]);
   assert.throws(() => new SSLServer(443, echoFactory(), { key: 'K', cert: 'C', interface: 'a' }, 50, 'b'), isTypeError(/interface is given both/));
   assert.throws(() => new SSLServer(443, echoFactory(), 'server.pem' as never), isTypeError(/TLS options/));
@@ -116,9 +116,9 @@ test('UNIXServer(path, f, backlog, mode, wantPID) follows listenUNIX\'s order', 
   await startStop(new UNIXServer('/run/d.sock', echoFactory(), { network: net }));
   assert.deepEqual(calls, [
     ['listenUNIX', '/run/a.sock', { mode: 0o660, backlog: 5, wantPID: true }],
-    ['listenUNIX', '/run/b.sock', { mode: 0o666, backlog: 50, wantPID: true }],
-    ['listenUNIX', '/run/c.sock', { mode: 0o600, backlog: 50, wantPID: true }],
-    ['listenUNIX', '/run/d.sock', { mode: 0o666, backlog: 50, wantPID: false }],
+    ['listenUNIX', '/run/b.sock', { mode: 0o666, backlog: 511, wantPID: true }],
+    ['listenUNIX', '/run/c.sock', { mode: 0o600, backlog: 511, wantPID: true }],
+    ['listenUNIX', '/run/d.sock', { mode: 0o666, backlog: 511, wantPID: false }],
   ]);
   assert.throws(() => new UNIXServer('/x', echoFactory(), 50, '0660' as never), isTypeError(/mode/));
   assert.throws(() => new UNIXServer('/x', echoFactory(), 50, 0o666, 'yes' as never), isTypeError(/wantPID/));
