@@ -32,7 +32,8 @@ export class StreamServerEndpointService extends Service {
   raiseSynchronously = false;
   private waitingForPort: Promise<IListeningPort | null> | null = null;
   private pendingListen: Promise<IListeningPort> | null = null;
-  private cancelled = false;
+  /** The latest listen attempt; a stop cancels it, a start after that stop makes a new one. */
+  private attempt: { cancelled: boolean } = { cancelled: false };
   private _port: IListeningPort | null = null;
   /** Ports closed by stopService whose accepted connections may still be open (for closeAllConnections). */
   private readonly stoppedPorts = new Set<IListeningPort>();
@@ -54,7 +55,8 @@ export class StreamServerEndpointService extends Service {
     // called right after (without awaiting) sees the pending listen and cancels it.
     void super.privilegedStartService();
     const raise = this.raiseSynchronously;
-    this.cancelled = false;
+    const attempt = { cancelled: false };
+    this.attempt = attempt;
     let failure: { error: unknown } | null = null;
     let listening: Promise<IListeningPort>;
     try {
@@ -65,8 +67,8 @@ export class StreamServerEndpointService extends Service {
     this.pendingListen = listening;
     const waiting = listening.then(
       async (port): Promise<IListeningPort | null> => {
-        this.pendingListen = null;
-        if (this.cancelled) {
+        if (this.pendingListen === listening) this.pendingListen = null;
+        if (attempt.cancelled) {
           // Stopped while listening: Node cannot abort a bind, so close the port at once.
           await port.stopListening();
           return null;
@@ -76,9 +78,9 @@ export class StreamServerEndpointService extends Service {
         return port;
       },
       (e: unknown): null => {
-        this.pendingListen = null;
-        if (this.cancelled && isCancellation(e)) return null;
-        if (raise && !this.cancelled) failure = { error: e };
+        if (this.pendingListen === listening) this.pendingListen = null;
+        if (attempt.cancelled && isCancellation(e)) return null;
+        if (raise && !attempt.cancelled) failure = { error: e };
         else this.log.failure('Error listening on {endpoint}', e, { endpoint: this.endpoint.describe() });
         return null;
       },
@@ -96,10 +98,10 @@ export class StreamServerEndpointService extends Service {
     );
   }
 
-  /** Sets running; listens only if privilegedStartService has not. */
+  /** Sets running; listens only if privilegedStartService has not, or a stop cancelled that listen. */
   override startService(): Promise<void> {
     void super.startService();
-    return this.waitingForPort === null ? this.privilegedStartService() : Promise.resolve();
+    return this.waitingForPort === null || this.attempt.cancelled ? this.privilegedStartService() : Promise.resolve();
   }
 
   /** Cancels a pending listen or closes the port; resolves (with nothing) once done, then clears running. */
@@ -109,7 +111,8 @@ export class StreamServerEndpointService extends Service {
       await super.stopService();
       return;
     }
-    this.cancelled = true;
+    const attempt = this.attempt;
+    attempt.cancelled = true;
     const pending = this.pendingListen as (Promise<IListeningPort> & { cancel?: () => void }) | null;
     if (pending !== null && typeof pending.cancel === 'function') pending.cancel();
     try {
@@ -119,9 +122,12 @@ export class StreamServerEndpointService extends Service {
         await port.stopListening();
       }
     } finally {
-      this.waitingForPort = null;
-      this._port = null;
-      await super.stopService();
+      // A start that came after this stop owns the service now: leave it running.
+      if (this.attempt === attempt) {
+        this.waitingForPort = null;
+        this._port = null;
+        await super.stopService();
+      }
     }
   }
 

@@ -260,3 +260,26 @@ test('after stopService, closeAllConnections still closes the connections the po
   svc.closeAllConnections();
   await closed;
 });
+
+// The last call wins, as for TCPServer: a start after a stop whose listen is
+// still pending listens again, and the stop leaves the new start alone.
+test('StreamServerEndpointService start(); stop(); start() while the listen is pending ends running with exactly one port', async () => {
+  const service = strports.service('tcp:0:interface=127.0.0.1', echoFactory()) as StreamServerEndpointService;
+  await Promise.all([service.startService(), service.stopService(), service.startService()]);
+  assert.equal(service.running, true);
+  const port = service.port;
+  assert.ok(port !== null, 'a port is listening');
+  const address = port.getHost() as { port: number };
+  assert.equal(await roundTrip({ port: address.port, host: '127.0.0.1' }, 'served'), 'served');
+  await service.stopService();
+  assert.equal(service.running, false);
+  assert.equal(service.port, null);
+  assert.equal(await connectOutcome({ port: address.port, host: '127.0.0.1' }), 'ECONNREFUSED', 'the port is closed');
+});
+
+test('StreamServerEndpointService start(); stop(); start(); stop() while pending ends stopped with no port', async () => {
+  const service = strports.service('tcp:0:interface=127.0.0.1', echoFactory()) as StreamServerEndpointService;
+  await Promise.all([service.startService(), service.stopService(), service.startService(), service.stopService()]);
+  assert.equal(service.running, false);
+  assert.equal(service.port, null);
+});
