@@ -31,6 +31,7 @@ import { sourceDateEpoch } from '../core/source-date-epoch.js';
 import type { Compressor, PackagePlan } from '../formats/plan.js';
 import { bundleApp } from '../bundle/bundle.js';
 import { configureBuildCache } from '../bundle/cache.js';
+import { loadCheckPackage } from '../bundle/load-check.js';
 import { readElf, type ElfDynamic } from '../bundle/elf.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { normalizeSpec, type AppSource, type PackageSpec, type SpecInput } from '../plan/spec.js';
@@ -101,6 +102,8 @@ interface Parsed {
   readonly cache: boolean;
   readonly emit: Emit;
   readonly signKey: string | undefined;
+  /** False with --no-load-check. */
+  readonly loadCheck: boolean;
 }
 
 function program(prog: string, family: Family, sourceHelp: string): Command {
@@ -138,6 +141,7 @@ function program(prog: string, family: Family, sourceHelp: string): Command {
     .option('--templates <dir>', 'folder of .ejs files overriding built-in templates by name')
     .option('--socket-activation', 'ship a .socket unit so systemd binds the port')
     .option('--json', 'print a JSON report of what was built')
+    .option('--no-load-check', 'do not load the staged app from a scratch folder before writing the package')
     .option('--no-cache', 'neither use nor fill the build cache ($TACD_CACHE_DIR or ~/.cache/tacd; also TACD_NO_CACHE=1)')
     .option('--debug', 'show stack traces')
     .allowExcessArguments(false)
@@ -189,6 +193,7 @@ function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO): Pars
     templates: s('templates') === undefined ? undefined : path.resolve(io.cwd, s('templates')!),
     json: o['json'] === true,
     cache: o['cache'] !== false,
+    loadCheck: o['loadCheck'] !== false,
     emit,
     signKey,
   };
@@ -545,6 +550,8 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
   // The compressed-payload cache never changes the bytes, only the time (src/bundle/cache.ts).
   configureBuildCache(p.cache ? io.env : { ...io.env, TACD_NO_CACHE: '1' });
   const built = await buildPlan(spec, adapter.family, { render, bundle: bundleApp, readNode, mtime });
+  for (const w of spec.warnings) io.stderr.write(`${adapter.prog}: warning: ${w}\n`);
+  const loadChecked = await loadCheckPackage({ enabled: p.loadCheck, name: spec.name, arch: built.plan.meta.arch, node: spec.runtime === 'bundled' ? spec.node : io.execPath, files: built.appFiles });
   // Everything is built in memory first: a failing writer or signer leaves no file.
   const outputs: (OutputFile & { role: 'binary' | 'source' })[] = [];
   if (p.emit !== 'source') {
@@ -601,6 +608,10 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
       sha256: main.sha256,
       outputs: written,
       archiveSha256: built.archiveSha256,
+      addons: built.addons,
+      external: built.external,
+      runFiles: built.runFiles,
+      loadCheck: loadChecked,
       packageJson: spec.packageJson ?? null,
       files: built.plan.payload.map((e) => ({ path: e.path, kind: e.kind, mode: `0${e.mode.toString(8)}`, ...(e.kind === 'file' && e.config ? { config: true } : {}) })),
     };
