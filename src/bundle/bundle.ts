@@ -68,14 +68,21 @@ const APP_ROOT_VAR = '__tacd_app_root';
 export const LOAD_CHECK_ENV = 'TACD_LOAD_CHECK';
 export const LOAD_CHECK_OK = 'tacd: load check passed';
 
+const LOCATION_HELPERS = [
+  `__tacd_file = (r) => require("node:path").join(${APP_ROOT_VAR}, r)`,
+  '__tacd_dir = (r) => require("node:path").dirname(__tacd_file(r))',
+  '__tacd_url = (r) => require("node:url").pathToFileURL(__tacd_file(r)).href',
+].join(', ');
+
 // The app's own modules (below its folder, outside node_modules) answer
 // import.meta.url and __dirname for their place in /usr/lib/NAME/app.
 function appLocations(appRoot: string): (file: string) => ModuleLocation | undefined {
   return (file) => {
     const rel = path.relative(appRoot, file);
     if (rel.startsWith('..') || path.isAbsolute(rel) || /(^|[\\/])node_modules[\\/]/.test(rel)) return undefined;
-    const filename = `require("node:path").join(${APP_ROOT_VAR}, ${JSON.stringify(rel.split(path.sep).join('/'))})`;
-    return { filename, dirname: `require("node:path").dirname(${filename})`, url: `require("node:url").pathToFileURL(${filename}).href` };
+    // helpers of the banner, which sees the real require (an app's own `const require = createRequire(...)` would shadow it here)
+    const r = JSON.stringify(rel.split(path.sep).join('/'));
+    return { filename: `__tacd_file(${r})`, dirname: `__tacd_dir(${r})`, url: `__tacd_url(${r})` };
   };
 }
 
@@ -244,7 +251,7 @@ async function compileOnce(input: BundleInput, stage: string, name: string, how:
       // __TACD_VERSION__: tacd's version at build time, for the runner's banner in a packaged app
       // (its package.json is not installed with the app).
       define: { 'import.meta.url': IMPORT_META_URL, __TACD_VERSION__: JSON.stringify(tacdBuildVersion()) },
-      banner: { js: `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href, ${APP_ROOT_VAR} = require("node:path").join(__dirname, "..", ${JSON.stringify(APP_FILES_DIR)});` },
+      banner: { js: `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href, ${APP_ROOT_VAR} = require("node:path").join(__dirname, "..", ${JSON.stringify(APP_FILES_DIR)}), ${LOCATION_HELPERS};` },
       external: [...how.external],
       plugins: [runtimePlugin(), runtimeMapsPlugin(), nativePlugin(stage), ...(how.appRoot ? [moduleLocationPlugin(appLocations(how.appRoot))] : [])],
     });
