@@ -92,7 +92,8 @@ function entrySource(input: BundleInput): string {
   const runtime = (rel: string): string => JSON.stringify(path.join(DIST_SRC_DIR, rel));
   const lines = [`import { main } from ${runtime('cli/tacd.js')};`];
   if (input.kind === 'plugin') {
-    lines.push('main(process.argv.slice(2));');
+    // the load check of a plugin: the bundle (the runtime and the plugin) loaded, nothing started
+    lines.push(`if (process.env.${LOAD_CHECK_ENV} === '1') process.stdout.write(${JSON.stringify(LOAD_CHECK_OK + '\n')}); else main(process.argv.slice(2));`);
   } else {
     lines.push(
       `import { setBundledApplication } from ${runtime('runner/bundled-app.js')};`,
@@ -100,7 +101,7 @@ function entrySource(input: BundleInput): string {
       `const F = ${JSON.stringify(path.basename(input.file))};`,
       `import(${JSON.stringify(path.resolve(input.file))})`,
       // TACD_LOAD_CHECK: load the app and build its service tree, start nothing (src/bundle/load-check.ts).
-      `  .then((m) => process.env.${LOAD_CHECK_ENV} === '1' ? asApplication(m.application, F).then(() => { process.stdout.write(${JSON.stringify(LOAD_CHECK_OK + '\n')}, () => process.exit(0)); }) : void (setBundledApplication(m.application), main(process.argv.slice(2))))`,
+      `  .then((m) => process.env.${LOAD_CHECK_ENV} === '1' ? asApplication(m.application, F).then(() => { process.stdout.write(${JSON.stringify(LOAD_CHECK_OK + '\n')}); }) : void (setBundledApplication(m.application), main(process.argv.slice(2))))`,
       '  .catch((e) => { process.stderr.write(`tacd: the bundled application failed to load: ${e && e.stack ? e.stack : e}\\n`); process.exitCode = 65; });',
     );
   }
