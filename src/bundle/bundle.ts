@@ -17,7 +17,11 @@ import { removeOnInterrupt } from '../core/interrupt.js';
 import { DIST_SRC_DIR, PROJECT_ROOT } from '../core/paths.js';
 import type { RenderFn } from '../render/render.js';
 import { packAsar } from './asar.js';
+import { moduleLocationPlugin, type ModuleLocation } from './module-meta.js';
+import { APP_FILES_DIR, runFiles, selectRunFiles, type FilePatterns } from './run-files.js';
 import { pruneSourceMap, type RawSourceMap } from './sourcemap.js';
+import { unbundledPackages, type AddonRecord } from './unbundled.js';
+import { hostDebianArch } from './native.js';
 
 /** What to bundle: a tac file, or a built-in plugin (only the runtime is bundled). */
 export type BundleInput = { readonly kind: 'tac'; readonly file: string } | { readonly kind: 'plugin'; readonly plugin: string };
@@ -34,12 +38,54 @@ export interface BundleResult {
   readonly files: readonly BundledFile[];
   /** Hex SHA-256 of app.asar (recorded in the launcher). */
   readonly archiveSha256: string;
+  /** The native addons of dependencies, shipped unbundled in node_modules. */
+  readonly addons: readonly AddonRecord[];
+  /** The packages shipped unbundled (native ones and tacd.external). */
+  readonly external: readonly string[];
+  /** The app's run-time files (in app/), relative to the app folder. */
+  readonly runFiles: readonly string[];
+}
+
+/** How to bundle a tac app's surroundings (a plugin has none). */
+export interface BundleOptions {
+  /** The app's folder (its package.json's); default: the tac file's folder. */
+  readonly appRoot?: string;
+  /** The package's Debian architecture; default: the host's. */
+  readonly arch?: string;
+  /** tacd.external: packages shipped unbundled with their dependencies. */
+  readonly external?: readonly string[];
+  /** package.json `files` and tacd.files. */
+  readonly files?: readonly FilePatterns[];
 }
 
 /** The path of the bundle inside the archive. */
 export const BUNDLE_ENTRY = 'main.cjs';
 
 const IMPORT_META_URL = '__tacd_import_meta_url';
+/** The run-time folder of the app's files, /usr/lib/NAME/app (set in the bundle's banner). */
+const APP_ROOT_VAR = '__tacd_app_root';
+
+/** Set to 1 in the environment, the bundle loads the app, prints LOAD_CHECK_OK and starts nothing. */
+export const LOAD_CHECK_ENV = 'TACD_LOAD_CHECK';
+export const LOAD_CHECK_OK = 'tacd: load check passed';
+
+const LOCATION_HELPERS = [
+  `__tacd_file = (r) => require("node:path").join(${APP_ROOT_VAR}, r)`,
+  '__tacd_dir = (r) => require("node:path").dirname(__tacd_file(r))',
+  '__tacd_url = (r) => require("node:url").pathToFileURL(__tacd_file(r)).href',
+].join(', ');
+
+// The app's own modules (below its folder, outside node_modules) answer
+// import.meta.url and __dirname for their place in /usr/lib/NAME/app.
+function appLocations(appRoot: string): (file: string) => ModuleLocation | undefined {
+  return (file) => {
+    const rel = path.relative(appRoot, file);
+    if (rel.startsWith('..') || path.isAbsolute(rel) || /(^|[\\/])node_modules[\\/]/.test(rel)) return undefined;
+    // helpers of the banner, which sees the real require (an app's own `const require = createRequire(...)` would shadow it here)
+    const r = JSON.stringify(rel.split(path.sep).join('/'));
+    return { filename: `__tacd_file(${r})`, dirname: `__tacd_dir(${r})`, url: `__tacd_url(${r})` };
+  };
+}
 
 // The generated entry: load the app (lazily, so a throwing tac is reported as
 // one line), hand it to the runner, then run the tacd CLI with our argv.
@@ -47,14 +93,17 @@ function entrySource(input: BundleInput): string {
   const runtime = (rel: string): string => JSON.stringify(path.join(DIST_SRC_DIR, rel));
   const lines = [`import { main } from ${runtime('cli/tacd.js')};`];
   if (input.kind === 'plugin') {
-    lines.push('main(process.argv.slice(2));');
+    // the load check of a plugin: the bundle (the runtime and the plugin) loaded, nothing started
+    lines.push(`if (process.env.${LOAD_CHECK_ENV} === '1') process.stdout.write(${JSON.stringify(LOAD_CHECK_OK + '\n')}); else main(process.argv.slice(2));`);
   } else {
     lines.push(
       `import { setBundledApplication } from ${runtime('runner/bundled-app.js')};`,
-      `import(${JSON.stringify(path.resolve(input.file))}).then(`,
-      '  (m) => { setBundledApplication(m.application); main(process.argv.slice(2)); },',
-      '  (e) => { process.stderr.write(`tacd: the bundled application failed to load: ${e && e.stack ? e.stack : e}\\n`); process.exitCode = 65; },',
-      ');',
+      `import { asApplication } from ${runtime('runner/tac-module.js')};`,
+      `const F = ${JSON.stringify(path.basename(input.file))};`,
+      `import(${JSON.stringify(path.resolve(input.file))})`,
+      // TACD_LOAD_CHECK: load the app and build its service tree, start nothing (src/bundle/load-check.ts).
+      `  .then((m) => process.env.${LOAD_CHECK_ENV} === '1' ? asApplication(m.application, F).then(() => { process.stdout.write(${JSON.stringify(LOAD_CHECK_OK + '\n')}); }) : void (setBundledApplication(m.application), main(process.argv.slice(2))))`,
+      '  .catch((e) => { process.stderr.write(`tacd: the bundled application failed to load: ${e && e.stack ? e.stack : e}\\n`); process.exitCode = 65; });',
     );
   }
   return lines.join('\n') + '\n';
@@ -151,14 +200,20 @@ function bundleError(m: Message, input: BundleInput): DataError {
  * compiled runtime (dist/ being rewritten by a concurrent build) is retried
  * once. @throws DataError naming file:line:column.
  */
-async function compile(input: BundleInput, stage: string, name: string): Promise<Compiled> {
+async function compile(input: BundleInput, stage: string, name: string, how: Surroundings): Promise<Compiled> {
   try {
-    return await compileOnce(input, stage, name);
+    return await compileOnce(input, stage, name, how);
   } catch (e) {
     if (!(e instanceof DataError) || !e.message.startsWith(DIST_SRC_DIR + path.sep)) throw e;
     await new Promise((r) => setTimeout(r, 1000));
-    return compileOnce(input, stage, name);
+    return compileOnce(input, stage, name, how);
   }
+}
+
+/** What compileOnce needs besides the input: the app folder and the package names left external. */
+interface Surroundings {
+  readonly appRoot: string | undefined;
+  readonly external: readonly string[];
 }
 
 interface Compiled {
@@ -175,7 +230,7 @@ export const SOURCE_MAP = 'main.cjs.map';
 // and of its map, and its frames are not the user's (see sourcemap.ts).
 const THIRD_PARTY = /(^|\/)node_modules\//;
 
-async function compileOnce(input: BundleInput, stage: string, name: string): Promise<Compiled> {
+async function compileOnce(input: BundleInput, stage: string, name: string, how: Surroundings): Promise<Compiled> {
   try {
     const result = await build({
       stdin: { contents: entrySource(input), resolveDir: DIST_SRC_DIR, sourcefile: 'tacd-entry.js', loader: 'js' },
@@ -198,8 +253,9 @@ async function compileOnce(input: BundleInput, stage: string, name: string): Pro
       // __TACD_VERSION__: tacd's version at build time, for the runner's banner in a packaged app
       // (its package.json is not installed with the app).
       define: { 'import.meta.url': IMPORT_META_URL, __TACD_VERSION__: JSON.stringify(tacdBuildVersion()) },
-      banner: { js: `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href;` },
-      plugins: [runtimePlugin(), runtimeMapsPlugin(), nativePlugin(stage)],
+      banner: { js: `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href, ${APP_ROOT_VAR} = require("node:path").join(__dirname, "..", ${JSON.stringify(APP_FILES_DIR)}), ${LOCATION_HELPERS};` },
+      external: [...how.external],
+      plugins: [runtimePlugin(), runtimeMapsPlugin(), nativePlugin(stage), ...(how.appRoot ? [moduleLocationPlugin(appLocations(how.appRoot))] : [])],
     });
     const js = result.outputFiles.find((f) => f.path.endsWith('.cjs'))!;
     const map = result.outputFiles.find((f) => f.path.endsWith('.map'))!;
@@ -228,7 +284,7 @@ function walk(dir: string, rel = ''): string[] {
  * Bundles `input` for the package `name`. @throws NoInputError (66) for a
  * missing tac file, DataError (65) for one that does not compile.
  */
-export async function bundleApp(input: BundleInput, name: string, renderer: RenderFn): Promise<BundleResult> {
+export async function bundleApp(input: BundleInput, name: string, renderer: RenderFn, options: BundleOptions = {}): Promise<BundleResult> {
   if (input.kind === 'tac' && !(existsSync(input.file) && statSync(input.file).isFile())) {
     throw new NoInputError(input.file, `tac file not found: ${input.file}`, { code: 'ts2deb.tac.missing' });
   }
@@ -239,12 +295,16 @@ export async function bundleApp(input: BundleInput, name: string, renderer: Rend
       throw new NoInputError(input.file, `tac file not readable: ${input.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { code: 'ts2deb.tac.unreadable', cause: e });
     }
   }
+  const appRoot = input.kind === 'tac' ? path.resolve(options.appRoot ?? path.dirname(path.resolve(input.file))) : undefined;
+  // Checked before bundling: a missing addon build or run-time file fails fast.
+  const unbundled = appRoot ? unbundledPackages(appRoot, options.arch ?? hostDebianArch(), options.external ?? []) : { external: [], files: [], addons: [] };
+  const runRels = appRoot ? selectRunFiles(appRoot, options.files ?? []) : [];
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tacd-bundle-'));
   const release = removeOnInterrupt(tmp);
   try {
     const stage = path.join(tmp, 'app');
     mkdirSync(stage);
-    const { code, map } = await compile(input, stage, name);
+    const { code, map } = await compile(input, stage, name, { appRoot, external: unbundled.external });
     writeFileSync(path.join(stage, BUNDLE_ENTRY), code);
     const archive = path.join(tmp, 'app.asar');
     await packAsar(stage, archive);
@@ -258,7 +318,8 @@ export async function bundleApp(input: BundleInput, name: string, renderer: Rend
     files.push({ rel: SOURCE_MAP, data: Buffer.from(map), mode: 0o644 });
     const launcher = renderer('launcher', { name, archiveSha256, entry: BUNDLE_ENTRY });
     files.push({ rel: 'launcher.cjs', data: Buffer.from(launcher), mode: 0o644 });
-    return { files, archiveSha256 };
+    files.push(...unbundled.files, ...(appRoot ? runFiles(appRoot, runRels) : []));
+    return { files, archiveSha256, addons: unbundled.addons, external: unbundled.external, runFiles: runRels };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
     release();

@@ -16,6 +16,7 @@ import { onInterrupt } from '../core/interrupt.js';
 import { sourceDateEpoch } from '../plan/source-date-epoch.js';
 import { bundleApp } from '../bundle/bundle.js';
 import { configureBuildCache } from '../bundle/cache.js';
+import { loadCheckPackage } from '../bundle/load-check.js';
 import { buildPlan, type BuiltPlan } from '../plan/build-plan.js';
 import { normalizeSpec, type PackageSpec } from '../plan/spec.js';
 import { createRenderer } from '../render/render.js';
@@ -24,18 +25,23 @@ import { jsonReport, type RoleOutput } from './package/json-report.js';
 import { parse, type Parsed } from './package/options.js';
 import { checkOutputDir, createOutputDir, removeCreatedDirs } from './package/output-dir.js';
 import { appSource, appSourceFiles, readNode } from './package/sources.js';
-import type { CliIO, FormatAdapter } from './package/types.js';
+import type { CliIO, FormatAdapter, Planned } from './package/types.js';
 
 export type { AppSourceFile, CliIO, Emit, FormatAdapter, OutputFile, SourceOptions } from './package/types.js';
 
-async function plan(adapter: FormatAdapter, p: Parsed, io: CliIO): Promise<{ spec: PackageSpec; built: BuiltPlan }> {
+
+async function plan(adapter: FormatAdapter, p: Parsed, io: CliIO): Promise<Planned> {
   const render = createRenderer(p.templates);
   const { source, pluginDescription } = appSource(p, io);
   const spec = normalizeSpec({ cli: p.spec, source, cwd: io.cwd, execPath: io.execPath, ...(pluginDescription !== undefined ? { pluginDescription } : {}) });
   const mtime = sourceDateEpoch(io.env, io.now);
   // The compressed-payload cache never changes the bytes, only the time (src/bundle/cache.ts).
   configureBuildCache(p.cache ? io.env : { ...io.env, TACD_NO_CACHE: '1' });
-  return { spec, built: await buildPlan(spec, adapter.family, { render, bundle: bundleApp, readNode, mtime }) };
+  const built = await buildPlan(spec, adapter.family, { render, bundle: bundleApp, readNode, mtime });
+  for (const w of spec.warnings) io.stderr.write(`${adapter.prog}: warning: ${w}\n`);
+  const node = spec.runtime === 'bundled' ? spec.node : io.execPath;
+  const loadCheck = await loadCheckPackage({ enabled: p.loadCheck, name: spec.name, arch: built.plan.meta.arch, node, files: built.appFiles });
+  return { spec, built, loadCheck };
 }
 
 // A signing failure names the option that asked for it.
@@ -86,10 +92,10 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
     return 0;
   }
   checkOutputDir(p.output);
-  const { spec, built } = await plan(adapter, p, io);
-  const files = await outputs(adapter, p, spec, built, io);
+  const planned = await plan(adapter, p, io);
+  const files = await outputs(adapter, p, planned.spec, planned.built, io);
   const paths = await writeOutputs(p.output, files);
-  io.stdout.write(p.json ? JSON.stringify(jsonReport(adapter, spec, built, files, paths), null, 2) + '\n' : paths.map((f) => `${f}\n`).join(''));
+  io.stdout.write(p.json ? JSON.stringify(jsonReport(adapter, planned, files, paths), null, 2) + '\n' : paths.map((f) => `${f}\n`).join(''));
   return 0;
 }
 

@@ -7,7 +7,9 @@
 import { gzipSync, constants as zc } from 'node:zlib';
 import { DataError } from '../core/errors.js';
 import type { FileData, PackageMeta, PackagePlan, PayloadEntry, Relation, Relations, Scripts } from '../formats/plan.js';
-import type { BundleInput, BundledFile, BundleResult } from '../bundle/bundle.js';
+import type { BundleInput, BundledFile, BundleOptions, BundleResult } from '../bundle/bundle.js';
+import { hostDebianArch } from '../bundle/native.js';
+import type { AddonRecord } from '../bundle/unbundled.js';
 import { elfDebianArch, elfDynamicOf, rpmElfRequires, type ElfDynamic } from '../bundle/elf.js';
 import type { Family } from '../render/locals.js';
 import type { RenderFn } from '../render/render.js';
@@ -21,7 +23,7 @@ import type { PackageSpec } from './spec.js';
 /** The host capabilities buildPlan uses. */
 export interface PlanDeps {
   readonly render: RenderFn;
-  readonly bundle: (input: BundleInput, name: string, render: RenderFn) => Promise<BundleResult>;
+  readonly bundle: (input: BundleInput, name: string, render: RenderFn, options?: BundleOptions) => Promise<BundleResult>;
   /** Reads a node binary: its Debian arch and dynamic dependencies (from ELF) and its content. */
   readonly readNode: (file: string) => { readonly arch: string; readonly data: FileData; readonly dynamic: ElfDynamic };
   /** Seconds since the epoch for every mtime (SOURCE_DATE_EPOCH). */
@@ -32,6 +34,13 @@ export interface PlanDeps {
 export interface BuiltPlan {
   readonly plan: PackagePlan;
   readonly archiveSha256: string;
+  /** The dependencies' native addons shipped unbundled (for the report). */
+  readonly addons: readonly AddonRecord[];
+  /** The packages shipped unbundled and the app's run-time files (for the report). */
+  readonly external: readonly string[];
+  readonly runFiles: readonly string[];
+  /** The files under /usr/lib/NAME, relative to it (for the load check). */
+  readonly appFiles: readonly BundledFile[];
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -272,7 +281,7 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   const docFiles = docs(spec, family, render, mtime);
   const script = scripts(spec, family, render);
   const input: BundleInput = spec.source.kind === 'tac' ? { kind: 'tac', file: spec.source.file } : { kind: 'plugin', plugin: spec.source.plugin };
-  const bundle = await deps.bundle(input, n, render);
+  const bundle = await deps.bundle(input, n, render, bundleOptions(spec, node?.arch));
   const native = addons(n, bundle.files);
   const arch = resolveArch(spec, node?.arch, native);
   const sonames = family === 'rpm' ? rpmSonameRequires(node?.dynamic, native) : [];
@@ -286,7 +295,21 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   for (const d of dirs) app.push({ kind: 'dir', path: `${appDir(n)}/${d}`, mode: 0o755, owned: true });
   if (node) app.push(file(`${appDir(n)}/node`, node.data, 0o755));
   const payload = [...app, ...service, ...docFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { plan: { meta: meta(spec, family, arch, mtime, script, sonames), payload, scripts: script }, archiveSha256: bundle.archiveSha256 };
+  const plan = { meta: meta(spec, family, arch, mtime, script, sonames), payload, scripts: script };
+  return { plan, archiveSha256: bundle.archiveSha256, addons: bundle.addons, external: bundle.external, runFiles: bundle.runFiles, appFiles: bundle.files };
+}
+
+/** The bundler's view of the spec: the app folder, the target arch, the run-time files and tacd.external. */
+function bundleOptions(spec: PackageSpec, nodeArch: string | undefined): BundleOptions {
+  return {
+    ...(spec.appRoot !== undefined ? { appRoot: spec.appRoot } : {}),
+    arch: spec.arch ?? nodeArch ?? hostDebianArch(),
+    external: spec.external,
+    files: [
+      { field: `${spec.packageJson ?? 'package.json'}: files`, patterns: spec.runFiles.npm, strict: false },
+      { field: `${spec.packageJson ?? 'package.json'}: tacd.files`, patterns: spec.runFiles.tacd, strict: true },
+    ],
+  };
 }
 
 /**

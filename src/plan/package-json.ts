@@ -16,6 +16,8 @@ export interface PackageJson {
   readonly maintainers?: unknown;
   readonly license?: unknown;
   readonly homepage?: unknown;
+  /** npm's `files`: what the package ships (the run-time files, for ts2deb). */
+  readonly files?: unknown;
   /** The "tacd" key: packaging settings (see PackageSpecInput). */
   readonly tacd?: unknown;
 }

@@ -42,6 +42,10 @@ export interface SpecInput {
   /** Ports the app listens on (package.json only; plugin `--port` options are found by themselves). */
   readonly ports?: readonly number[];
   readonly section?: string;
+  /** Globs of run-time files to ship, relative to the app (package.json only). */
+  readonly files?: readonly string[];
+  /** Dependencies shipped unbundled with their node_modules (package.json only). */
+  readonly external?: readonly string[];
 }
 
 /** A validated package description. */
@@ -76,6 +80,14 @@ export interface PackageSpec {
   };
   /** The package.json the defaults came from, if any. */
   readonly packageJson: string | undefined;
+  /** The app's folder: its package.json's, else the tac file's (undefined for a plugin). */
+  readonly appRoot: string | undefined;
+  /** Run-time files: package.json `files` and tacd.files. */
+  readonly runFiles: { readonly npm: readonly string[]; readonly tacd: readonly string[] };
+  /** tacd.external. */
+  readonly external: readonly string[];
+  /** Things the user should know, one line each (printed on stderr). */
+  readonly warnings: readonly string[];
 }
 
 /** What normalizeSpec needs from its caller: the CLI values, the app, the working folder. */
@@ -260,11 +272,16 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
 
   const pjDescription = foreign ? undefined : str(pj?.description, `${where}: description`);
   const derived = source.kind === 'plugin' ? a.pluginDescription : pjDescription;
-  const summary = (pick(cli.description, key.description) ?? synopsis(derived ?? defaultSummary(source))).trim();
+  const warnings: string[] = [];
+  // --description is taken as given; a package.json description too long for a synopsis is cut (with a warning).
+  const givenSummary = (pick(cli.description, key.description) ?? synopsis(derived ?? defaultSummary(source))).trim();
+  const cut = cli.description === undefined && !givenSummary.includes('\n') ? cutSynopsis(givenSummary) : givenSummary;
+  if (cut !== givenSummary) warnings.push(`${where}: description is ${givenSummary.length} characters, over the 80 of a synopsis: the synopsis is '${cut}' and the whole text is the extended description`);
+  const summary = cut;
   if (summary === '' || summary.includes('\n') || summary.length > 80) {
     throw new DataError('ts2deb.spec.description', `description ${shown(summary.length > 40 ? summary.slice(0, 40) + '…' : summary)}: expected one line of 1 to 80 characters`, { field: 'description' });
   }
-  const description = wrapText(pick(cli.longDescription, key.longDescription, longDescription(summary, source))!, 72);
+  const description = wrapText(pick(cli.longDescription, key.longDescription, cut !== givenSummary ? givenSummary : undefined, longDescription(summary, source))!, 72);
 
   const license = pick(cli.license, key.license, str(pj?.license, `${where}: license`), 'UNLICENSED')!;
   if (!/^[A-Za-z0-9.+_ ()-]+$/.test(license)) throw new DataError('ts2deb.spec.license', `license '${license}': expected an SPDX identifier such as MIT`, { field: 'license' });
@@ -327,7 +344,34 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
     socketActivation,
     relations: { depends: rel('depends'), recommends: rel('recommends'), suggests: rel('suggests'), conflicts: rel('conflicts'), replaces: rel('replaces'), provides: rel('provides') },
     packageJson: pj?.file,
+    appRoot: source.kind === 'tac' ? (pj && !foreign ? path.dirname(pj.file) : dir) : undefined,
+    runFiles: { npm: foreign ? [] : stringList(pj?.files, `${where}: files`), tacd: stringList(key.files, `${where}: tacd.files`) },
+    external: stringList(key.external, `${where}: tacd.external`),
+    warnings,
   };
+}
+
+/** An optional list of strings (package.json `files`, tacd.files, tacd.external). @throws DataError naming the field. */
+function stringList(v: unknown, field: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
+    throw new DataError('ts2deb.spec.type', `${field}: expected a list of non-empty strings, got ${JSON.stringify(v)}`, { field });
+  }
+  return v as string[];
+}
+
+/**
+ * A synopsis of at most 80 characters: `text` itself when it fits, else cut
+ * at the last word boundary before 80 (a trailing comma, colon or dash
+ * dropped), or at 79 characters plus '…' for one long word.
+ */
+export function cutSynopsis(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  if (one.length <= 80) return one;
+  const head = one.slice(0, 81);
+  const space = head.lastIndexOf(' ');
+  if (space < 20) return `${one.slice(0, 79)}…`;
+  return head.slice(0, space).replace(/[\s,;:.-]+$/, '');
 }
 
 /** A value quoted for a one-line message: control characters (a newline) shown as escapes. */

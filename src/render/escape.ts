@@ -77,10 +77,20 @@ export function oneLine(s: string): string {
   return s;
 }
 
+/**
+ * Text for an account's comment (GECOS, passwd(5)): `adduser --gecos` and
+ * `useradd -c` refuse a colon (the passwd field separator), so ': ' becomes
+ * ' - '; a double quote (sysusers.d quoting) becomes a single one.
+ */
+export function gecos(s: string): string {
+  rejectControl('account comment', s);
+  return s.replace(/\s*:\s*/g, ' - ').replace(/"/g, "'").trim();
+}
+
 /** A JSON literal, safe to embed in JavaScript source (escapes U+2028/9 and `</`). */
 export function js(v: unknown): string {
   return JSON.stringify(v).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029').replace(/<\//g, '<\\/');
 }
 
 /** The helpers every template sees as plain names (ejs `destructuredLocals`). */
-export const ESCAPERS = { sh, systemdValue, systemdArg, rpmSpecText, debContinuation, oneLine, js } as const;
+export const ESCAPERS = { sh, systemdValue, systemdArg, rpmSpecText, debContinuation, oneLine, js, gecos } as const;

@@ -11,6 +11,9 @@
  *   folder; `tacd` resolves to *this* tacd, so the tac and the
  *   runner share one module instance (instanceof Application holds);
  *   `tacd/…` deep imports are refused (package.json exports only `tacd`).
+ *   Each bundled file keeps its own `import.meta.url`/`dirname`/`filename`
+ *   and `__dirname`/`__filename` (src/bundle/module-meta.ts), so files read
+ *   beside the app are found as in the package.
  *
  * Errors (one line, sysexits): missing file → 66; syntax error → 65 with
  * file:line:col; a throw while evaluating → 65; no `application` export →
@@ -25,6 +28,7 @@ import type { Message, Plugin } from 'esbuild';
 import { DataError } from '../core/errors.js';
 import type { Application } from '../application/application.js';
 import { asApplication, checkTacFile } from './tac-module.js';
+import { moduleLocationPlugin, type ModuleLocation } from '../bundle/module-meta.js';
 
 declare const __TACD_RUNNER_BUNDLE__: boolean | undefined;
 /**
@@ -71,6 +75,13 @@ function externalsPlugin(): Plugin {
   };
 }
 
+// A source file's own location, as literals (what node gives it when run uncompiled).
+function sourceLocation(file: string): ModuleLocation | undefined {
+  if (/[\\/]node_modules[\\/]/.test(file)) return undefined;
+  const abs = path.resolve(file);
+  return { url: JSON.stringify(pathToFileURL(abs).href), dirname: JSON.stringify(path.dirname(abs)), filename: JSON.stringify(abs) };
+}
+
 /** Bundles a TypeScript tac into a temp .mjs; returns its path and a cleanup. @throws DataError on a syntax error. */
 async function compile(file: string): Promise<{ out: string; cleanup(): void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tacd-tac-'));
@@ -89,7 +100,8 @@ async function compile(file: string): Promise<{ out: string; cleanup(): void }> 
       sourcesContent: false,
       logLevel: 'silent',
       write: true,
-      plugins: [externalsPlugin()],
+      // The compiled file lives in a temp folder: each module keeps its own import.meta.url and __dirname.
+      plugins: [externalsPlugin(), moduleLocationPlugin(sourceLocation)],
     });
     void result;
   } catch (e) {

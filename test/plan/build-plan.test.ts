@@ -23,7 +23,7 @@ const AMD64 = elfHeader(62);
 
 type Bundled = Awaited<ReturnType<PlanDeps['bundle']>>['files'][number];
 const APP: Bundled[] = [{ rel: 'app.asar', data: new Uint8Array([1]), mode: 0o644 }, { rel: 'launcher.cjs', data: new Uint8Array([2]), mode: 0o644 }];
-const withFiles = (files: Bundled[]): PlanDeps['bundle'] => async () => ({ files, archiveSha256: 'ab'.repeat(32) });
+const withFiles = (files: Bundled[]): PlanDeps['bundle'] => async () => ({ files, archiveSha256: 'ab'.repeat(32), addons: [], external: [], runFiles: [] });
 
 /** What readElf reports for an arm64 node: a DT_NEEDED and a version need on libc, GNU hash only. */
 const NODE_DYNAMIC: ElfDynamic = { class64: true, machine: 183, loadable: true, hasInterp: true, needs: [{ soname: 'libc.so.6', version: 'GLIBC_2.28' }, { soname: 'libc.so.6' }], hasHash: false, hasGnuHash: true };

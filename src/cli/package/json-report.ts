@@ -1,9 +1,7 @@
 /** The --json report of a ts2deb/ts2rpm build: what was written, with sizes and SHA-256 sums. */
 import { createHash } from 'node:crypto';
-import type { BuiltPlan } from '../../plan/build-plan.js';
-import type { PackageSpec } from '../../plan/spec.js';
 import type { OutputFile } from './atomic-write.js';
-import type { FormatAdapter } from './types.js';
+import type { FormatAdapter, Planned } from './types.js';
 
 export type RoleOutput = OutputFile & { readonly role: 'binary' | 'source' };
 
@@ -30,7 +28,8 @@ function mainOutput(all: readonly Written[]): Written {
 }
 
 /** The report object for `outputs` written to `paths`. */
-export function jsonReport(adapter: FormatAdapter, spec: PackageSpec, built: BuiltPlan, outputs: readonly RoleOutput[], paths: readonly string[]): object {
+export function jsonReport(adapter: FormatAdapter, planned: Planned, outputs: readonly RoleOutput[], paths: readonly string[]): object {
+  const { spec, built } = planned;
   const all = outputs.map((o, i) => written(o, paths[i]!));
   const main = mainOutput(all);
   return {
@@ -45,6 +44,10 @@ export function jsonReport(adapter: FormatAdapter, spec: PackageSpec, built: Bui
     sha256: main.sha256,
     outputs: all,
     archiveSha256: built.archiveSha256,
+    addons: built.addons,
+    external: built.external,
+    runFiles: built.runFiles,
+    loadCheck: planned.loadCheck,
     packageJson: spec.packageJson ?? null,
     files: built.plan.payload.map((e) => ({ path: e.path, kind: e.kind, mode: `0${e.mode.toString(8)}`, ...(e.kind === 'file' && e.config ? { config: true } : {}) })),
   };

@@ -22,6 +22,8 @@ export interface Parsed {
   readonly cache: boolean;
   readonly emit: Emit;
   readonly signKey: string | undefined;
+  /** False with --no-load-check. */
+  readonly loadCheck: boolean;
 }
 
 function program(prog: string, family: Family, sourceHelp: string): Command {
@@ -59,6 +61,7 @@ function program(prog: string, family: Family, sourceHelp: string): Command {
     .option('--templates <dir>', 'folder of .ejs files overriding built-in templates by name')
     .option('--socket-activation', 'ship a .socket unit so systemd binds the port')
     .option('--json', 'print a JSON report of what was built')
+    .option('--no-load-check', 'do not load the staged app from a scratch folder before writing the package')
     .option('--no-cache', 'neither use nor fill the build cache ($TACD_CACHE_DIR or ~/.cache/tacd; also TACD_NO_CACHE=1)')
     .option('--debug', 'show stack traces')
     .allowExcessArguments(false)
@@ -110,6 +113,7 @@ export function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO
     templates: s('templates') === undefined ? undefined : path.resolve(io.cwd, s('templates')!),
     json: o['json'] === true,
     cache: o['cache'] !== false,
+    loadCheck: o['loadCheck'] !== false,
     emit,
     signKey,
   };

@@ -4,6 +4,9 @@
  */
 import type { Compressor, PackagePlan } from '../../formats/plan.js';
 import type { Family } from '../../render/locals.js';
+import type { LoadCheckResult } from '../../bundle/load-check.js';
+import type { BuiltPlan } from '../../plan/build-plan.js';
+import type { PackageSpec } from '../../plan/spec.js';
 import type { OutputFile } from './atomic-write.js';
 
 export type { OutputFile };
@@ -51,3 +54,10 @@ export interface CliIO {
   readonly now: () => number;
 }
 
+
+/** What a build planned: the normalized spec, the plan, and what the load check did. */
+export interface Planned {
+  readonly spec: PackageSpec;
+  readonly built: BuiltPlan;
+  readonly loadCheck: LoadCheckResult;
+}
