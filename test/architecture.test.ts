@@ -74,7 +74,7 @@ test('@electron/asar has at most one importer', () => {
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['core'],
-  ['formats', 'application', 'render'],
+  ['formats', 'application', 'render', 'compile'],
   ['tools', 'bundle', 'runner', 'plugins', 'verify'],
   ['plan'],
   ['cli', 'index.ts'],

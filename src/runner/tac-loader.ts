@@ -28,7 +28,7 @@ import type { Message, Plugin } from 'esbuild';
 import { DataError } from '../core/errors.js';
 import type { Application } from '../application/application.js';
 import { asApplication, checkTacFile } from './tac-module.js';
-import { moduleLocationPlugin, type ModuleLocation } from '../bundle/module-meta.js';
+import { moduleLocationPlugin, type ModuleLocation } from '../compile/module-meta.js';
 
 declare const __TACD_RUNNER_BUNDLE__: boolean | undefined;
 /**
