@@ -253,21 +253,15 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
     if (attempt !== this.attempt) return;
     this.attempt = null;
     if (attempt.app && !attempt.lost) closeConnection(attempt.app);
-    switch (this.state) {
-      case 'connecting':
-        this.scheduleRetry();
-        this.deliverFailure(error);
-        return;
-      case 'disconnecting':
-      case 'restarting':
-        this.goneWhileStopping();
-        return;
-      default:
-        return;
+    if (this.state === 'connecting') {
+      this.scheduleRetry();
+      this.deliverFailure(error);
+    } else {
+      this.goneWhileStopping();
     }
   }
 
-  // The attempt or connection is gone while stopping: finish the stop, and connect again when restarting.
+  // The attempt or connection is gone while stopping: finish the stop, and connect again when restarting (else nothing to do).
   private goneWhileStopping(): void {
     if (this.state === 'disconnecting') {
       this.state = 'stopped';
@@ -290,17 +284,8 @@ export class ClientService<P extends IProtocol = IProtocol> extends Service {
     } else {
       return;
     }
-    switch (this.state) {
-      case 'connected':
-        this.scheduleRetry();
-        return;
-      case 'disconnecting':
-      case 'restarting':
-        this.goneWhileStopping();
-        return;
-      default:
-        return;
-    }
+    if (this.state === 'connected') this.scheduleRetry();
+    else this.goneWhileStopping();
   }
 
   private scheduleRetry(): void {
