@@ -15,7 +15,8 @@ import { signalExitStatus, STOP_SIGNALS, type StopSignal } from '../core/exit-co
 import type { Container } from '../verify/container.js';
 import { parseProbe, type Probe } from '../verify/probe.js';
 import { formatJson, formatTable } from '../verify/report.js';
-import { requirePackageFile, verifyPackage, type PackageFormat, type VerifyOptions } from '../verify/verify.js';
+import { requirePackageFile } from '../verify/preflight.js';
+import { verifyPackage, type PackageFormat, type VerifyOptions } from '../verify/verify.js';
 import { failure, wantsDebug } from './report.js';
 
 export interface VerifyIO {

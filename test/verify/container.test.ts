@@ -12,9 +12,9 @@ import path from 'node:path';
 import { run } from '../../src/core/exec.js';
 import { TacError } from '../../src/core/errors.js';
 import { ExitCode } from '../../src/core/exit-codes.js';
-import { bootContainer, cleanupStaleContainers, containerStateRoot } from '../../src/verify/container.js';
-import { hostNodeDeb, mountPoints } from '../../src/verify/rootfs.js';
-import { bootOrSkip, LIFECYCLE_ROOTFS, rootfsOrSkip, skipUnlessSystemd, withSystemd } from '../helpers/systemd.js';
+import { bootContainer, containerName } from '../../src/verify/container.js';
+import { mountPoints } from '../../src/verify/mounts.js';
+import { bootOrSkip, LIFECYCLE_ROOTFS, skipUnlessSystemd, withSystemd } from '../helpers/systemd.js';
 
 // Every test here boots the same image as the package lifecycle suites, so a
 // fresh CI host builds one rootfs, not two.
@@ -26,20 +26,6 @@ function noMountsUnder(dir: string): void {
   const left = [...mountPoints()].filter((m) => m === dir || m.startsWith(`${dir}/`));
   assert.deepEqual(left, [], `mounts left behind under ${dir}`);
 }
-
-test('rootfs: built once, then reused from the cache', async (t) => {
-  const first = await rootfsOrSkip(t, ROOTFS);
-  if (!first) return;
-  const again = await rootfsOrSkip(t, ROOTFS);
-  assert.ok(again?.cached, 'second lookup must hit the cache');
-  assert.equal(again.path, first.path);
-  assert.ok(existsSync(path.join(first.path, 'lib/systemd/systemd')));
-  assert.equal((await fs.stat(first.path)).mode & 0o777, 0o755, 'rootfs / must be 0755');
-  t.diagnostic(
-    `timing: rootfs ${first.cached ? `cached (its build took ${secs(first.buildMs)})` : `built uncached in ${secs(first.elapsedMs)}`}; ` +
-      `cached reuse ${secs(again.elapsedMs)}`,
-  );
-});
 
 test('boot to running, exec, copyIn through absolute symlinks, host network, teardown', async (t) => {
   const c = await bootOrSkip(t, { rootfs: ROOTFS });
@@ -210,54 +196,6 @@ test('a unit that exits at once is seen as failed', async (t) => {
   });
 });
 
-test('stale state of a crashed run is unmounted and removed', async (t) => {
-  if (await skipUnlessSystemd(t)) return;
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-stale-'));
-  const dir = path.join(root, 'tacd-crashed');
-  await fs.mkdir(path.join(dir, 'rw'), { recursive: true });
-  try {
-    await run('mount', ['-t', 'tmpfs', 'tacd-stale-test', path.join(dir, 'rw')]);
-    // an owner pid that cannot exist: the run that made this is gone
-    await fs.writeFile(path.join(dir, 'owner.json'), JSON.stringify({ ownerPid: 2 ** 30, ownerStart: '1', merged: path.join(dir, 'merged') }));
-    assert.deepEqual(await cleanupStaleContainers(root), ['tacd-crashed']);
-    noMountsUnder(root);
-    assert.ok(!existsSync(dir));
-  } finally {
-    await run('umount', [path.join(dir, 'rw')], { allowFailure: true });
-    await fs.rm(root, { recursive: true, force: true });
-  }
-  assert.equal(containerStateRoot('/x'), '/x');
-});
-
-test('lifecycle rootfs variant: host Node 20 as nodejs, rpm inside', async (t) => {
-  await withSystemd(t, { rootfs: ROOTFS }, async (c) => {
-    t.diagnostic(`timing: boot (lifecycle rootfs) ${secs(c.bootMs)}`);
-    const node = await c.exec(['node', '--version']);
-    assert.equal(node.stdout.trim(), `v${process.versions.node}`, node.stderr);
-    const dep = await c.exec(['dpkg-query', '-W', '-f=${Version}', 'nodejs'], { check: true });
-    assert.equal((await run('dpkg', ['--compare-versions', dep.stdout, 'ge', '20'], { allowFailure: true })).exitCode, 0, `nodejs ${dep.stdout} < 20`);
-    assert.match((await c.exec(['rpm', '--version'], { check: true })).stdout, /RPM version 4\./);
-    assert.equal((await c.exec(['rpm', '--eval', '%_dbpath'])).stdout.trim(), '/var/lib/rpm');
-    assert.equal((await c.exec(['rpm', '-qa'])).exitCode, 0, 'rpm database initialised');
-  });
-});
-
-test('hostNodeDeb() is cached and (re)installs with dpkg -i', async (t) => {
-  if (await skipUnlessSystemd(t)) return;
-  const t0 = Date.now();
-  const deb = await hostNodeDeb({ onProgress: (l) => t.diagnostic(l) });
-  const again = await hostNodeDeb();
-  assert.equal(again.path, deb.path);
-  t.diagnostic(`timing: hostNodeDeb (${deb.source}, ${deb.version}) ${secs(Date.now() - t0)}`);
-  await withSystemd(t, { rootfs: ROOTFS }, async (c) => {
-    const t1 = Date.now();
-    const r = await c.installDeb(deb.path);
-    assert.equal(r.exitCode, 0, r.stderr);
-    t.diagnostic(`timing: copy in + dpkg -i nodejs ${secs(Date.now() - t1)}`);
-    assert.equal((await c.exec(['node', '-e', 'console.log(process.version)'])).stdout.trim(), `v${process.versions.node}`);
-  });
-});
-
 test('a rootfs that cannot boot fails with one clear line and leaves nothing behind', async (t) => {
   if (await skipUnlessSystemd(t)) return;
   const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-empty-root-'));
@@ -304,7 +242,8 @@ test('privateNetwork: loopback only; bindReadOnly: host files visible, not writa
   }
 });
 
-test('missing systemd-nspawn or root: one line naming what is missing, with the sysexits code', async () => {
+
+test('missing systemd-nspawn: one line naming it and its package, exit status 69', { skip: process.getuid?.() !== 0 ? 'needs root: without it requireRoot fails first (test/verify/host.test.ts)' : false }, async () => {
   const bin = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-path-'));
   const savedPath = process.env.PATH;
   try {
@@ -312,17 +251,22 @@ test('missing systemd-nspawn or root: one line naming what is missing, with the 
     process.env.PATH = bin; // sh only: no systemd-nspawn
     await assert.rejects(bootContainer({ rootfsPath: '/nonexistent' }), (e: unknown) => {
       assert.ok(e instanceof TacError);
-      if (process.getuid?.() === 0) {
-        assert.equal(e.exitCode, ExitCode.UNAVAILABLE);
-        assert.equal(e.message, "booting a systemd container needs 'systemd-nspawn' (Debian package systemd-container); install it with apt-get install systemd-container");
-      } else {
-        assert.equal(e.exitCode, ExitCode.NOPERM);
-        assert.match(e.message, /needs root/);
-      }
+      assert.equal(e.exitCode, ExitCode.UNAVAILABLE);
+      assert.equal(e.message, "booting a systemd container needs 'systemd-nspawn' (Debian package systemd-container); install it with apt-get install systemd-container");
       return true;
     });
   } finally {
     process.env.PATH = savedPath;
     await fs.rm(bin, { recursive: true, force: true });
   }
+});
+
+test('containerName: the given name, or tacd-<8 hex>; anything but letters, digits and - is a usage error', () => {
+  assert.equal(containerName('web-1'), 'web-1');
+  assert.match(containerName(), /^tacd-[0-9a-f]{8}$/);
+  assert.notEqual(containerName(), containerName());
+  for (const bad of ['-x', 'a_b', 'a b', '', 'x'.repeat(64)]) {
+    assert.throws(() => containerName(bad), (e: unknown) => e instanceof TacError && e.code === 'tacd.verify.name' && e.exitCode === ExitCode.USAGE, bad);
+  }
+  assert.equal(containerName('x'.repeat(63)), 'x'.repeat(63));
 });

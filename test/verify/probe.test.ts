@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { run, type RunResult } from '../../src/core/exec.js';
+import { ExitCode } from '../../src/core/exit-codes.js';
 import type { Container, ExecOptions } from '../../src/verify/container.js';
 import { listenerOf, parseProbe, probeOnce, probeUntil } from '../../src/verify/probe.js';
 
@@ -77,4 +78,14 @@ test("listenerOf: the address ss prints, a wildcard as undefined (any loopback)"
   assert.deepEqual(listenerOf('127.0.0.53%lo:53'), { port: 53, host: '127.0.0.53' });
   assert.equal(listenerOf('garbage'), undefined);
   assert.equal(listenerOf('[::1]:0'), undefined);
+});
+
+test('parseProbe: the four kinds and what is refused', () => {
+  assert.deepEqual(parseProbe('tcp:80'), { kind: 'tcp', port: 80, text: 'tcp:80' });
+  assert.equal(parseProbe('https://example.org/health').kind, 'http');
+  assert.deepEqual(parseProbe('unix:/run/x.sock'), { kind: 'unix', path: '/run/x.sock', text: 'unix:/run/x.sock' });
+  assert.deepEqual(parseProbe('cmd:true'), { kind: 'cmd', command: 'true', text: 'cmd:true' });
+  for (const bad of ['tcp:0', 'tcp:x', 'unix:relative.sock', 'cmd:', 'cmd:  ', 'http://', 'ftp://x', '8080']) {
+    assert.throws(() => parseProbe(bad), (e: Error & { exitCode?: number }) => e.exitCode === ExitCode.USAGE && !e.message.includes('\n'), bad);
+  }
 });

@@ -1,119 +1,59 @@
-// apt source parsing for the test rootfs (pure: runs everywhere, no root needed).
+// src/verify/rootfs.ts: ensureRootfs builds the lifecycle image once and then
+// reuses it (built here on a fresh host: several minutes), the image has what
+// the package tests need, and the pure pieces (package list, maximum age).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
+import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
-import { debianSourceLines, pruneRootfsCache, readAptSources, rootfsCacheDir } from '../../src/verify/rootfs.js';
+import { run } from '../../src/core/exec.js';
+import { TacError } from '../../src/core/errors.js';
+import { ExitCode } from '../../src/core/exit-codes.js';
+import { BASE_PACKAGES, maxAgeMs, packageList } from '../../src/verify/rootfs.js';
+import { LIFECYCLE_ROOTFS, rootfsOrSkip, withSystemd } from '../helpers/systemd.js';
 
-async function etcApt(files: Record<string, string>): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-apt-'));
-  await fs.mkdir(path.join(dir, 'sources.list.d'));
-  for (const [name, body] of Object.entries(files)) await fs.writeFile(path.join(dir, name), body);
-  return dir;
-}
+const ROOTFS = LIFECYCLE_ROOTFS;
 
-test('deb822 .sources: Debian suites kept, disabled and third-party stanzas dropped', async () => {
-  const dir = await etcApt({
-    'sources.list.d/debian.sources': [
-      '# comment',
-      'Types: deb deb-src',
-      'URIs: http://mirror.example/debian',
-      'Suites: bookworm bookworm-updates',
-      'Components: main contrib',
-      'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg',
-      '',
-      'Types: deb',
-      'URIs: http://security.example/debian-security',
-      'Suites: bookworm-security',
-      'Components: main',
-      'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg',
-      '',
-      'Types: deb',
-      'URIs: http://mirror.example/debian',
-      'Suites: bookworm-backports',
-      'Components: main',
-      '',
-      'Types: deb',
-      'URIs: http://off.example/debian',
-      'Suites: bookworm',
-      'Components: main',
-      'Enabled: no',
-      '',
-    ].join('\n'),
-    'sources.list.d/nodesource.sources': 'Types: deb\nURIs: https://deb.nodesource.example/node_20.x\nSuites: nodistro\nComponents: main\nSigned-By: /etc/apt/keyrings/nodesource.gpg\n',
-    'sources.list.d/docker.list': 'deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.gpg] https://docker.example/linux/debian bookworm stable\n',
-    'sources.list.d/vendor.list': 'deb [signed-by=/etc/apt/keyrings/vendor.gpg] https://vendor.example/debian bookworm main\n',
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+test('rootfs: built once, then reused from the cache', async (t) => {
+  const first = await rootfsOrSkip(t, ROOTFS);
+  if (!first) return;
+  const again = await rootfsOrSkip(t, ROOTFS);
+  assert.ok(again?.cached, 'second lookup must hit the cache');
+  assert.equal(again.path, first.path);
+  assert.ok(existsSync(path.join(first.path, 'lib/systemd/systemd')));
+  assert.equal((await fs.stat(first.path)).mode & 0o777, 0o755, 'rootfs / must be 0755');
+  t.diagnostic(
+    `timing: rootfs ${first.cached ? `cached (its build took ${secs(first.buildMs)})` : `built uncached in ${secs(first.elapsedMs)}`}; ` +
+      `cached reuse ${secs(again.elapsedMs)}`,
+  );
+});
+
+test('lifecycle rootfs variant: host Node 20 as nodejs, rpm inside', async (t) => {
+  await withSystemd(t, { rootfs: ROOTFS }, async (c) => {
+    t.diagnostic(`timing: boot (lifecycle rootfs) ${secs(c.bootMs)}`);
+    const node = await c.exec(['node', '--version']);
+    assert.equal(node.stdout.trim(), `v${process.versions.node}`, node.stderr);
+    const dep = await c.exec(['dpkg-query', '-W', '-f=${Version}', 'nodejs'], { check: true });
+    assert.equal((await run('dpkg', ['--compare-versions', dep.stdout, 'ge', '20'], { allowFailure: true })).exitCode, 0, `nodejs ${dep.stdout} < 20`);
+    assert.match((await c.exec(['rpm', '--version'], { check: true })).stdout, /RPM version 4\./);
+    assert.equal((await c.exec(['rpm', '--eval', '%_dbpath'])).stdout.trim(), '/var/lib/rpm');
+    assert.equal((await c.exec(['rpm', '-qa'])).exitCode, 0, 'rpm database initialised');
   });
-  try {
-    const sources = readAptSources(dir);
-    assert.equal(sources.length, 7);
-    assert.deepEqual(debianSourceLines('bookworm', sources), [
-      'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://mirror.example/debian bookworm main contrib',
-      'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://mirror.example/debian bookworm-updates main contrib',
-      'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://security.example/debian-security bookworm-security main',
-    ]);
-  } finally {
-    await fs.rm(dir, { recursive: true });
-  }
 });
 
-test('one-line sources.list, and TACD_DEBIAN_MIRROR replaces the main mirror', async () => {
-  const dir = await etcApt({
-    'sources.list': '# x\ndeb http://m.example/debian bookworm main non-free-firmware # trailing\ndeb-src http://m.example/debian bookworm main\ndeb http://s.example/debian-security bookworm-security main\n',
-  });
-  const saved = process.env.TACD_DEBIAN_MIRROR;
-  try {
-    const sources = readAptSources(dir);
-    assert.deepEqual(debianSourceLines('bookworm', sources), [
-      'deb http://m.example/debian bookworm main non-free-firmware',
-      'deb http://s.example/debian-security bookworm-security main',
-    ]);
-    process.env.TACD_DEBIAN_MIRROR = 'http://local.example/debian';
-    assert.deepEqual(debianSourceLines('bookworm', sources), [
-      'deb http://local.example/debian bookworm main',
-      'deb http://local.example/debian bookworm-updates main',
-      'deb http://s.example/debian-security bookworm-security main',
-    ]);
-    assert.deepEqual(debianSourceLines('trixie', []), ['deb http://local.example/debian trixie main', 'deb http://local.example/debian trixie-updates main']);
-  } finally {
-    if (saved === undefined) delete process.env.TACD_DEBIAN_MIRROR;
-    else process.env.TACD_DEBIAN_MIRROR = saved;
-    await fs.rm(dir, { recursive: true });
-  }
+test('packageList: base + extra, deduplicated and sorted; a bad name is a usage error', () => {
+  const list = packageList(['rpm', 'curl']);
+  assert.deepEqual(list, [...new Set([...BASE_PACKAGES, 'rpm'])].sort());
+  assert.deepEqual(packageList(), [...BASE_PACKAGES].sort());
+  assert.throws(() => packageList(['rpm; rm -rf /']), (e: unknown) => e instanceof TacError && e.exitCode === ExitCode.USAGE && e.message === "'rpm; rm -rf /' is not a Debian package name");
 });
 
-test('the rootfs cache dir: TACD_ROOTFS_CACHE overrides the default', () => {
-  const saved = process.env.TACD_ROOTFS_CACHE;
-  try {
-    delete process.env.TACD_ROOTFS_CACHE;
-    assert.equal(rootfsCacheDir(), '/var/cache/tacd/rootfs');
-    process.env.TACD_ROOTFS_CACHE = '/tmp/x';
-    assert.equal(rootfsCacheDir(), '/tmp/x');
-    assert.equal(rootfsCacheDir('/y'), '/y');
-  } finally {
-    if (saved === undefined) delete process.env.TACD_ROOTFS_CACHE;
-    else process.env.TACD_ROOTFS_CACHE = saved;
-  }
-});
-
-test('pruneRootfsCache removes variants unused for 14 days, their logs and crashed stages', async () => {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tacd-cache-'));
-  try {
-    const old = path.join(dir, 'bookworm-0123456789abcdef.20200101T000000Z');
-    const fresh = path.join(dir, 'bookworm-fedcba9876543210.20260101T000000Z');
-    for (const e of [old, fresh]) {
-      await fs.mkdir(path.join(e, 'root'), { recursive: true });
-      await fs.writeFile(path.join(e, 'meta.json'), '{}');
-    }
-    const longAgo = new Date(Date.now() - 15 * 86_400_000);
-    await fs.utimes(path.join(old, 'meta.json'), longAgo, longAgo);
-    await fs.writeFile(path.join(dir, 'bookworm-0123456789abcdef.log'), 'x');
-    await fs.writeFile(path.join(dir, 'bookworm-fedcba9876543210.log'), 'x');
-    await fs.mkdir(path.join(dir, 'bookworm-fedcba9876543210.20260202T000000Z.new-12345'));
-    await pruneRootfsCache(dir);
-    assert.deepEqual((await fs.readdir(dir)).sort(), ['.lock', 'bookworm-fedcba9876543210.20260101T000000Z', 'bookworm-fedcba9876543210.log']);
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
+test('maxAgeMs: the option wins, then a numeric TACD_ROOTFS_MAX_AGE_DAYS, else 30 days', () => {
+  const day = 86_400_000;
+  assert.equal(maxAgeMs(2, '5'), 2 * day);
+  assert.equal(maxAgeMs(undefined, '5'), 5 * day);
+  assert.equal(maxAgeMs(undefined, 'soon'), 30 * day);
+  assert.equal(maxAgeMs(undefined, ''), 30 * day);
+  assert.equal(maxAgeMs(0, '5'), 0);
 });
