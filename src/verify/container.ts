@@ -39,8 +39,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { RunResult } from '../core/exec.js';
-import { TacError } from '../core/errors.js';
-import { ExitCode } from '../core/exit-codes.js';
+import { OsError, UsageError } from '../core/errors.js';
 import { bootFailure, failedUnitsOf, waitForBoot, type Booted } from './container/boot-wait.js';
 import { execIn } from './container/exec.js';
 import { containerHandle } from './container/handle.js';
@@ -169,7 +168,7 @@ function shutdownOf(s: Session): () => Promise<number> {
       if (s.nspawn) await s.nspawn.catch(() => undefined);
       deleteLive(s.rec);
       if (problems.length) {
-        throw new TacError('tacd.verify.teardown', `tearing down container ${s.name}: ${problems.join('; ')}`, { exitCode: ExitCode.OSERR });
+        throw new OsError('tacd.verify.teardown', `tearing down container ${s.name}: ${problems.join('; ')}`);
       }
       return Date.now() - t0;
     })();
@@ -180,7 +179,7 @@ function shutdownOf(s: Session): () => Promise<number> {
 /** The machine name: the option or tacd-<random>; letters, digits and '-' only. */
 export function containerName(name: string = `tacd-${randomBytes(4).toString('hex')}`): string {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/.test(name)) {
-    throw new TacError('tacd.verify.name', `container name '${name}' must be letters, digits and '-', at most 63 characters`, { exitCode: ExitCode.USAGE });
+    throw new UsageError(`container name '${name}' must be letters, digits and '-', at most 63 characters`, { code: 'tacd.verify.name' });
   }
   return name;
 }

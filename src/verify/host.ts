@@ -4,8 +4,7 @@
  * what is missing and how to install it.
  */
 import { haveProgram } from '../core/exec.js';
-import { TacError } from '../core/errors.js';
-import { ExitCode } from '../core/exit-codes.js';
+import { NoPermissionError, UnavailableError } from '../core/errors.js';
 
 /** A program and the Debian package that ships it. */
 export type ProgramNeed = readonly [program: string, debianPackage: string];
@@ -13,18 +12,14 @@ export type ProgramNeed = readonly [program: string, debianPackage: string];
 /** Fails with one clear line when this process cannot build or boot containers. */
 export function requireRoot(what: string): void {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new TacError('tacd.verify.noperm', `${what} needs root (mount, chroot, systemd-nspawn); run as root`, {
-      exitCode: ExitCode.NOPERM,
-    });
+    throw new NoPermissionError('tacd.verify.noperm', `${what} needs root (mount, chroot, systemd-nspawn); run as root`);
   }
 }
 
 /** Fails with EX_UNAVAILABLE (69) naming `name` and its Debian package `pkg` when it is not on PATH. */
 export async function requireProgram(name: string, pkg: string, what: string): Promise<void> {
   if (!(await haveProgram(name))) {
-    throw new TacError('tacd.verify.missing', `${what} needs '${name}' (Debian package ${pkg}); install it with apt-get install ${pkg}`, {
-      exitCode: ExitCode.UNAVAILABLE,
-    });
+    throw new UnavailableError('tacd.verify.missing', `${what} needs '${name}' (Debian package ${pkg}); install it with apt-get install ${pkg}`);
   }
 }
 

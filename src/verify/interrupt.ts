@@ -2,13 +2,12 @@
  * Aborts: a boot or a verify run stopped by an AbortSignal (the verify CLI
  * aborts on SIGINT/SIGTERM/SIGHUP with the signal's name as the reason).
  */
-import { TacError } from '../core/errors.js';
-import { ExitCode } from '../core/exit-codes.js';
+import { TacError, TempFailError } from '../core/errors.js';
 
 /** The error an aborted boot (or verify) ends with: "interrupted by SIGINT" when the abort's reason is the signal's name. */
 export function interruptedError(signal: AbortSignal): TacError {
   const why = typeof signal.reason === 'string' ? signal.reason : 'an abort';
-  return new TacError('tacd.verify.interrupted', `interrupted by ${why}`, { cause: signal.reason, exitCode: ExitCode.FAILURE });
+  return new TempFailError('tacd.verify.interrupted', `interrupted by ${why}`, { cause: signal.reason });
 }
 
 /** Throws interruptedError() once `signal` is aborted. */

@@ -5,7 +5,6 @@
  * purpose (Debian policy) and not looked for here.
  */
 import { TacError } from '../core/errors.js';
-import { ExitCode } from '../core/exit-codes.js';
 import type { Container } from './container.js';
 import type { PackageInfo } from './package-info.js';
 import type { PackageFormat } from './verify.js';
@@ -47,7 +46,7 @@ export function leftoverList(stdout: string, format: PackageFormat): string[] {
 /** Paths left after purge/erase (see the module comment). */
 export async function leftovers(c: Container, info: PackageInfo, unit: string, format: PackageFormat): Promise<string[]> {
   // an empty unit would make `find -name "$U"` match every file
-  if (!unit || !info.name) throw new TacError('tacd.verify.internal', 'leftovers() needs the package name and its unit', { exitCode: ExitCode.SOFTWARE });
+  if (!unit || !info.name) throw new TacError('tacd.verify.internal', 'leftovers() needs the package name and its unit');
   const candidates = [...new Set([...fixedCandidates(info.name, unit), ...info.files, ...info.ownDirs])];
   const r = await c.exec(['env', `U=${unit}`, `N=${info.name}`, 'sh', '-c', LEFTOVER_SCRIPT, 'sh', ...candidates]);
   return leftoverList(r.stdout, format);

@@ -5,8 +5,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { NoInputError, TacError } from '../core/errors.js';
-import { ExitCode } from '../core/exit-codes.js';
+import { DataError, NoInputError } from '../core/errors.js';
 import { requirePrograms, requireRoot } from './host.js';
 import type { PackageFormat } from './verify.js';
 
@@ -66,14 +65,14 @@ export interface PackageFiles {
 /** Fails with 65 unless `file` ends in the format's extension. */
 function requireExtension(file: string, format: PackageFormat): void {
   const ext = `.${format}`;
-  if (!file.endsWith(ext)) throw new TacError('verify.package.format', `${file}: expected a ${ext} file`, { exitCode: ExitCode.DATAERR });
+  if (!file.endsWith(ext)) throw new DataError('verify.package.format', `${file}: expected a ${ext} file`);
 }
 
 /** Fails with 65 unless `file` starts with the format's magic bytes. */
 function requireMagic(file: string, format: PackageFormat): void {
   if (hasPackageMagic(file, format)) return;
   const what = format === 'deb' ? 'Debian ar archive' : 'RPM lead';
-  throw new TacError('verify.package.format', `${file}: not a .${format} package (its first bytes are not a ${what})`, { exitCode: ExitCode.DATAERR });
+  throw new DataError('verify.package.format', `${file}: not a .${format} package (its first bytes are not a ${what})`);
 }
 
 /** The package files checked in this order: present (66), extension (65), host (77, 69), magic (65). */

@@ -21,8 +21,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { TacError } from '../core/errors.js';
-import { ExitCode } from '../core/exit-codes.js';
+import { UsageError } from '../core/errors.js';
 import { requirePrograms, requireRoot } from './host.js';
 import { build } from './rootfs/build.js';
 import { chooseBuilder } from './rootfs/builder.js';
@@ -108,7 +107,7 @@ interface Request {
 export function packageList(extra: readonly string[] = []): string[] {
   const packages = [...new Set([...BASE_PACKAGES, ...extra])].sort();
   const bad = packages.find((p) => !/^[a-z0-9][a-z0-9+.-]+$/.test(p));
-  if (bad !== undefined) throw new TacError('tacd.verify.package', `'${bad}' is not a Debian package name`, { exitCode: ExitCode.USAGE });
+  if (bad !== undefined) throw new UsageError(`'${bad}' is not a Debian package name`, { code: 'tacd.verify.package' });
   return packages;
 }
 

@@ -5,7 +5,6 @@
  */
 import type { RunResult } from '../../core/exec.js';
 import { TacError } from '../../core/errors.js';
-import { ExitCode } from '../../core/exit-codes.js';
 import type { Container } from '../container.js';
 import type { PackageInfo } from '../package-info.js';
 import type { Probe } from '../probe.js';
@@ -75,7 +74,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /** The package the package check read (the later checks run only when there is one). */
 export function packageOf(x: CheckContext): PackageInfo {
-  if (!x.info || !x.unit) throw new TacError('tacd.verify.internal', 'a check ran before the package check found the package and its unit', { exitCode: ExitCode.SOFTWARE });
+  if (!x.info || !x.unit) throw new TacError('tacd.verify.internal', 'a check ran before the package check found the package and its unit');
   return x.info;
 }
 

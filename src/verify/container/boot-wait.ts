@@ -6,8 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { run, type RunResult } from '../../core/exec.js';
-import { TacError } from '../../core/errors.js';
-import { ExitCode } from '../../core/exit-codes.js';
+import { TacError, UnavailableError } from '../../core/errors.js';
 import { throwIfAborted } from '../interrupt.js';
 import { CONTAINER_PATH } from './exec.js';
 import { childrenOf, comm, sleep } from './procs.js';
@@ -49,8 +48,7 @@ async function consoleTail(consoleLog: string): Promise<string> {
 export async function bootFailure(name: string, consoleLog: string, why: string): Promise<TacError> {
   const tail = await consoleTail(consoleLog);
   const last = consoleReason(tail);
-  return new TacError('tacd.verify.boot', `container ${name}: ${why}${last ? `; console: ${last}` : ''}`, {
-    exitCode: ExitCode.UNAVAILABLE,
+  return new UnavailableError('tacd.verify.boot', `container ${name}: ${why}${last ? `; console: ${last}` : ''}`, {
     cause: new Error(`console of ${name}:\n${tail}`),
   });
 }

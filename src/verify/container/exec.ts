@@ -5,8 +5,7 @@
  * container's systemd.
  */
 import { run, type RunResult } from '../../core/exec.js';
-import { TacError } from '../../core/errors.js';
-import { ExitCode } from '../../core/exit-codes.js';
+import { TacError, TempFailError, UnavailableError } from '../../core/errors.js';
 import type { ExecOptions } from '../container.js';
 
 export const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -42,15 +41,15 @@ export function nsenterArgs(leaderPid: number, argv: readonly string[], o: ExecO
 export function checkFailure(name: string, argv: readonly string[], r: RunResult, o: ExecOptions): TacError | undefined {
   if (!o.check) return undefined;
   const what = `in container ${name}: '${argv.join(' ')}'`;
-  if (r.timedOut) return new TacError('tacd.verify.exec', `${what} did not finish within ${o.timeoutMs! / 1000} s`, { exitCode: ExitCode.FAILURE });
+  if (r.timedOut) return new TempFailError('tacd.verify.exec', `${what} did not finish within ${o.timeoutMs! / 1000} s`);
   if (r.exitCode === 0) return undefined;
   const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
-  return new TacError('tacd.verify.exec', `${what} exited ${r.exitCode}: ${detail}`, { exitCode: ExitCode.FAILURE });
+  return new UnavailableError('tacd.verify.exec', `${what} exited ${r.exitCode}: ${detail}`);
 }
 
 /** Runs `argv` in the container (see Container.exec); `requireUp` throws once it is shut down. */
 export async function execIn(name: string, leaderPid: number, requireUp: () => void, argv: readonly string[], o: ExecOptions = {}): Promise<RunResult> {
-  if (argv.length === 0) throw new TacError('tacd.verify.exec', 'exec needs a command', { exitCode: ExitCode.USAGE });
+  if (argv.length === 0) throw new TacError('tacd.verify.exec', 'exec needs a command');
   requireUp();
   const r = await run('nsenter', nsenterArgs(leaderPid, argv, o), {
     allowFailure: true,

@@ -5,8 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { TacError } from '../../core/errors.js';
-import { ExitCode } from '../../core/exit-codes.js';
+import { DataError } from '../../core/errors.js';
 import type { CopyInOptions } from '../container.js';
 
 const partsOf = (p: string): string[] => p.split('/').filter((x) => x && x !== '.');
@@ -27,7 +26,7 @@ export async function resolveInside(rootDir: string, containerPath: string, crea
     // Every symlink is followed here, the last component's too: fs would otherwise
     // follow an absolute target on the host.
     if (st?.isSymbolicLink()) {
-      if (++hops > 40) throw new TacError('tacd.verify.path', `too many symlinks resolving ${containerPath} in the container`, { exitCode: ExitCode.FAILURE });
+      if (++hops > 40) throw new DataError('tacd.verify.path', `too many symlinks resolving ${containerPath} in the container`);
       const target = await fs.readlink(candidate);
       if (target.startsWith('/')) resolved.length = 0;
       parts.unshift(...partsOf(target));

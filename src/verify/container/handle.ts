@@ -6,7 +6,6 @@
 import path from 'node:path';
 import type { RunResult } from '../../core/exec.js';
 import { TacError } from '../../core/errors.js';
-import { ExitCode } from '../../core/exit-codes.js';
 import type { Container, CopyInOptions, ExecOptions } from '../container.js';
 import type { Rootfs } from '../rootfs.js';
 import { execIn } from './exec.js';
@@ -37,7 +36,7 @@ type Exec = (argv: readonly string[], o?: ExecOptions) => Promise<RunResult>;
  */
 export function upGuard(name: string, isDown: () => boolean): () => void {
   return () => {
-    if (isDown()) throw new TacError('tacd.verify.down', `container ${name} is shut down`, { exitCode: ExitCode.FAILURE });
+    if (isDown()) throw new TacError('tacd.verify.down', `container ${name} is shut down`);
   };
 }
 

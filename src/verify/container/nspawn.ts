@@ -4,8 +4,7 @@
  *   -b --console=pipe           boot systemd; its console goes to console.log
  */
 import { spawnProgram, type Spawned } from '../../core/exec.js';
-import { TacError } from '../../core/errors.js';
-import { ExitCode } from '../../core/exit-codes.js';
+import { OsError } from '../../core/errors.js';
 
 /** What shapes the nspawn command line (a subset of ContainerOptions). */
 export interface NspawnSpec {
@@ -46,6 +45,6 @@ export async function startNspawn(args: readonly string[], consoleLog: string): 
     env: { SYSTEMD_LOG_COLOR: '0' },
   });
   child.catch(() => undefined);
-  if (child.pid === undefined) throw new TacError('tacd.verify.boot', 'systemd-nspawn could not be started', { exitCode: ExitCode.OSERR });
+  if (child.pid === undefined) throw new OsError('tacd.verify.boot', 'systemd-nspawn could not be started');
   return { child, pid: child.pid };
 }

@@ -6,8 +6,7 @@
  */
 import { promises as fs, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TacError } from '../../core/errors.js';
-import { ExitCode } from '../../core/exit-codes.js';
+import { TempFailError } from '../../core/errors.js';
 import { processStart } from './procs.js';
 
 /** owner.json. */
@@ -55,7 +54,7 @@ export async function writeOwner(p: StatePaths, rec: OwnerRecord): Promise<void>
 /** Creates the state dirs and owner.json of a new container owned by this process; refuses an existing one. */
 export async function createState(p: StatePaths, name: string): Promise<OwnerRecord> {
   if (existsSync(p.stateDir)) {
-    throw new TacError('tacd.verify.exists', `container state ${p.stateDir} already exists (is '${name}' running?)`, { exitCode: ExitCode.TEMPFAIL });
+    throw new TempFailError('tacd.verify.exists', `container state ${p.stateDir} already exists (is '${name}' running?)`);
   }
   await fs.mkdir(p.rw, { recursive: true, mode: 0o755 });
   await fs.mkdir(p.merged, { recursive: true, mode: 0o755 });

@@ -6,8 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { haveProgram, run, spawnProgram } from '../../core/exec.js';
-import { TacError } from '../../core/errors.js';
-import { ExitCode } from '../../core/exit-codes.js';
+import { UnavailableError } from '../../core/errors.js';
 import { requireProgram } from '../host.js';
 import { unmountIfMounted } from '../mounts.js';
 import type { RootfsBuilder } from './cache.js';
@@ -35,9 +34,7 @@ export async function chooseBuilder(wanted: RootfsBuilder | undefined): Promise<
   }
   if (await haveProgram('mmdebstrap')) return 'mmdebstrap';
   if (await haveProgram('debootstrap')) return 'debootstrap';
-  throw new TacError('tacd.verify.missing', 'building the test rootfs needs mmdebstrap or debootstrap; install it with apt-get install mmdebstrap', {
-    exitCode: ExitCode.UNAVAILABLE,
-  });
+  throw new UnavailableError('tacd.verify.missing', 'building the test rootfs needs mmdebstrap or debootstrap; install it with apt-get install mmdebstrap');
 }
 
 /** A builder's I:/W:/E: line worth showing as progress (its chatter dropped), or undefined. */
@@ -74,9 +71,7 @@ async function runBuilder(file: string, args: readonly string[], logFile: string
   clearInterval(beat);
   await log.close();
   if (r.exitCode === 0) return;
-  throw new TacError('tacd.verify.rootfs', `${file} failed (exit ${r.exitCode ?? r.signal}); log ${logFile}: ${await logTail(logFile)}`, {
-    exitCode: ExitCode.UNAVAILABLE,
-  });
+  throw new UnavailableError('tacd.verify.rootfs', `${file} failed (exit ${r.exitCode ?? r.signal}); log ${logFile}: ${await logTail(logFile)}`);
 }
 
 /** mmdebstrap's hooks for one local .deb: copied in, installed with apt, removed. */

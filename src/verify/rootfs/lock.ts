@@ -5,8 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { spawnProgram, type Spawned } from '../../core/exec.js';
-import { TacError } from '../../core/errors.js';
-import { ExitCode } from '../../core/exit-codes.js';
+import { TempFailError } from '../../core/errors.js';
 import { requireProgram } from '../host.js';
 
 type Holder = Spawned['child'];
@@ -34,7 +33,7 @@ function lockTaken(holder: Holder, lockPath: string): Promise<void> {
       if (got.includes('locked')) resolve();
     });
     holder.then(
-      (r) => reject(new TacError('tacd.verify.lock', `could not take lock ${lockPath}: flock exited ${r.exitCode}`, { exitCode: ExitCode.FAILURE })),
+      (r) => reject(new TempFailError('tacd.verify.lock', `could not take lock ${lockPath}: flock exited ${r.exitCode}`)),
       reject,
     );
   });

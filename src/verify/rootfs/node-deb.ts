@@ -7,8 +7,7 @@ import { promises as fs, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../core/exec.js';
-import { TacError } from '../../core/errors.js';
-import { ExitCode } from '../../core/exit-codes.js';
+import { UnavailableError } from '../../core/errors.js';
 import { requireProgram } from '../host.js';
 import { defaultProgress, rootfsCacheDir } from './cache.js';
 import { withFileLock } from './lock.js';
@@ -87,7 +86,7 @@ async function repack(job: Job, owner: Owner, cached: string): Promise<NodeDeb> 
     job.progress(`dpkg-repack ${owner.name} ${owner.version} (host Node ${job.nodeVersion})`);
     await run('dpkg-repack', ['--deb-option=-Zgzip', '--deb-option=-z1', owner.name], { cwd: work, timeoutMs: 600_000 });
     const made = (await fs.readdir(work)).find((f) => f.endsWith('.deb'));
-    if (!made) throw new TacError('tacd.verify.repack', `dpkg-repack ${owner.name} produced no .deb`, { exitCode: ExitCode.FAILURE });
+    if (!made) throw new UnavailableError('tacd.verify.repack', `dpkg-repack ${owner.name} produced no .deb`);
     await copyAtomic(path.join(work, made), cached);
     return { path: cached, version: owner.version, source: 'dpkg-repack' };
   } finally {
@@ -117,10 +116,9 @@ async function requireSelfContained(nodeBin: string): Promise<void> {
   const ldd = await run('ldd', [nodeBin], { allowFailure: true });
   const foreign = foreignLibraries(ldd.stdout);
   if (ldd.exitCode !== 0 || foreign.length === 0) return;
-  throw new TacError(
+  throw new UnavailableError(
     'tacd.verify.node',
     `the running node (${nodeBin}) needs ${foreign.join(', ')}, so it cannot be packaged alone; use hostNodeDeb({ method: 'repack' }) (apt-get install dpkg-repack)`,
-    { exitCode: ExitCode.UNAVAILABLE },
   );
 }
 
@@ -184,9 +182,7 @@ async function hostNodeDebLocked(dir: string, options: NodeDebOptions): Promise<
     const found = await fromOwner(job, owner, method);
     if (found) return found;
   } else if (method === 'repack') {
-    throw new TacError('tacd.verify.repack', `the running node (${nodeBin}) belongs to no dpkg package, so it cannot be repacked; use method 'synthesize'`, {
-      exitCode: ExitCode.UNAVAILABLE,
-    });
+    throw new UnavailableError('tacd.verify.repack', `the running node (${nodeBin}) belongs to no dpkg package, so it cannot be repacked; use method 'synthesize'`);
   }
   return synthesize(job);
 }
