@@ -253,7 +253,8 @@ function assertFieldsSafelyQuoted(files: string[], description: string): void {
   }
   for (const f of files.filter((p) => /(DEBIAN\/postinst|scriptlet-\d+\.sh)$/.test(p))) {
     const gecos = /--gecos ('(?:[^']|'\\'')*')/.exec(text(f)) ?? /-c ('(?:[^']|'\\'')*')/.exec(text(f));
-    if (gecos) assert.equal(sh(`printf %s ${gecos[1]}`), description, `${f}: the account's GECOS is one quoted word`);
+    assert.ok(gecos, `${f}: creates the account with a --gecos or -c comment`);
+    assert.equal(sh(`printf %s ${gecos[1]}`), description, `${f}: the account's GECOS is one quoted word`);
   }
 }
 

@@ -56,9 +56,10 @@ test('non-ELF, foreign or mismatched ELF headers are DataErrors naming --node', 
   assert.throws(() => readElfArch('/nonexistent/node'), (e: unknown) => exitCodeOf(e) === 66);
 });
 
-test('this node is readable as the host architecture', () => {
+test('this node is readable as the host architecture', (t) => {
   const want = ({ x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386' } as Record<string, string>)[process.arch];
-  if (want) assert.equal(readElfArch(process.execPath), want);
+  if (want === undefined) return t.skip(`no Debian name known for node's arch ${process.arch}`);
+  assert.equal(readElfArch(process.execPath), want);
 });
 
 /** Lays the bundle out like /usr/lib/NAME and returns the folder. */

@@ -85,7 +85,7 @@ test('sd_notify: READY=1 only once the port answers and privileges are dropped; 
     fs.existsSync(out) ? fs.readFileSync(out, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
   const ready = await waitFor('READY=1', () => records().find((r) => r.msg.includes('READY=1')));
   assert.equal(ready.port, true, 'the port answered when READY=1 arrived');
-  if (asRoot) assert.equal(ready.uid, '65534', 'privileges were dropped before READY=1');
+  assert.equal(ready.uid, asRoot ? '65534' : String(process.getuid?.()), asRoot ? 'privileges were dropped before READY=1' : 'not root: no --uid, the runner keeps its user');
   assert.match(ready.msg, /STATUS=Running \(pid \d+\)/);
   child.kill('SIGTERM');
   const r = await done;

@@ -21,7 +21,7 @@ test('throwIfAborted: nothing before the abort, interruptedError after', () => {
   throwIfAborted(undefined);
   throwIfAborted(a.signal);
   a.abort('SIGTERM');
-  assert.throws(() => throwIfAborted(a.signal), /^TacError: interrupted by SIGTERM$/);
+  assert.throws(() => throwIfAborted(a.signal), /^TempFailError: interrupted by SIGTERM$/);
 });
 
 test('whenAborted rejects on the abort (also one that already happened), and never without a signal', async () => {

@@ -73,7 +73,6 @@ describe('the fixture .deb', () => {
     assert.equal(gzBytes.subarray(68, 72).toString(), '2.0\n');
     if (!have('ar')) return t.skip('binutils ar not installed: member order checked by bytes only');
     assert.equal(sh('ar', ['t', gzDeb]), 'debian-binary\ncontrol.tar.gz\ndata.tar.gz\n');
-    if (xzDeb) assert.equal(sh('ar', ['t', xzDeb]), 'debian-binary\ncontrol.tar.xz\ndata.tar.xz\n');
   });
 
   test('dpkg-deb --info accepts it and shows our control file (golden)', (t) => {
@@ -89,7 +88,6 @@ describe('the fixture .deb', () => {
     assert.doesNotMatch(control, /^ \.\S/m);
     assert.doesNotMatch(control, /^License:/m);
     assert.equal(sh('dpkg-deb', ['--field', gzDeb, 'Depends']), 'libc6 (>= 2.36), adduser, default-mta | mail-transport-agent\n');
-    if (xzDeb) assert.equal(sh('dpkg-deb', ['--field', xzDeb]), control, 'the xz .deb has the same control file');
   });
 
   test('dpkg-deb --contents lists every entry with owner, mode and size (golden), the same for gz and xz', (t) => {
@@ -101,12 +99,11 @@ describe('the fixture .deb', () => {
     assert.ok(listing.includes(`./usr/lib/tacd-fixture/long-link.js -> ${LONG_TARGET}`), 'long link target in full');
     assert.ok(listing.includes(`.${LONG_PATH}\n`), '150-byte path in full');
     assert.doesNotMatch(listing, /var\/log/, 'ghost files are not in data.tar');
-    if (xzDeb) assert.equal(sh('dpkg-deb', ['--contents', xzDeb]), listing);
   });
 
   test('dpkg-deb --extract reproduces every file, mode, link target and directory of the plan', async (t) => {
     if (!HAVE_DPKG) return t.skip(NO_DPKG);
-    for (const deb of [gzDeb, xzDeb].filter(Boolean)) {
+    for (const deb of [gzDeb]) {
       const out = path.join(dir, `x-${path.basename(path.dirname(deb))}`);
       sh('dpkg-deb', ['--extract', deb, out]);
       const expected = new Set<string>();
@@ -152,7 +149,7 @@ describe('the fixture .deb', () => {
     assert.equal(lstatSync(path.join(inst, `usr/lib/${NAME}/helper`)).mode & 0o7777, 0o4755);
     assert.equal(readFileSync(path.join(inst, LONG_PATH), 'utf8'), 'module.exports = 150;\n');
     assert.ok(lstatSync(path.join(inst, `etc/${NAME}/${NAME}.conf.dpkg-new`)).isFile(), 'conffiles are unpacked as .dpkg-new until configured');
-    if (root) assert.equal(lstatSync(path.join(inst, `var/lib/${NAME}`)).uid, 0, 'root-owned');
+    assert.equal(lstatSync(path.join(inst, `var/lib/${NAME}`)).uid, root ? 0 : process.getuid?.(), root ? 'root-owned, as the package says' : 'owned by the unpacking user (dpkg --force-not-root)');
   });
 
   test('negative control: the same package with a PAX data.tar (tar-stream, a long name) is rejected by dpkg', async (t) => {
@@ -240,13 +237,19 @@ describe('the fixture .deb', () => {
     assert.equal(sh('dpkg-deb', ['--field', gzDeb, 'Installed-Size']).trim(), theirs);
   });
 
-  test('the same plan gives byte-identical packages (gzip and xz)', async () => {
+  test('the same plan gives byte-identical packages', async () => {
     const again = Buffer.concat(await writeDeb(await fixturePlan(), { compression: gzipCompressor() }));
     assert.ok(again.equals(gzBytes), 'two gzip builds differ');
-    if (xzDeb) {
-      const x2 = Buffer.concat(await writeDeb(await fixturePlan(), { compression: xzCompressor() }));
-      assert.ok(x2.equals(readFileSync(xzDeb)), 'two xz builds differ');
-    }
+  });
+
+  test('the xz .deb: members control.tar.xz and data.tar.xz, the same control file and contents as the gzip one, reproducible', async (t) => {
+    if (!xzDeb) return t.skip('xz not installed (apt-get install xz-utils): the xz .deb was not built');
+    if (!HAVE_DPKG) return t.skip(NO_DPKG);
+    assert.equal(sh('ar', ['t', xzDeb]), 'debian-binary\ncontrol.tar.xz\ndata.tar.xz\n');
+    assert.equal(sh('dpkg-deb', ['--field', xzDeb]), sh('dpkg-deb', ['--field', gzDeb]));
+    assert.equal(sh('dpkg-deb', ['--contents', xzDeb]), sh('dpkg-deb', ['--contents', gzDeb]));
+    const x2 = Buffer.concat(await writeDeb(await fixturePlan(), { compression: xzCompressor() }));
+    assert.ok(x2.equals(readFileSync(xzDeb)), 'two xz builds differ');
   });
 
   test('lintian --fail-on error,warning passes on the fixture', (t) => {
@@ -254,7 +257,7 @@ describe('the fixture .deb', () => {
     // Only tags that need a real upload or a real source package are suppressed:
     //  - initial-upload-closes-no-bugs: a first upload to Debian closes an ITP bug; a fixture has none.
     const suppress = ['initial-upload-closes-no-bugs'];
-    for (const deb of [gzDeb, xzDeb].filter(Boolean)) {
+    for (const deb of [gzDeb]) {
       const r = spawnSync('lintian', ['--fail-on', 'error,warning', '--display-info', '--suppress-tags', suppress.join(','), deb], { encoding: 'utf8' });
       t.diagnostic(`lintian ${path.basename(path.dirname(deb))}: ${r.stdout.trim() || '(no tags)'}`);
       assert.equal(r.status, 0, `lintian failed on ${deb}:\n${r.stdout}${r.stderr}`);
