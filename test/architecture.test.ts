@@ -75,7 +75,7 @@ test('@electron/asar has at most one importer', () => {
 const LAYERS: readonly (readonly string[])[] = [
   ['core'],
   ['formats', 'application', 'render', 'compile'],
-  ['tools', 'bundle', 'runner', 'plugins', 'verify'],
+  ['tools', 'bundle', 'runner', 'plugins', 'verify', 'init'],
   ['plan'],
   ['cli', 'index.ts'],
 ];

@@ -96,6 +96,24 @@ export interface LauncherLocals {
 }
 
 /** Every template name (a path under templates/, without .ejs) and its locals. */
+/** Locals of init/app.tac: the tac file `ts2deb init` writes around an app's exported server. */
+export interface InitTacLocals {
+  readonly name: string;
+  /** 'express', 'fastify', 'koa' or 'node:http'. */
+  readonly framework: string;
+  /** 'app', 'server or handler'. */
+  readonly what: string;
+  /** The entry, relative to the app's folder: 'server.js'. */
+  readonly entry: string;
+  /** 'app' or '{ app }': what the import binds. */
+  readonly importClause: string;
+  /** './server.js'. */
+  readonly importPath: string;
+  /** The name handed to HTTPServer. */
+  readonly binding: string;
+  readonly port: string;
+}
+
 export interface TemplateLocals {
   readonly 'systemd/service': ServiceLocals;
   readonly 'systemd/socket': ServiceLocals;
@@ -117,6 +135,7 @@ export interface TemplateLocals {
   readonly 'README.Debian': ReadmeLocals;
   readonly launcher: LauncherLocals;
   readonly 'lintian-overrides': LintianOverridesLocals;
+  readonly 'init/app.tac': InitTacLocals;
 }
 
 /** Locals for templates/lintian-overrides.ejs. */
@@ -150,4 +169,5 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'README.Debian',
   'launcher',
   'lintian-overrides',
+  'init/app.tac',
 ];

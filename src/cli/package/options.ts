@@ -29,7 +29,8 @@ export interface Parsed {
 function program(prog: string, family: Family, sourceHelp: string): Command {
   const ext = family === 'deb' ? '.deb' : '.rpm';
   return new Command(prog)
-    .usage(`[options] APP.tac.ts\n       ${prog} [options] --plugin NAME [-- plugin options]\n       ${prog} verify PKG${ext} [--probe tcp:PORT|http://...|unix:PATH|cmd:...] [--upgrade-from OLD${ext}] [--keep] [--json]`)
+    .usage(`[options] APP.tac.ts\n       ${prog} [options] --plugin NAME [-- plugin options]\n       ${prog} init [DIR] [--force]
+       ${prog} verify PKG${ext} [--probe tcp:PORT|http://...|unix:PATH|cmd:...] [--upgrade-from OLD${ext}] [--keep] [--json]`)
     .description(`Build a ${ext} that installs a tacd application or plugin as a systemd service, with its runtime bundled.`)
     .argument('[tac]', 'the .tac.ts / .tac.js file defining `application`')
     .option('--plugin <name>', 'package a built-in tacd plugin instead of a tac file')
