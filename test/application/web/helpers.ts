@@ -15,6 +15,7 @@ export interface RequestOptions extends http.RequestOptions {
   /** https instead of http (with `ca`, `servername` as needed). */
   readonly tls?: boolean;
   readonly ca?: string | Buffer;
+  readonly servername?: string;
   /** A request body (POST). */
   readonly body?: string;
 }
