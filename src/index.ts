@@ -33,3 +33,5 @@ export { loadApplication } from './runner/tac-loader.js';
 export { HTTPServer, DEFAULT_DRAIN_TIMEOUT } from './application/web/http-server.js';
 export type { HTTPServerOptions } from './application/web/http-server.js';
 export type { HTTPHandler, KoaLike, FastifyLike } from './application/web/handler.js';
+export { credential, credentialBytes, credentialPath } from './application/web/credential.js';
+export type { CredentialOptions } from './application/web/credential.js';
