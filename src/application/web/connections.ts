@@ -10,10 +10,11 @@
  * 3. at the deadline every connection left, upgraded (websocket) sockets
  *    included, is destroyed.
  *
- * Requests are counted through the server's own `emit` (a wrapper on the
- * instance), so adding no 'upgrade' or 'connect' listener changes how Node
- * treats those requests: upgraded and CONNECT sockets are marked, never
- * idle, and cut at the deadline.
+ * Requests are counted by a 'request' listener placed first; sockets taken
+ * over by the application's 'upgrade' or 'connect' listeners are marked
+ * (never idle, cut at the deadline) by a listener that exists only while
+ * the application has one, so Node treats those requests as it would
+ * without HTTPServer.
  */
 import type http from 'node:http';
 import type net from 'node:net';
@@ -47,7 +48,7 @@ export class HTTPConnections {
 
   constructor(server: http.Server) {
     this.server = server;
-    this.wrapEmit();
+    this.watch();
   }
 
   /** How many connections are open. */
@@ -122,15 +123,30 @@ export class HTTPConnections {
     if (this.sockets.size === 0) this.onEmpty?.();
   }
 
-  private wrapEmit(): void {
+  private watch(): void {
+    this.server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => this.requested(req, res));
+    for (const event of ['upgrade', 'connect'] as const) this.watchTakeover(event);
+  }
+
+  /**
+   * Marks sockets taken over by 'upgrade' or 'connect' listeners. The marker
+   * is attached only while the application has a listener of its own: Node
+   * answers upgrade and CONNECT requests differently when there is none.
+   */
+  private watchTakeover(event: 'upgrade' | 'connect'): void {
     const server = this.server;
-    const emit = server.emit;
-    const self = this;
-    server.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
-      if (event === 'request') self.requested(args[0] as http.IncomingMessage, args[1] as http.ServerResponse);
-      else if (event === 'upgrade' || event === 'connect') self.upgraded(args[1] as net.Socket);
-      return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
-    } as typeof server.emit;
+    const mark = (_req: unknown, socket: net.Socket): void => this.upgraded(socket);
+    const sync = (): void => {
+      const listeners = server.listeners(event);
+      const ours = listeners.includes(mark);
+      const theirs = listeners.length - (ours ? 1 : 0);
+      if (theirs > 0 && !ours) server.prependListener(event, mark);
+      else if (theirs === 0 && ours) server.removeListener(event, mark);
+    };
+    // newListener fires before the listener is added, removeListener after it is removed.
+    server.on('newListener', (e: string | symbol) => e === event && queueMicrotask(sync));
+    server.on('removeListener', (e: string | symbol) => e === event && queueMicrotask(sync));
+    sync();
   }
 
   private requested(req: http.IncomingMessage, res: http.ServerResponse): void {

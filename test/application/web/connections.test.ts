@@ -130,9 +130,16 @@ test('an upgraded (websocket-style) socket is destroyed at the deadline', async 
   await within(closedOf(upgraded), 1000, 'the upgraded socket is closed');
 });
 
-test('a plain (non-upgrade) request still reaches the handler when the server has no upgrade listener, and Upgrade headers without a listener are plain requests', async () => {
-  const { svc, port } = await started((req, res) => res.end(`${req.method} ${req.url}`));
+test('an upgrade listener added later is watched, and once removed, Upgrade requests are plain requests again', async () => {
+  const { svc, port } = await started((req, res) => res.end(`${req.method} ${req.url}`), 0.2);
+  const takeover = (_req: http.IncomingMessage, socket: net.Socket): void => void socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
+  svc.server.on('upgrade', takeover);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(svc.server.listenerCount('upgrade'), 2, 'the marker sits beside the application listener');
+  svc.server.off('upgrade', takeover);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(svc.server.listenerCount('upgrade'), 0, 'no marker without an application listener');
   const r = await request({ port, path: '/x', headers: { Connection: 'Upgrade', Upgrade: 'echo' } });
-  assert.equal(r.body, 'GET /x');
+  assert.equal(r.body, 'GET /x', 'Node answers it as a plain request, as without HTTPServer');
   await svc.stopService();
 });
