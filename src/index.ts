@@ -29,3 +29,9 @@ export { StreamServerEndpointService } from './application/internet/endpoint-ser
 export * as strports from './application/strports.js';
 // Twisted's service.loadApplication: the tac loader (esbuild, for .tac.ts files, is imported only when one is loaded).
 export { loadApplication } from './runner/tac-loader.js';
+// HTTP services: HTTPServer (request listener, Express, Koa, Fastify, node:http Server) with a graceful drain.
+export { HTTPServer, DEFAULT_DRAIN_TIMEOUT } from './application/web/http-server.js';
+export type { HTTPServerOptions } from './application/web/http-server.js';
+export type { HTTPHandler, KoaLike, FastifyLike } from './application/web/handler.js';
+export { credential, credentialBytes, credentialPath } from './application/web/credential.js';
+export type { CredentialOptions } from './application/web/credential.js';

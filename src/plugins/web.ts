@@ -4,10 +4,10 @@
  *   tacd web [--port 8080] [--interface ADDR] [--path DIR]
  *   tacd web --listen ENDPOINT [--path DIR]   (systemd:domain=INET:name=web, unix:/run/web.sock, …)
  *
- * With --listen the framework's endpoint service accepts the connections
- * and each socket is handed to the http.Server (a bridge protocol emits
- * 'connection' on it), so socket activation and UNIX sockets work as for
- * the echo plugin.
+ * It runs on the framework's HTTPServer, so --listen takes any server
+ * endpoint (socket activation and UNIX sockets work as for the echo
+ * plugin) and a stop drains: idle keep-alive connections close at once,
+ * requests in flight get up to 10 s.
  *
  * GET and HEAD only (405 otherwise); a Content-Type from the extension;
  * single byte ranges (206, 416 when unsatisfiable); index.html or a listing
@@ -21,11 +21,13 @@ import http from 'node:http';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { defineServiceMaker, parsePort } from '../application/service-maker.js';
-import net from 'node:net';
-import { MultiService, Service } from '../application/service.js';
 import type { IService } from '../application/service.js';
-import { Factory, Protocol } from '../application/protocol.js';
-import { endpointService } from './endpoint-service.js';
+import type { IListeningPort, IStreamServerEndpoint } from '../application/interfaces.js';
+import { serverFromString, quoteStringArgument } from '../application/endpoints/parse.js';
+import { TCP4ServerEndpoint, TCP6ServerEndpoint } from '../application/endpoints/endpoints.js';
+import { CannotListenError } from '../application/internet/errors.js';
+import { HTTPServer } from '../application/web/http-server.js';
+import { listenEndpoint } from './endpoint-service.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -163,90 +165,44 @@ export function staticHandler(root: string): http.RequestListener {
   };
 }
 
-/** An http.Server for `root`, bound in privilegedStartService (before the privilege drop); port null: fed by a bridge, not listening itself. */
-export class StaticWebServer extends Service {
+/**
+ * Every address for `--interface ''`, as Node's own default listen: IPv6
+ * `::` (which also takes IPv4 on a dual-stack host), else 0.0.0.0 where the
+ * host has no IPv6.
+ */
+function everyAddress(port: number): IStreamServerEndpoint {
+  const six = new TCP6ServerEndpoint(port, { interface: '::' });
+  const four = new TCP4ServerEndpoint(port);
+  return {
+    listen: (factory) => six.listen(factory).catch((e: unknown) => (e instanceof CannotListenError && e.errno === 'EAFNOSUPPORT' ? four.listen(factory) : Promise.reject(e))),
+    describe: () => four.describe(),
+  };
+}
+
+/** The endpoint for --port/--interface. */
+function portEndpoint(port: number, iface: string): IStreamServerEndpoint {
+  return iface === '' ? everyAddress(port) : serverFromString(`tcp:${port}:interface=${quoteStringArgument(iface)}`);
+}
+
+/** The static file server: the framework's HTTPServer (graceful drain on stop) on --port/--interface or --listen. */
+export class StaticWebServer extends HTTPServer {
   readonly root: string;
-  readonly port: number | null;
-  readonly iface: string;
-  private server: http.Server | null = null;
+  private readonly where: string;
 
-  constructor(root: string, port: number | null, iface = '') {
-    super();
+  constructor(root: string, endpoint: IStreamServerEndpoint, where: string) {
+    super(endpoint, staticHandler(root));
     this.root = root;
-    this.port = port;
-    this.iface = iface;
-  }
-
-  /** Hands an accepted socket to the http.Server (false when it is not running). */
-  accept(socket: net.Socket): boolean {
-    if (!this.server) return false;
-    this.server.emit('connection', socket);
-    return true;
-  }
-
-  /** The bound port (useful with port 0), or null. */
-  get boundPort(): number | null {
-    const a = this.server?.address();
-    return a && typeof a === 'object' ? a.port : null;
+    this.where = where;
   }
 
   override async privilegedStartService(): Promise<void> {
+    const wasListening = this.port !== null;
     await super.privilegedStartService();
-    if (this.server) return;
-    const root = fs.realpathSync(this.root);
-    const server = http.createServer(staticHandler(root));
-    if (this.port === null) {
-      this.server = server;
-      this.log.info('serving {root}', { root });
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port: this.port, ...(this.iface ? { host: this.iface } : {}) }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.log.info('serving {root} on http://{host}:{port}/', { root, host: this.iface || '0.0.0.0', port: this.boundPort });
-  }
-
-  override async startService(): Promise<void> {
-    await super.startService();
-    await this.privilegedStartService();
-  }
-
-  override async stopService(): Promise<void> {
-    await super.stopService();
-    const server = this.server;
-    this.server = null;
-    if (!server) return;
-    if (this.port === null) {
-      server.closeIdleConnections();
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
-  }
-
-  /** Aborts keep-alive and in-flight connections (the runner's last step before exit). */
-  closeAllConnections(): void {
-    this.server?.closeAllConnections();
-  }
-}
-
-/** Gives each connection's socket to the http.Server; the transport must be a socket transport (it exposes `socket`). */
-class HttpBridge extends Protocol {
-  private readonly web: StaticWebServer;
-  constructor(web: StaticWebServer) {
-    super();
-    this.web = web;
-  }
-  override connectionMade(): void {
-    const socket = (this.transport as unknown as { socket?: unknown }).socket;
-    if (!(socket instanceof net.Socket) || !this.web.accept(socket)) this.transport?.abortConnection();
+    const port = this.port as IListeningPort | null;
+    if (wasListening || port === null) return;
+    const host = port.getHost();
+    const where = host.type === 'TCP' || host.type === 'TCP6' ? `http://${this.where}:${host.port}/` : this.where;
+    this.log.info('serving {root} on {where}', { root: this.root, where });
   }
 }
 
@@ -264,13 +220,9 @@ export const webServiceMaker = defineServiceMaker({
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
       throw new UsageError(`--path: not a directory: ${root}`, { code: 'tacd.web.path' });
     }
-    if (o.listen === undefined) return new StaticWebServer(root, o.port, o.interface);
-    // The http.Server starts first (children start in order) and is fed by the endpoint's connections.
-    const tree = new MultiService();
-    const web = new StaticWebServer(root, null);
-    void web.setServiceParent(tree);
-    void endpointService(o.listen, new Factory(() => new HttpBridge(web))).setServiceParent(tree);
-    return tree;
+    const real = fs.realpathSync(root);
+    if (o.listen === undefined) return new StaticWebServer(real, portEndpoint(o.port, o.interface), o.interface || '0.0.0.0');
+    return new StaticWebServer(real, listenEndpoint(o.listen), o.listen);
   },
 });
 
