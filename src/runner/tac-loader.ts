@@ -63,16 +63,32 @@ function externalsPlugin(): Plugin {
     setup(b) {
       b.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === 'tacd-skip') return undefined;
-        if (args.path.startsWith('node:') || builtins.has(args.path.split('/')[0]!)) return { path: args.path, external: true };
-        if (args.path === 'tacd') return { path: TACD_ENTRY, external: true };
+        if (args.path.startsWith('node:') || builtins.has(args.path.split('/')[0]!)) return external(args.path, args.kind);
+        if (args.path === 'tacd') return external(TACD_ENTRY, args.kind);
         // tacd's package.json exports only '.': a deep import would load a second copy of the framework.
         if (args.path.startsWith('tacd/')) return { errors: [{ text: `'${args.path}': tacd exports only 'tacd' (import { … } from 'tacd')` }] };
         const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'tacd-skip' });
         if (r.errors.length > 0) return { errors: r.errors };
-        return { path: r.path, external: true };
+        return external(r.path, args.kind);
       });
+      b.onLoad({ filter: /.*/, namespace: REQUIRED }, (args) => ({ contents: `module.exports = ${REQUIRE}(${JSON.stringify(args.path)});`, loader: 'js' }));
     },
   };
+}
+
+/**
+ * The bundle is an ES module, where esbuild's stand-in for a CommonJS
+ * require() of something left outside it throws ("Dynamic require of ... is
+ * not supported"): a require() in the app's own CommonJS files loads it
+ * through a real require made for the bundle (the banner), under a name no
+ * app can clash with.
+ */
+const REQUIRE = '__tacdRequire';
+const REQUIRED = 'tacd-required';
+const REQUIRE_BANNER = `import { createRequire as __tacdCreateRequire } from 'node:module'; const ${REQUIRE} = __tacdCreateRequire(import.meta.url);`;
+
+function external(target: string, kind: string): { path: string; external?: true; namespace?: string } {
+  return kind === 'require-call' ? { path: target, namespace: REQUIRED } : { path: target, external: true };
 }
 
 // A source file's own location, as literals (what node gives it when run uncompiled).
@@ -98,6 +114,7 @@ async function compile(file: string): Promise<{ out: string; cleanup(): void }> 
       target: 'node20',
       sourcemap: 'inline',
       sourcesContent: false,
+      banner: { js: REQUIRE_BANNER },
       logLevel: 'silent',
       write: true,
       // The compiled file lives in a temp folder: each module keeps its own import.meta.url and __dirname.
