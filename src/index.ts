@@ -2,6 +2,7 @@
  * tacd: Twisted's Application framework for Node. Apps import from 'tacd'.
  */
 export * from './application/service.js';
+export * from './application/multi-service.js';
 export * from './application/application.js';
 export * from './application/logger/logger.js';
 export * from './application/logger/format.js';

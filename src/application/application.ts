@@ -4,7 +4,8 @@
  * Process; here it *is* the MultiService and carries the process settings
  * and an optional log observer as plain properties.
  */
-import { MultiService, type IService, type MaybePromise } from './service.js';
+import { type IService, type MaybePromise } from './service.js';
+import { MultiService } from './multi-service.js';
 import { Logger, type LogObserver } from './logger/logger.js';
 
 /** Process settings the runner applies (Twisted's IProcess). */

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { Service, MultiService, type IService } from '../../src/application/service.js';
+import { Service, type IService } from '../../src/application/service.js';
+import { MultiService } from '../../src/application/multi-service.js';
 import { Application } from '../../src/application/application.js';
 import { TCPServer } from '../../src/application/internet/servers.js';
 import { captureLogs, deferred, settle } from './helpers.js';

@@ -2,7 +2,8 @@
 // (after twisted/test/test_application.py). Item 18 (loading a .tac) is the runner's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Service, MultiService, ServiceError, type IService } from '../../src/application/service.js';
+import { Service, ServiceError, type IService } from '../../src/application/service.js';
+import { MultiService } from '../../src/application/multi-service.js';
 import { Application, Process, SystemEventTriggers, startApplication } from '../../src/application/application.js';
 import { TacError } from '../../src/core/errors.js';
 import { captureLogs, deferred, settle } from './helpers.js';

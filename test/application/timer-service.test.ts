@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/application/clock.js';
 import { TimerService } from '../../src/application/timer-service.js';
-import { MultiService, ServiceError } from '../../src/application/service.js';
+import { MultiService } from '../../src/application/multi-service.js';
+import { ServiceError } from '../../src/application/service.js';
 import { captureLogs, deferred, settle } from './helpers.js';
 
 function timer(step: number, fn: (...a: unknown[]) => unknown, ...args: unknown[]): { t: TimerService; clock: FakeClock } {

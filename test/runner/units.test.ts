@@ -16,7 +16,8 @@ import { detectSupervisor, runApplication, startupError } from '../../src/runner
 import { Application } from '../../src/application/application.js';
 import { installSignalHandlers, type SignalProcess } from '../../src/runner/signals.js';
 import { Logger, LogPublisher, type LogEvent } from '../../src/application/logger/logger.js';
-import { MultiService, Service } from '../../src/application/service.js';
+import { Service } from '../../src/application/service.js';
+import { MultiService } from '../../src/application/multi-service.js';
 import { TacError, UsageError } from '../../src/core/errors.js';
 import { tempDir, waitFor } from './helpers.js';
 

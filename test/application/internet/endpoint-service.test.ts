@@ -10,7 +10,7 @@ import { CannotListenError } from '../../../src/application/internet/errors.js';
 import { cancellable } from '../../../src/application/internet/cancellable.js';
 import type { IListeningPort, IProtocolFactory, IStreamServerEndpoint } from '../../../src/application/interfaces.js';
 import { globalLogPublisher, type LogEvent } from '../../../src/application/logger/logger.js';
-import { MultiService } from '../../../src/application/service.js';
+import { MultiService } from '../../../src/application/multi-service.js';
 import { echoFactory, roundTrip, connectOutcome } from './net-helpers.js';
 
 /** An endpoint whose listen outcome the test controls (tI's FakeServer). */

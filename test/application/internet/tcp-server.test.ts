@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
-import { MultiService } from '../../../src/application/service.js';
+import { MultiService } from '../../../src/application/multi-service.js';
 import { Factory } from '../../../src/application/protocol.js';
 import { TCPServer } from '../../../src/application/internet/servers.js';
 import { CannotListenError } from '../../../src/application/internet/errors.js';
