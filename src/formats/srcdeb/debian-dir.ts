@@ -216,6 +216,65 @@ function compressible(rel: string): boolean {
   return /^usr\/share\/(doc|man|info)\/|^usr\/share\/fonts\/X11\//.test(rel);
 }
 
+// The payload entries a source package cannot rebuild faithfully.
+function checkEntry(e: PayloadEntry, i: number): void {
+  const f = `payload[${i}]`;
+  if ((e.owner ?? 'root') !== 'root' || (e.group ?? 'root') !== 'root') {
+    fail('owner', `${f}.owner`, `${f} (${e.path}) is owned by ${e.owner ?? 'root'}:${e.group ?? 'root'}; a source package rebuilds every file as root:root (chown in postinst instead)`);
+  }
+  if (e.kind === 'file' && e.path.startsWith('/etc/') && e.config !== true) {
+    fail('conffile', `${f}.config`, `${f} (${e.path}) lies under /etc but is not marked config; debhelper makes every file in /etc a conffile, so set config: true`);
+  }
+}
+
+/** What the payload contributes to debian/: files lifted out of it, units, conffiles, modes to restore. */
+interface Scan {
+  readonly lifted: Set<string>;
+  /** debian/ files taken from the payload (the unit, NAME.default), by their debian/ name. */
+  readonly liftedFiles: Map<string, Uint8Array>;
+  readonly units: string[];
+  readonly conffiles: string[];
+  readonly modes: { path: string; mode: number }[];
+  readonly keepUncompressed: string[];
+  copyright: Uint8Array | undefined;
+}
+
+// The systemd unit a payload entry is ('echo.service'), if any.
+function unitOf(e: PayloadEntry): { base: string; file: string } | undefined {
+  const unit = /^\/lib\/systemd\/system\/([^/]+)\.([a-z]+)$/.exec(e.path);
+  return unit !== null && UNIT.test(unit[2]!) && e.kind !== 'dir' ? { base: unit[1]!, file: `${unit[1]}.${unit[2]}` } : undefined;
+}
+
+// Where a payload file goes: lifted into debian/ (unit, default file, copyright, changelog), or kept.
+async function liftFile(e: PayloadEntry & { kind: 'file' }, name: string, changelogPaths: readonly string[], scan: Scan): Promise<void> {
+  const unit = unitOf(e);
+  if (unit !== undefined && (unit.base === name || unit.base === `${name}@`)) scan.liftedFiles.set(unit.file, await bytesOf(e.data));
+  else if (e.path === `/etc/default/${name}`) scan.liftedFiles.set(`${name}.default`, await bytesOf(e.data));
+  else if (e.path === `/usr/share/doc/${name}/copyright`) scan.copyright ??= await bytesOf(e.data);
+  else if (!changelogPaths.includes(e.path)) {
+    if (compressible(e.path.slice(1))) scan.keepUncompressed.push(e.path.slice(1));
+    return;
+  }
+  scan.lifted.add(e.path);
+}
+
+async function scanPayload(plan: PackagePlan, format: SourceFormat, copyright: Uint8Array | undefined): Promise<Scan> {
+  const scan: Scan = { lifted: new Set(), liftedFiles: new Map(), units: [], conffiles: [], modes: [], keepUncompressed: [], copyright };
+  const changelogPaths = debianChangelogPaths(plan, format);
+  for (const [i, e] of plan.payload.entries()) {
+    if (e.kind === 'ghost') continue;
+    checkEntry(e, i);
+    if (e.kind === 'file' && e.config === true && !e.path.startsWith('/etc/')) scan.conffiles.push(e.path);
+    if (needsExplicitMode(e)) scan.modes.push({ path: e.path.slice(1), mode: e.mode });
+    const unit = unitOf(e);
+    if (unit !== undefined) scan.units.push(unit.file);
+    if (e.kind === 'file') await liftFile(e, plan.meta.name, changelogPaths, scan);
+  }
+  return scan;
+}
+
+const textBytes = (text: string | Uint8Array): Uint8Array => (typeof text === 'string' ? enc.encode(text) : text);
+
 /**
  * Builds debian/ for `input.plan`. Throws a DataError naming the field for a
  * plan that is not a valid Debian package, a format/version mismatch, a
@@ -227,71 +286,26 @@ export async function debianDir(input: DebianDirInput): Promise<DebianDir> {
   validateDebPlan(plan);
   const format = sourceFormat(plan.meta, input.format);
   const name = plan.meta.name;
-
   const changelog = input.changelog ?? (await payloadChangelog(plan, format)) ?? renderChangelog(plan.meta, input.changelogOptions);
   checkChangelog(changelog, plan.meta);
-
+  const scan = await scanPayload(plan, format, input.copyright === undefined ? undefined : textBytes(input.copyright));
   const files = new Map<string, DebianFile>();
-  const add = (path: string, text: string | Uint8Array, mode = 0o644): void => {
-    files.set(path, { path, data: typeof text === 'string' ? enc.encode(text) : text, mode });
-  };
-
-  const docDir = `/usr/share/doc/${name}`;
-  const changelogPaths = debianChangelogPaths(plan, format);
-  const lifted = new Set<string>();
-  const units: string[] = [];
-  let copyright: string | Uint8Array | undefined = input.copyright;
-  const conffiles: string[] = [];
-  const modes: { path: string; mode: number }[] = [];
-  const keepUncompressed: string[] = [];
-
-  for (const [i, e] of plan.payload.entries()) {
-    if (e.kind === 'ghost') continue;
-    const f = `payload[${i}]`;
-    if ((e.owner ?? 'root') !== 'root' || (e.group ?? 'root') !== 'root') {
-      fail('owner', `${f}.owner`, `${f} (${e.path}) is owned by ${e.owner ?? 'root'}:${e.group ?? 'root'}; a source package rebuilds every file as root:root (chown in postinst instead)`);
-    }
-    if (e.kind === 'file' && e.path.startsWith('/etc/') && e.config !== true) {
-      fail('conffile', `${f}.config`, `${f} (${e.path}) lies under /etc but is not marked config; debhelper makes every file in /etc a conffile, so set config: true`);
-    }
-    if (e.kind === 'file' && e.config === true && !e.path.startsWith('/etc/')) conffiles.push(e.path);
-    if (needsExplicitMode(e)) modes.push({ path: e.path.slice(1), mode: e.mode });
-
-    const unit = /^\/lib\/systemd\/system\/([^/]+)\.([a-z]+)$/.exec(e.path);
-    const isUnit = unit !== null && UNIT.test(unit[2]!) && e.kind !== 'dir';
-    if (isUnit) units.push(`${unit[1]}.${unit[2]}`);
-    if (e.kind !== 'file') continue;
-    if (isUnit && (unit[1] === name || unit[1] === `${name}@`)) {
-      add(`${unit[1]}.${unit[2]}`, await bytesOf(e.data));
-      lifted.add(e.path);
-    } else if (e.path === `/etc/default/${name}`) {
-      add(`${name}.default`, await bytesOf(e.data));
-      lifted.add(e.path);
-    } else if (e.path === `${docDir}/copyright`) {
-      if (copyright === undefined) copyright = await bytesOf(e.data);
-      lifted.add(e.path);
-    } else if (changelogPaths.includes(e.path)) {
-      lifted.add(e.path);
-    } else if (compressible(e.path.slice(1))) {
-      keepUncompressed.push(e.path.slice(1));
-    }
-  }
-
+  const add = (path: string, text: string | Uint8Array, mode = 0o644): void => void files.set(path, { path, data: textBytes(text), mode });
+  for (const [file, data] of scan.liftedFiles) add(file, data);
   add('changelog', changelog);
   add('control', renderDebianControl(plan));
-  add('copyright', copyright ?? renderCopyright(plan.meta));
-  add('rules', renderRules({ name, units: [...new Set(units)].sort(), keepUncompressed: keepUncompressed.sort(), modes }), 0o755);
+  add('copyright', scan.copyright ?? renderCopyright(plan.meta));
+  add('rules', renderRules({ name, units: [...new Set(scan.units)].sort(), keepUncompressed: scan.keepUncompressed.sort(), modes: scan.modes }), 0o755);
   add('source/format', `${format}\n`);
   add('README.source', renderReadmeSource(plan, format));
-  const payload = plan.payload.filter((e) => e.kind !== 'ghost' && !lifted.has(e.path));
+  const payload = plan.payload.filter((e) => e.kind !== 'ghost' && !scan.lifted.has(e.path));
   const overrides = renderLintianOverrides(plan, await prebuiltFiles(payload));
   if (overrides !== undefined) add('source/lintian-overrides', overrides);
-  if (conffiles.length > 0) add(`${name}.conffiles`, conffiles.sort().map((p) => `${p}\n`).join(''));
+  if (scan.conffiles.length > 0) add(`${name}.conffiles`, scan.conffiles.sort().map((p) => `${p}\n`).join(''));
   for (const s of ['preinst', 'postinst', 'prerm', 'postrm'] as const) {
     const script = plan.scripts?.[s];
     if (script !== undefined) add(`${name}.${s}`, script, 0o755);
   }
-
   const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { format, files: sorted, payload, changelog };
 }
