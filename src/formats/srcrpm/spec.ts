@@ -118,70 +118,85 @@ const SCRIPTLETS = [
   ['posttrans', '%posttrans'],
 ] as const;
 
-/** Renders the spec. Validates the plan as writeRpm does (same DataErrors) first. */
-export function renderSpec(plan: PackagePlan, options: SpecOptions): string {
-  validateRpmPlan(plan);
+// A header value: one line, macros escaped.
+function one(field: string, v: string): string {
+  if (/[\r\n]/.test(v)) fail(field, 'must be one line');
+  return escapeMacros(v.trim());
+}
+
+const PREAMBLE_COMMENT = [
+  '# Source0 holds the prebuilt payload: the install section unpacks it into the',
+  '# buildroot and the file list re-declares every path, so `rpmbuild --rebuild` needs',
+  '# no network and no compiler and gives back the files and scriptlets of ts2rpm.',
+  '%global debug_package %{nil}',
+  '%global __os_install_post %{nil}',
+  '%define _build_id_links none',
+  '',
+];
+
+// Name .. AutoReqProv: the package's identity and where it builds.
+function preamble(plan: PackagePlan, options: SpecOptions): string[] {
   const m = plan.meta;
-  if (!/^[A-Za-z0-9._+~^-]+$/.test(options.sourceName)) fail('sourceName', `'${options.sourceName}' is not a plain file name`);
   const arch = rpmArch(m.arch);
-  const r = m.relations ?? {};
-  const one = (field: string, v: string): string => {
-    if (/[\r\n]/.test(v)) fail(field, 'must be one line');
-    return escapeMacros(v.trim());
-  };
-  const L: string[] = [
+  return [
     `# Source package of ${m.name}, written by tacd (ts2rpm --source).`,
-    '# Source0 holds the prebuilt payload: the install section unpacks it into the',
-    '# buildroot and the file list re-declares every path, so `rpmbuild --rebuild` needs',
-    '# no network and no compiler and gives back the files and scriptlets of ts2rpm.',
-    '%global debug_package %{nil}',
-    '%global __os_install_post %{nil}',
-    '%define _build_id_links none',
-    '',
+    ...PREAMBLE_COMMENT,
     `Name: ${m.name}`,
     `Version: ${m.version}`,
     `Release: ${m.release}`,
+    ...(m.epoch !== undefined ? [`Epoch: ${m.epoch}`] : []),
+    `Summary: ${one('meta.summary', m.summary)}`,
+    `License: ${one('meta.license', m.license)}`,
+    `Group: ${rpmGroup(m.section)}`,
+    ...(m.homepage ? [`URL: ${one('meta.homepage', m.homepage)}`] : []),
+    ...(m.vendor ? [`Vendor: ${one('meta.vendor', m.vendor)}`] : []),
+    `Packager: ${one('meta.maintainer', m.maintainer)}`,
+    `Source0: ${options.sourceName}`,
+    // noarch builds anywhere; an arch package only for its arch (rpmbuild --target ARCH elsewhere).
+    arch === 'noarch' ? 'BuildArch: noarch' : `ExclusiveArch: ${arch}`,
+    'AutoReqProv: no',
   ];
-  if (m.epoch !== undefined) L.push(`Epoch: ${m.epoch}`);
-  L.push(`Summary: ${one('meta.summary', m.summary)}`);
-  L.push(`License: ${one('meta.license', m.license)}`);
-  L.push(`Group: ${rpmGroup(m.section)}`);
-  if (m.homepage) L.push(`URL: ${one('meta.homepage', m.homepage)}`);
-  if (m.vendor) L.push(`Vendor: ${one('meta.vendor', m.vendor)}`);
-  L.push(`Packager: ${one('meta.maintainer', m.maintainer)}`);
-  L.push(`Source0: ${options.sourceName}`);
-  // noarch builds anywhere; an arch package only for its arch (rpmbuild --target ARCH elsewhere).
-  L.push(arch === 'noarch' ? 'BuildArch: noarch' : `ExclusiveArch: ${arch}`);
-  L.push('AutoReqProv: no');
-  const deps = (tag: string, list: readonly Relation[] | undefined): void => {
-    for (const d of list ?? []) L.push(`${tag}: ${specDep(d)}`);
-  };
-  deps('Requires', r.depends);
+}
+
+// The dependency tags, in the order rpmbuild writes them.
+function dependencies(plan: PackagePlan): string[] {
+  const m = plan.meta;
+  const r = m.relations ?? {};
+  const deps = (tag: string, list: readonly Relation[] | undefined): string[] => (list ?? []).map((d) => `${tag}: ${specDep(d)}`);
   // rpmbuild generates config(N) only with AutoReqProv on; spelled out here so the
   // rebuilt package carries the same pair as writeRpm's (minus the RPMSENSE_CONFIG bit).
-  if (plan.payload.some((e) => e.kind === 'file' && e.config === true)) {
-    L.push(`Provides: config(${m.name}) = ${evr(m)}`, `Requires: config(${m.name}) = ${evr(m)}`);
-  }
-  deps('Requires(pre)', r.preDepends);
-  deps('Requires(post)', r.requiresPost);
-  deps('Requires(preun)', r.requiresPreun);
-  deps('Requires(postun)', r.requiresPostun);
-  deps('Provides', r.provides);
-  deps('Conflicts', [...(r.conflicts ?? []), ...(r.breaks ?? [])]);
-  deps('Obsoletes', r.obsoletes);
-  deps('Recommends', r.recommends);
-  deps('Suggests', r.suggests);
-  L.push('', '%description', body('meta.description', m.description.replace(/\s+$/, ''), 'text'));
+  const config = plan.payload.some((e) => e.kind === 'file' && e.config === true) ? [`Provides: config(${m.name}) = ${evr(m)}`, `Requires: config(${m.name}) = ${evr(m)}`] : [];
+  return [
+    ...deps('Requires', r.depends),
+    ...config,
+    ...deps('Requires(pre)', r.preDepends),
+    ...deps('Requires(post)', r.requiresPost),
+    ...deps('Requires(preun)', r.requiresPreun),
+    ...deps('Requires(postun)', r.requiresPostun),
+    ...deps('Provides', r.provides),
+    ...deps('Conflicts', [...(r.conflicts ?? []), ...(r.breaks ?? [])]),
+    ...deps('Obsoletes', r.obsoletes),
+    ...deps('Recommends', r.recommends),
+    ...deps('Suggests', r.suggests),
+  ];
+}
+
+// %description .. %install, then the scriptlets that have a body.
+function sections(plan: PackagePlan): string[] {
+  const L = ['', '%description', body('meta.description', plan.meta.description.replace(/\s+$/, ''), 'text')];
   L.push('', '%prep', '# Nothing to unpack here: the install section extracts Source0 into the buildroot.');
   L.push('', '%build', '# Nothing to build: the payload is prebuilt.');
   L.push('', '%install', 'mkdir -p %{buildroot}', 'tar -C %{buildroot} --no-same-owner -xzf %{SOURCE0}');
   for (const [key, section] of SCRIPTLETS) {
     const s = plan.scripts?.[key];
-    if (s === undefined || s.trim() === '') continue;
-    L.push('', section, body(`scripts.${key}`, s.replace(/\s+$/, ''), 'script'));
+    if (s !== undefined && s.trim() !== '') L.push('', section, body(`scripts.${key}`, s.replace(/\s+$/, ''), 'script'));
   }
-  L.push('', '%files', ...filesSection(plan.payload));
-  L.push('', '%changelog');
+  return L;
+}
+
+// %changelog, newest first.
+function changelogSection(m: PackagePlan['meta']): string[] {
+  const L = ['', '%changelog'];
   for (const c of changelogEntries(m)) {
     const i = m.changelog?.indexOf(c) ?? -1;
     L.push(changelogHeading(c));
@@ -193,5 +208,13 @@ export function renderSpec(plan: PackagePlan, options: SpecOptions): string {
     });
     L.push('');
   }
+  return L;
+}
+
+/** Renders the spec. Validates the plan as writeRpm does (same DataErrors) first. */
+export function renderSpec(plan: PackagePlan, options: SpecOptions): string {
+  validateRpmPlan(plan);
+  if (!/^[A-Za-z0-9._+~^-]+$/.test(options.sourceName)) fail('sourceName', `'${options.sourceName}' is not a plain file name`);
+  const L = [...preamble(plan, options), ...dependencies(plan), ...sections(plan), '', '%files', ...filesSection(plan.payload), ...changelogSection(plan.meta)];
   return L.join('\n').replace(/\n+$/, '\n');
 }
