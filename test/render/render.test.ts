@@ -76,7 +76,7 @@ test('--templates DIR overrides a template by name; others stay built-in', () =>
     writeFileSync(path.join(dir, 'systemd', 'service.ejs'), '# mine for <%- systemdValue(it.name) %>\n');
     const r = createRenderer(dir);
     assert.equal(r('systemd/service', SERVICE), '# mine for echo\n');
-    assert.match(r('default', SERVICE), /^TACD_ARGS='--port 7001'$/m);
+    assert.match(r('default', SERVICE), /^TACD_ARGS="--port 7001"$/m);
     assert.throws(() => createRenderer(path.join(dir, 'nope')), (e: unknown) => exitCodeOf(e) === 66);
   } finally {
     rmSync(dir, { recursive: true, force: true });
