@@ -5,7 +5,7 @@
 // options stored so that they read back byte for byte; build-time errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -97,9 +97,21 @@ for (const p of plugins) {
     const unit = debFile(deb, `/lib/systemd/system/${p.pkg.name}.service`);
     assert.match(unit, new RegExp(`^ExecStart=/usr/bin/node --enable-source-maps /usr/lib/${p.pkg.name}/launcher\\.cjs --nodaemon --pidfile= --env-args=TACD_ARGS ${p.name}$`, 'm'));
     assert.match(debFile(deb, `/usr/share/doc/${p.pkg.name}/copyright`), new RegExp(`License: ${p.pkg.license}`));
+    analyzeUnit(t, out, `${p.pkg.name}.service`, unit);
     const rpm = await buildPackage('ts2rpm', argv, testIO({ cwd: p.cwd }));
     assert.deepEqual(rpmFields(rpm), { ...p.pkg, version: `${p.pkg.version}-1` });
   });
+}
+
+// systemd-analyze verify of the unit (its ExecStart is /usr/bin/node: --runtime system).
+function analyzeUnit(t: { diagnostic(s: string): void }, dir: string, name: string, unit: string): void {
+  if (!fs.existsSync('/usr/bin/node')) return t.diagnostic('systemd-analyze verify not run: the unit runs /usr/bin/node, which this host lacks');
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, unit);
+  const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
+  assert.equal(r.error, undefined, 'systemd-analyze (apt-get install systemd) is needed');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
 }
 
 // Runs the real bin/ts2deb.js or bin/ts2rpm.js; returns the status, stderr and what was left in the output folder.
