@@ -23,8 +23,13 @@ import { pruneSourceMap, type RawSourceMap } from './sourcemap.js';
 import { unbundledPackages, type AddonRecord } from './unbundled.js';
 import { hostDebianArch } from './native.js';
 
-/** What to bundle: a tac file, or a built-in plugin (only the runtime is bundled). */
-export type BundleInput = { readonly kind: 'tac'; readonly file: string } | { readonly kind: 'plugin'; readonly plugin: string };
+/**
+ * What to bundle: a tac file; a discovered plugin's module (a 'tac' input
+ * with `plugin`: bundled as a tac file is, with its package's surroundings,
+ * its service maker registered under that name); or a built-in plugin (only
+ * the runtime is bundled).
+ */
+export type BundleInput = { readonly kind: 'tac'; readonly file: string; readonly plugin?: string } | { readonly kind: 'plugin'; readonly plugin: string };
 
 /** A file of the bundled app, relative to /usr/lib/NAME. */
 export interface BundledFile {
@@ -92,9 +97,20 @@ function appLocations(appRoot: string): (file: string) => ModuleLocation | undef
 function entrySource(input: BundleInput): string {
   const runtime = (rel: string): string => JSON.stringify(path.join(DIST_SRC_DIR, rel));
   const lines = [`import { main } from ${runtime('cli/tacd.js')};`];
+  const loadCheck = `process.env.${LOAD_CHECK_ENV} === '1'`;
+  const passed = `process.stdout.write(${JSON.stringify(LOAD_CHECK_OK + '\n')})`;
   if (input.kind === 'plugin') {
     // the load check of a plugin: the bundle (the runtime and the plugin) loaded, nothing started
-    lines.push(`if (process.env.${LOAD_CHECK_ENV} === '1') process.stdout.write(${JSON.stringify(LOAD_CHECK_OK + '\n')}); else main(process.argv.slice(2));`);
+    lines.push(`if (${loadCheck}) ${passed}; else main(process.argv.slice(2));`);
+  } else if (input.plugin !== undefined) {
+    // a discovered plugin: its module's service maker, checked (one line naming the file), then tacd NAME runs it
+    lines.push(
+      `import { setBundledPlugin } from ${runtime('runner/bundled-app.js')};`,
+      `import { asServiceMaker } from ${runtime('plugins/plugin-module.js')};`,
+      `import(${JSON.stringify(path.resolve(input.file))})`,
+      `  .then((m) => { const maker = asServiceMaker(m, ${JSON.stringify(path.basename(input.file))}); if (${loadCheck}) ${passed}; else { setBundledPlugin(${JSON.stringify(input.plugin)}, maker); main(process.argv.slice(2)); } })`,
+      '  .catch((e) => { process.stderr.write(`tacd: the bundled plugin failed to load: ${e && e.stack ? e.stack : e}\\n`); process.exitCode = 65; });',
+    );
   } else {
     lines.push(
       `import { setBundledApplication } from ${runtime('runner/bundled-app.js')};`,

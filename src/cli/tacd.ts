@@ -3,7 +3,8 @@
  *
  *   tacd [runner options] -y app.tac.ts
  *   tacd [runner options] PLUGIN [plugin options]
- *   tacd | tacd --help         options and the plugins, sorted
+ *   tacd | tacd --help         options and the plugins, sorted, with where each comes from
+ *   tacd --env-args VAR …      more words from $VAR, as shell words (a packaged service's TACD_ARGS)
  *   tacd PLUGIN --help         the plugin's options
  *
  * Exit statuses: 0 after a normal run or help; a daemon stopped by
@@ -15,13 +16,15 @@
  * 73 cannot create pidfile/log file, 75 already running, 77 cannot check
  * the pid in the pidfile).
  */
+import path from 'node:path';
 import { runMain, exitAfterFlush } from './report.js';
 import { Application } from '../application/application.js';
 import { formatPluginHelp, parsePluginOptions, type ServiceMaker } from '../application/service-maker.js';
 import { parseRunnerArgs, runnerHelp, type RunnerOptions } from '../runner/options.js';
 import { runApplication, tacdVersion, type RunDeps } from '../runner/run.js';
 import type { Outcome } from '../runner/signals.js';
-import { getBundledApplication } from '../runner/bundled-app.js';
+import { getBundledApplication, getBundledPlugin } from '../runner/bundled-app.js';
+import { envArgs } from '../runner/env-args.js';
 // Built-ins without discovery: that scan reads every package.json under node_modules.
 import { builtinPlugin } from '../plugins/builtins.js';
 
@@ -62,13 +65,7 @@ async function applicationBuilder(opts: RunnerOptions, io: TacdIO): Promise<(() 
     // The loader pulls in esbuild: import it only for -y.
     return async () => (await import('../runner/tac-loader.js')).loadApplication(file);
   }
-  const builtin = builtinPlugin(opts.plugin!);
-  let maker: ServiceMaker;
-  if (builtin) maker = await builtin.load();
-  else {
-    const { discoverPlugins, findPlugin } = await import('../plugins/registry.js');
-    maker = await findPlugin(discoverPlugins(io.cwd, io.env), opts.plugin!).load();
-  }
+  const maker = await pluginMaker(opts.plugin!, io);
   const parsed = parsePluginOptions(maker, opts.pluginArgs);
   if (parsed.help) {
     io.stdout.write(formatPluginHelp(maker));
@@ -82,17 +79,37 @@ async function applicationBuilder(opts: RunnerOptions, io: TacdIO): Promise<(() 
   };
 }
 
+/**
+ * The plugin's service maker: the one bundled into a packaged plugin, a
+ * built-in (no discovery scan), or a discovered one, whose module is loaded
+ * as a tac file is (TypeScript compiled, source maps on).
+ */
+async function pluginMaker(name: string, io: TacdIO): Promise<ServiceMaker> {
+  const known = getBundledPlugin(name) ?? (await builtinPlugin(name)?.load());
+  if (known) return known;
+  const { discoverPlugins, findPlugin } = await import('../plugins/registry.js');
+  const { importModule } = await import('../runner/tac-loader.js');
+  return findPlugin(discoverPlugins(io.cwd, io.env), name).load(importModule);
+}
+
+// The runner options, with the words of --env-args VAR appended to argv.
+function parseArgs(argv: readonly string[], io: TacdIO): RunnerOptions {
+  const opts = parseRunnerArgs(argv, io.cwd);
+  return opts.envArgs === null ? opts : parseRunnerArgs([...argv, ...envArgs(io.env, opts.envArgs)], io.cwd);
+}
+
 /** Runs tacd; resolves with an exit status, or the stop signal to die by. */
 export async function tacd(argv: readonly string[], io: TacdIO): Promise<number | Outcome> {
-  const opts = parseRunnerArgs(argv, io.cwd);
+  const opts = parseArgs(argv, io);
   if (opts.version) {
     io.stdout.write(`tacd (the tacd daemon) ${tacdVersion()}\nnode ${process.version}\n`);
     return 0;
   }
   const bundled = getBundledApplication() !== undefined;
   if (opts.help || (opts.tacFile === null && opts.plugin === null && !bundled)) {
-    const { discoverPlugins, formatPluginList } = await import('../plugins/registry.js');
-    io.stdout.write(runnerHelp() + '\n' + formatPluginList(discoverPlugins(io.cwd, io.env)));
+    const { discoverPlugins, formatPluginList, nearestPackageJson } = await import('../plugins/registry.js');
+    const project = nearestPackageJson(io.cwd);
+    io.stdout.write(runnerHelp() + '\n' + formatPluginList(discoverPlugins(io.cwd, io.env), project ? path.dirname(project) : io.cwd));
     return 0;
   }
   const build = await applicationBuilder(opts, io);

@@ -16,9 +16,9 @@ import type { RenderFn } from '../render/render.js';
 import { licenseText } from '../render/licenses.js';
 import { UsageError } from '../core/errors.js';
 import { parsePluginOptions } from '../application/service-maker.js';
-import { discoverPlugins, findPlugin } from '../plugins/registry.js';
+import { loadPluginMaker } from '../plugins/registry.js';
 import { appDir, serviceLocals } from './service-locals.js';
-import type { PackageSpec } from './spec.js';
+import type { AppSource, PackageSpec } from './spec.js';
 
 /** The host capabilities buildPlan uses. */
 export interface PlanDeps {
@@ -272,7 +272,7 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
     throw new DataError('ts2rpm.spec.release', `--release '': an RPM needs a release (e.g. 1); an empty release (Debian native) is for ts2deb only`, { field: 'release' });
   }
   // Plugin options are parsed now, as tacd will parse them: a bad one fails the build, not the installed service.
-  if (spec.source.kind === 'plugin') await checkPluginOptions(spec.source.plugin, spec.source.args);
+  if (spec.source.kind === 'plugin') await checkPluginOptions(spec.source);
   const node = spec.runtime === 'bundled' ? deps.readNode(spec.node) : undefined;
   // Checked again with the native addons once bundled; a wrong --arch for the node fails fast.
   resolveArch(spec, node?.arch, []);
@@ -280,7 +280,11 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   const service = serviceFiles(spec, family, render);
   const docFiles = docs(spec, family, render, mtime);
   const script = scripts(spec, family, render);
-  const input: BundleInput = spec.source.kind === 'tac' ? { kind: 'tac', file: spec.source.file } : { kind: 'plugin', plugin: spec.source.plugin };
+  const input: BundleInput = spec.source.kind === 'tac'
+    ? { kind: 'tac', file: spec.source.file }
+    : spec.source.module !== undefined
+      ? { kind: 'tac', file: spec.source.module, plugin: spec.source.plugin }
+      : { kind: 'plugin', plugin: spec.source.plugin };
   const bundle = await deps.bundle(input, n, render, bundleOptions(spec, node?.arch));
   const native = addons(n, bundle.files);
   const arch = resolveArch(spec, node?.arch, native);
@@ -313,12 +317,14 @@ function bundleOptions(spec: PackageSpec, nodeArch: string | undefined): BundleO
 }
 
 /**
- * Parses a built-in plugin's options as tacd will at start (syntax and types
+ * Parses a plugin's options as tacd will at start (syntax and types
  * only; values such as paths are for the target host). @throws UsageError (64)
  * naming the option, prefixed "plugin option".
  */
-async function checkPluginOptions(plugin: string, args: readonly string[]): Promise<void> {
-  const maker = await findPlugin(discoverPlugins('/', {}), plugin).load();
+async function checkPluginOptions(source: AppSource & { kind: 'plugin' }): Promise<void> {
+  const { plugin, args } = source;
+  // A discovered plugin's module is imported here, compiled as tacd compiles it (TypeScript too).
+  const maker = await loadPluginMaker(source, (await import('../runner/tac-loader.js')).importModule);
   try {
     parsePluginOptions(maker, args);
   } catch (e) {

@@ -13,7 +13,16 @@ import { findPackageJson, personToMaintainer, type PackageJson } from './package
 import { parseRelations } from './relations.js';
 
 /** Where the service's code comes from. */
-export type AppSource = { readonly kind: 'tac'; readonly file: string } | { readonly kind: 'plugin'; readonly plugin: string; readonly args: readonly string[] };
+export type AppSource =
+  | { readonly kind: 'tac'; readonly file: string }
+  | {
+      readonly kind: 'plugin';
+      readonly plugin: string;
+      readonly args: readonly string[];
+      /** A discovered (not built-in) plugin: its module file and the package.json that declares it. */
+      readonly module?: string;
+      readonly packageJson?: string;
+    };
 
 export type Runtime = 'bundled' | 'system';
 
@@ -80,7 +89,7 @@ export interface PackageSpec {
   };
   /** The package.json the defaults came from, if any. */
   readonly packageJson: string | undefined;
-  /** The app's folder: its package.json's, else the tac file's (undefined for a plugin). */
+  /** The app's folder: its package.json's, else the tac file's; a discovered plugin's package folder (undefined for a built-in). */
   readonly appRoot: string | undefined;
   /** Run-time files: package.json `files` and tacd.files. */
   readonly runFiles: { readonly npm: readonly string[]; readonly tacd: readonly string[] };
@@ -106,7 +115,6 @@ const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 const MAINTAINER_RE = /^([^<>,]*[^<>,\s])\s*<([^<>\s@]+@[^<>\s@]+)>$/;
 const VERSION_RE = /^[0-9][A-Za-z0-9.+~]*$/;
 const RELEASE_RE = /^[A-Za-z0-9.+~]+$/;
-const PLUGIN_ARG_RE = /^[A-Za-z0-9_@+=:,./-]*$/;
 
 function str(v: unknown, field: string): string | undefined {
   if (v === undefined || v === null) return undefined;
@@ -239,12 +247,14 @@ function longDescription(summary: string, source: AppSource): string {
  */
 export function normalizeSpec(a: NormalizeArgs): PackageSpec {
   const { cli, source } = a;
-  const dir = source.kind === 'tac' ? path.dirname(path.resolve(a.cwd, source.file)) : a.cwd;
+  // A discovered plugin's own package.json describes its package (name, version, description, maintainer, license).
+  const pluginPj = source.kind === 'plugin' ? source.packageJson : undefined;
+  const dir = source.kind === 'tac' ? path.dirname(path.resolve(a.cwd, source.file)) : pluginPj !== undefined ? path.dirname(pluginPj) : a.cwd;
   const pj = findPackageJson(dir);
-  // A plugin, or an app inside tacd's own tree (the fixtures), is not what
-  // the found package.json names and describes: only its version,
+  // A built-in plugin, or an app inside tacd's own tree (the fixtures), is
+  // not what the found package.json names and describes: only its version,
   // maintainer, license and homepage apply.
-  const foreign = source.kind === 'plugin' || pj?.file === path.join(PROJECT_ROOT, 'package.json');
+  const foreign = (source.kind === 'plugin' && pluginPj === undefined) || pj?.file === path.join(PROJECT_ROOT, 'package.json');
   const key = foreign ? {} : tacdKey(pj);
   const where = pj ? pj.file : 'package.json';
 
@@ -271,7 +281,7 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
   }
 
   const pjDescription = foreign ? undefined : str(pj?.description, `${where}: description`);
-  const derived = source.kind === 'plugin' ? a.pluginDescription : pjDescription;
+  const derived = source.kind === 'plugin' ? (a.pluginDescription || pjDescription) : pjDescription;
   const warnings: string[] = [];
   // --description is taken as given; a package.json description too long for a synopsis is cut (with a warning).
   const givenSummary = (pick(cli.description, key.description) ?? synopsis(derived ?? defaultSummary(source))).trim();
@@ -304,9 +314,10 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
   }
 
   if (source.kind === 'plugin') {
-    const bad = source.args.find((s) => !PLUGIN_ARG_RE.test(s));
+    // Any other character reaches the plugin as it is (TACD_ARGS holds shell words, src/runner/env-args.ts).
+    const bad = source.args.find((s) => /[\u0000-\u001f\u007f]/.test(s));
     if (bad !== undefined) {
-      throw new DataError('ts2deb.spec.pluginArgs', `plugin option '${bad}': expected letters, digits and _@+=:,./- only (options are stored in ${'$'}TACD_ARGS, split on spaces)`, { field: 'pluginArgs' });
+      throw new DataError('ts2deb.spec.pluginArgs', `plugin option ${shown(bad)}: a newline or control character cannot be stored in ${'$'}TACD_ARGS (one line of shell words)`, { field: 'pluginArgs' });
     }
   }
   const ports = [...(key.ports ?? []), ...(source.kind === 'plugin' ? portsFromArgs(source.args) : [])];
@@ -344,7 +355,7 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
     socketActivation,
     relations: { depends: rel('depends'), recommends: rel('recommends'), suggests: rel('suggests'), conflicts: rel('conflicts'), replaces: rel('replaces'), provides: rel('provides') },
     packageJson: pj?.file,
-    appRoot: source.kind === 'tac' ? (pj && !foreign ? path.dirname(pj.file) : dir) : undefined,
+    appRoot: source.kind === 'tac' ? (pj && !foreign ? path.dirname(pj.file) : dir) : pluginPj !== undefined ? path.dirname(pluginPj) : undefined,
     runFiles: { npm: foreign ? [] : stringList(pj?.files, `${where}: files`), tacd: stringList(key.files, `${where}: tacd.files`) },
     external: stringList(key.external, `${where}: tacd.external`),
     warnings,

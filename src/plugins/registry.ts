@@ -3,8 +3,7 @@
  * descriptor (name, description, where its module is) and the heavy module
  * is imported only when that plugin runs. Listing never imports anything.
  *
- * Sources, in order (the first plugin of a name wins; built-ins cannot be
- * shadowed):
+ * Sources, in order:
  * 1. the built-ins (echo, web);
  * 2. the `tacd.plugins` field of the nearest package.json from the current
  *    directory upwards (the current project);
@@ -12,26 +11,36 @@
  *    package.json has `tacd.plugins`;
  * 4. each directory in $TACD_PLUGIN_PATH (colon-separated): a package
  *    directory itself, or a directory of package directories.
+ * Two plugins of one name (a built-in included) are an error naming both
+ * package.json files; one package.json seen twice (a symlinked dependency,
+ * a folder both in node_modules and in $TACD_PLUGIN_PATH) counts once.
  *
  * The field maps names to descriptors:
  *   "tacd": { "plugins": { "hello": { "module": "./dist/hello.js", "description": "Say hello" } } }
  * (an array of { "name", "module", "description" } is accepted too). The
- * module's default export (or `serviceMaker` export) is the ServiceMaker.
+ * module (TypeScript or JavaScript, ESM or CommonJS) exports the
+ * ServiceMaker as `default` or `serviceMaker` (see plugin-module.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DataError, UsageError } from '../core/errors.js';
 import type { ServiceMaker } from '../application/service-maker.js';
 import { BUILTINS } from './builtins.js';
+import { loadDeclaredPlugin, modulePath, nativeImporter, type ModuleImporter, type PluginDeclaration } from './plugin-module.js';
 
 export interface PluginRef {
   readonly name: string;
   readonly description: string;
   /** 'built-in' or the package.json that declared it. */
   readonly source: string;
-  /** Imports the plugin's module and returns its ServiceMaker. @throws DataError when the module has none. */
-  load(): Promise<ServiceMaker>;
+  /** Where a discovered (not built-in) plugin was declared. */
+  readonly declaration?: PluginDeclaration;
+  /**
+   * Imports the plugin's module with `importer` (default: Node's import,
+   * JavaScript only) and returns its ServiceMaker.
+   * @throws NoInputError (66) for a missing module, DataError (65) when it exports no valid maker.
+   */
+  load(importer?: ModuleImporter): Promise<ServiceMaker>;
 }
 
 
@@ -61,21 +70,13 @@ function descriptorsOf(pkg: Record<string, unknown>): Descriptor[] {
     .map(([name, d]) => ({ name, module: d['module'] as string, description: typeof d['description'] === 'string' ? d['description'] : '' }));
 }
 
-async function importMaker(pkgDir: string, d: Descriptor, source: string): Promise<ServiceMaker> {
-  const file = path.resolve(pkgDir, d.module);
-  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown; serviceMaker?: unknown };
-  const maker = (mod.serviceMaker ?? mod.default) as ServiceMaker | undefined;
-  if (!maker || typeof maker.makeService !== 'function') {
-    throw new DataError('tacd.plugin.noMaker', `plugin '${d.name}' (${file}, declared in ${source}) exports no ServiceMaker as 'default' or 'serviceMaker'`, { field: 'tacd.plugins' });
-  }
-  return maker;
-}
-
 function refsOfPackage(pkgJson: string): PluginRef[] {
   const pkg = readJson(pkgJson);
   if (!pkg) return [];
-  const dir = path.dirname(pkgJson);
-  return descriptorsOf(pkg).map((d) => ({ name: d.name, description: d.description, source: pkgJson, load: () => importMaker(dir, d, pkgJson) }));
+  return descriptorsOf(pkg).map((d) => {
+    const declaration: PluginDeclaration = { name: d.name, packageJson: pkgJson, module: d.module };
+    return { name: d.name, description: d.description, source: pkgJson, declaration, load: (importer = nativeImporter) => loadDeclaredPlugin(declaration, importer) };
+  });
 }
 
 /** The nearest package.json from `cwd` upwards, or null. */
@@ -114,8 +115,9 @@ function packagesIn(nodeModules: string): string[] {
 /** All plugins visible from `cwd` with `env`, sorted by name. Imports nothing. */
 export function discoverPlugins(cwd: string, env: NodeJS.ProcessEnv): PluginRef[] {
   const found = new Map<string, PluginRef>();
+  const seen = new Set<string>();
   const add = (refs: readonly PluginRef[]): void => {
-    for (const r of refs) if (!found.has(r.name)) found.set(r.name, r);
+    for (const r of refs) addOne(found, seen, r);
   };
   add(BUILTINS);
   const project = nearestPackageJson(cwd);
@@ -129,6 +131,33 @@ export function discoverPlugins(cwd: string, env: NodeJS.ProcessEnv): PluginRef[
     for (const d of subdirs(dir)) add(refsOfPackage(path.join(d, 'package.json')));
   }
   return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+// The real path of a package.json, so one file reached twice (through a symlink) is one source.
+function realSource(r: PluginRef): string {
+  if (r.source === 'built-in') return `built-in:${r.name}`;
+  try {
+    return `${fs.realpathSync(r.source)}:${r.name}`;
+  } catch {
+    return `${r.source}:${r.name}`;
+  }
+}
+
+// Adds a plugin; a second plugin of the same name from another package.json is an error naming both.
+function addOne(found: Map<string, PluginRef>, seen: Set<string>, r: PluginRef): void {
+  const key = realSource(r);
+  if (seen.has(key)) return;
+  seen.add(key);
+  const first = found.get(r.name);
+  if (first) {
+    throw new DataError('tacd.plugin.duplicate', `plugin '${r.name}' is declared twice: by ${first.source} and by ${r.source} (rename one in its tacd.plugins)`, { field: 'tacd.plugins' });
+  }
+  found.set(r.name, r);
+}
+
+/** The module file of a discovered plugin, or undefined for a built-in. */
+export function pluginModule(r: PluginRef): string | undefined {
+  return r.declaration ? modulePath(r.declaration) : undefined;
 }
 
 /** Levenshtein distance. */
@@ -161,8 +190,30 @@ export function findPlugin(refs: readonly PluginRef[], name: string): PluginRef 
   throw new UsageError(`unknown plugin '${name}'${hint} (tacd --help lists them)`, { code: 'tacd.plugin.unknown' });
 }
 
-/** The "Plugins:" section of `tacd --help`: names sorted, descriptions aligned. */
-export function formatPluginList(refs: readonly PluginRef[]): string {
+// Where a plugin comes from, for the list: 'built-in', or its package.json relative to `cwd` when below it.
+function shownSource(r: PluginRef, cwd: string | undefined): string {
+  if (r.source === 'built-in' || cwd === undefined) return r.source;
+  const rel = path.relative(cwd, r.source);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? r.source : rel;
+}
+
+/**
+ * The "Plugins:" section of `tacd --help`: names sorted, descriptions
+ * aligned, and where each comes from in brackets (given `base`, the
+ * project's folder, package.json paths below it are shown relative to it).
+ */
+export function formatPluginList(refs: readonly PluginRef[], base?: string): string {
   const width = Math.max(0, ...refs.map((r) => r.name.length));
-  return ['Plugins:', ...refs.map((r) => `  ${r.name.padEnd(width)}  ${r.description}`.trimEnd())].join('\n') + '\n';
+  const lines = refs.map((r) => `  ${r.name.padEnd(width)}  ${r.description ? `${r.description} ` : ''}[${shownSource(r, base)}]`);
+  return ['Plugins:', ...lines].join('\n') + '\n';
+}
+
+/**
+ * The service maker of a plugin to package: the declared module's (loaded
+ * with `importer`) for a discovered plugin, else the built-in's.
+ * @throws UsageError (64) for an unknown built-in; see PluginRef.load.
+ */
+export async function loadPluginMaker(p: { readonly plugin: string; readonly module?: string; readonly packageJson?: string }, importer: ModuleImporter): Promise<ServiceMaker> {
+  if (p.module !== undefined && p.packageJson !== undefined) return loadDeclaredPlugin({ name: p.plugin, packageJson: p.packageJson, module: p.module }, importer);
+  return findPlugin(BUILTINS, p.plugin).load();
 }

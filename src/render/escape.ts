@@ -51,6 +51,40 @@ export function systemdArg(s: string): string {
   return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%').replace(/\$/g, '$$$$') + '"';
 }
 
+/**
+ * Quotes an `Environment=` assignment (`NAME=value`) of a unit file: bare
+ * when safe, otherwise double-quoted with `\\` and `"` backslash-escaped
+ * and `%` as `%%` (specifiers are expanded there); `$` is left as it is,
+ * since Environment= expands no variables (systemd.exec(5)).
+ */
+export function systemdEnvironment(s: string): string {
+  rejectControl('systemd environment', s);
+  if (SYSTEMD_SAFE.test(s)) return s;
+  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%') + '"';
+}
+
+/**
+ * A value for a KEY=value line of a file read both by sh (`. /etc/default/x`)
+ * and by systemd's EnvironmentFile=: the whole value in one pair of double
+ * quotes, with `\\`, `"`, `$` and `` ` `` backslash-escaped, which both read
+ * alike. (systemd does not read sh's `'a'\''b'` concatenation as sh does: after
+ * a closing quote, a backslash-escaped character starts an unquoted part in
+ * which quotes are literal.)
+ */
+export function envFileValue(s: string): string {
+  rejectControl('environment file value', s);
+  return '"' + s.replace(/[\\"$`]/g, '\\$&') + '"';
+}
+
+/**
+ * The words `args` as one shell-quoted string, each word through `sh`: the
+ * value of TACD_ARGS, which tacd splits again (`--env-args`,
+ * src/runner/env-args.ts) exactly as sh would.
+ */
+export function shellWords(args: readonly string[]): string {
+  return args.map(sh).join(' ');
+}
+
 /** Escapes text for an RPM spec file: `%` becomes `%%` (no macro expansion). */
 export function rpmSpecText(s: string): string {
   return s.replace(/%/g, '%%');
@@ -93,4 +127,4 @@ export function js(v: unknown): string {
 }
 
 /** The helpers every template sees as plain names (ejs `destructuredLocals`). */
-export const ESCAPERS = { sh, systemdValue, systemdArg, rpmSpecText, debContinuation, oneLine, js, gecos } as const;
+export const ESCAPERS = { sh, shellWords, envFileValue, systemdValue, systemdArg, systemdEnvironment, rpmSpecText, debContinuation, oneLine, js, gecos } as const;

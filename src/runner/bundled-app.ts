@@ -6,6 +6,8 @@
  * nothing is registered and getBundledApplication() returns undefined.
  */
 
+import type { ServiceMaker } from '../application/service-maker.js';
+
 let bundled: unknown;
 
 /** Registers the bundled tac module's `application` (called once by the generated bundle entry). */
@@ -16,4 +18,22 @@ export function setBundledApplication(app: unknown): void {
 /** The registered application, or undefined when this is not a packaged app. */
 export function getBundledApplication(): unknown {
   return bundled;
+}
+
+/**
+ * A packaged plugin (ts2deb/ts2rpm --plugin NAME of a discovered plugin):
+ * the generated entry imports the plugin's module, checks its service maker
+ * and registers it here under the plugin's name; `tacd NAME` in that package
+ * runs it without any discovery (the package has no node_modules to scan).
+ */
+let bundledPlugin: { readonly name: string; readonly maker: ServiceMaker } | undefined;
+
+/** Registers the bundled plugin's service maker (called once by the generated bundle entry). */
+export function setBundledPlugin(name: string, maker: ServiceMaker): void {
+  bundledPlugin = { name, maker };
+}
+
+/** The bundled plugin of that name, or undefined. */
+export function getBundledPlugin(name: string): ServiceMaker | undefined {
+  return bundledPlugin?.name === name ? bundledPlugin.maker : undefined;
 }

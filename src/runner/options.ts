@@ -45,6 +45,8 @@ export interface RunnerOptions {
   readonly pluginArgs: readonly string[];
   /** Milliseconds to wait for the tree to stop before forcing the exit. */
   readonly shutdownTimeoutMs: number;
+  /** `--env-args VAR`: more words from that environment variable (src/runner/env-args.ts), or null. */
+  readonly envArgs: string | null;
 }
 
 /** twistd's umask parsing: octal, "123" and "0123" both mean 0o123. */
@@ -105,6 +107,7 @@ export function runnerCommand(): Command {
     .option('--logger <module>', "MODULE[#EXPORT]: a function returning a log observer, used instead of every other log destination (a path, or a package name)")
     .option('--prefix <ident>', 'syslog identifier', 'tacd')
     .option('-y, --python <file>', 'load the application from this .tac.ts/.tac.js/.mts/.mjs file')
+    .option('--env-args <var>', 'append the words of this environment variable, written as shell words (quotes, no expansion)')
     .option('--shutdown-timeout <seconds>', 'force the exit when stopping takes longer (0: wait forever)', '30')
     .option('--debug', 'show stack traces')
     .option('--version', 'print the version and exit')
@@ -131,6 +134,7 @@ interface RawOptions {
   prefix: string;
   python?: string;
   shutdownTimeout: string;
+  envArgs?: string;
   debug?: boolean;
   version?: boolean;
   help?: boolean;
@@ -173,17 +177,24 @@ export function parseRunnerArgs(argv: readonly string[], cwd: string): RunnerOpt
     plugin: plugin ?? null,
     pluginArgs: rest,
     shutdownTimeoutMs: parseSeconds('--shutdown-timeout', o.shutdownTimeout),
+    envArgs: parseEnvArgsName(o.envArgs),
   };
+}
+
+function parseEnvArgsName(name: string | undefined): string | null {
+  if (name === undefined) return null;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--env-args: expected an environment variable name, got '${name}'`, { code: 'tacd.options.envArgs' });
+  return name;
 }
 
 const RAW_DEFAULTS = { logFormat: 'text', logLevel: 'info', logRotateLength: '1000000', rundir: '.', prefix: 'tacd', shutdownTimeout: '30' } as const;
 const FAST_FLAGS = new Map<string, 'nodaemon' | 'syslog' | 'debug'>([['-n', 'nodaemon'], ['--nodaemon', 'nodaemon'], ['--syslog', 'syslog'], ['--debug', 'debug']]);
-type ValueKey = 'pidfile' | 'logfile' | 'logFormat' | 'logLevel' | 'logRotateLength' | 'logMaxFiles' | 'rundir' | 'uid' | 'gid' | 'umask' | 'logger' | 'prefix' | 'python' | 'shutdownTimeout';
+type ValueKey = 'pidfile' | 'logfile' | 'logFormat' | 'logLevel' | 'logRotateLength' | 'logMaxFiles' | 'rundir' | 'uid' | 'gid' | 'umask' | 'logger' | 'prefix' | 'python' | 'shutdownTimeout' | 'envArgs';
 const FAST_VALUES = new Map<string, ValueKey>([
   ['--pidfile', 'pidfile'], ['-l', 'logfile'], ['--logfile', 'logfile'], ['--log-format', 'logFormat'], ['--log-level', 'logLevel'],
   ['--log-rotate-length', 'logRotateLength'], ['--log-max-files', 'logMaxFiles'], ['-d', 'rundir'], ['--rundir', 'rundir'],
   ['-u', 'uid'], ['--uid', 'uid'], ['-g', 'gid'], ['--gid', 'gid'], ['--umask', 'umask'], ['--logger', 'logger'], ['--prefix', 'prefix'],
-  ['-y', 'python'], ['--python', 'python'], ['--shutdown-timeout', 'shutdownTimeout'],
+  ['-y', 'python'], ['--python', 'python'], ['--shutdown-timeout', 'shutdownTimeout'], ['--env-args', 'envArgs'],
 ]);
 
 /**

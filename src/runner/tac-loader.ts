@@ -91,9 +91,9 @@ function external(target: string, kind: string): { path: string; external?: true
   return kind === 'require-call' ? { path: target, namespace: REQUIRED } : { path: target, external: true };
 }
 
-// A source file's own location, as literals (what node gives it when run uncompiled).
-function sourceLocation(file: string): ModuleLocation | undefined {
-  if (/[\\/]node_modules[\\/]/.test(file)) return undefined;
+// A source file's own location, as literals (what node gives it when run uncompiled);
+// a plugin installed in node_modules is compiled too, and keeps its place there.
+function sourceLocation(file: string): ModuleLocation {
   const abs = path.resolve(file);
   return { url: JSON.stringify(pathToFileURL(abs).href), dirname: JSON.stringify(path.dirname(abs)), filename: JSON.stringify(abs) };
 }
@@ -149,6 +149,15 @@ function firstLine(e: unknown): string {
 /** Imports `file` and returns its module namespace. @throws NoInputError / DataError as described above. */
 export async function importTac(file: string): Promise<Record<string, unknown>> {
   checkTacFile(file);
+  return importModule(file);
+}
+
+/**
+ * Imports an existing module file as a tac file is imported (TypeScript
+ * compiled with source maps, JavaScript as it is): plugin modules.
+ * @throws DataError (65) for a syntax error or a throw while evaluating.
+ */
+export async function importModule(file: string): Promise<Record<string, unknown>> {
   process.setSourceMapsEnabled(true);
   const compiled = isTypeScript(file) ? await compile(file) : null;
   try {

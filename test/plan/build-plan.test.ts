@@ -123,7 +123,7 @@ test('--arch must agree with the bundled node; socket activation adds a socket u
   const { plan } = await buildPlan(spec({ socketActivation: true, runtime: 'system' }), 'deb', deps);
   const f = files(plan);
   assert.match(text(f.get('/lib/systemd/system/echo.socket')), /^ListenStream=0\.0\.0\.0:7001$/m);
-  assert.match(text(f.get('/etc/default/echo')), /^TACD_ARGS='--listen systemd:domain=INET:index=0'$/m);
+  assert.match(text(f.get('/etc/default/echo')), /^TACD_ARGS="--listen systemd:domain=INET:index=0"$/m);
   assert.match(text(f.get('/lib/systemd/system/echo.service')), /^Requires=echo\.socket$/m);
 });
 

@@ -96,8 +96,8 @@ test('validation errors name the field and what was expected', () => {
     assert.throws(() => spec(tac), /no maintainer: give --maintainer/);
   });
   assert.throws(
-    () => normalizeSpec({ cli: {}, source: { kind: 'plugin', plugin: 'echo', args: ["--interface='x y'"] }, cwd: PROJECT_ROOT, execPath: process.execPath }),
-    /plugin option '--interface='x y'': expected letters/,
+    () => normalizeSpec({ cli: {}, source: { kind: 'plugin', plugin: 'echo', args: ['--interface', 'x\ny'] }, cwd: PROJECT_ROOT, execPath: process.execPath }),
+    /plugin option 'x\\ny': a newline or control character cannot be stored/,
   );
 });
 

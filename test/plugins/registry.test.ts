@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { closestNames, discoverPlugins, editDistance, findPlugin, formatPluginList } from '../../src/plugins/registry.js';
-import { UsageError } from '../../src/core/errors.js';
+import { exitCodeOf, UsageError } from '../../src/core/errors.js';
 import { cleanEnv, exchange, finished, freePort, portAnswers, RUNNER_FIXTURES, runTacd, startTacd, tempDir, waitFor } from '../runner/helpers.js';
 
 const PROJECT = path.join(RUNNER_FIXTURES, 'project');
@@ -16,7 +16,7 @@ test('a bare `tacd` and `tacd --help` list the plugins sorted, with descriptions
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Usage: tacd \[options\] \(-y FILE \| PLUGIN \[plugin options\]\)/);
     assert.match(r.stdout, /--nodaemon/);
-    assert.match(r.stdout, /Plugins:\n {2}echo {2}A TCP echo server \(RFC 862\)\.\n {2}web {3}A static file web server\.\n$/);
+    assert.match(r.stdout, /Plugins:\n {2}echo {2}A TCP echo server \(RFC 862\)\. \[built-in\]\n {2}web {3}A static file web server\. \[built-in\]\n$/);
   }
 });
 
@@ -45,11 +45,11 @@ test('discovery: the project package.json, its node_modules, TACD_PLUGIN_PATH; l
     list,
     [
       'Plugins:',
-      '  echo   A TCP echo server (RFC 862).',
-      '  extra  An installed plugin package (fixture).',
-      '  hello  Greets every connection (fixture project plugin).',
-      '  pathy  Found through TACD_PLUGIN_PATH (fixture).',
-      '  web    A static file web server.',
+      '  echo   A TCP echo server (RFC 862). [built-in]',
+      '  extra  An installed plugin package (fixture). [node_modules/tacd-plugin-extra/package.json]',
+      '  hello  Greets every connection (fixture project plugin). [package.json]',
+      '  pathy  Found through TACD_PLUGIN_PATH (fixture). [plugin-path/pathy/package.json]',
+      '  web    A static file web server. [built-in]',
       '',
     ].join('\n'),
   );
@@ -87,8 +87,33 @@ test('an unknown plugin suggests the closest names (edit distance)', () => {
   assert.equal(formatPluginList([]), 'Plugins:\n');
 });
 
-test('built-ins cannot be shadowed; the first of two same-named plugins wins', () => {
-  const refs = discoverPlugins(PROJECT, { TACD_PLUGIN_PATH: `${PLUGIN_PATH}:${PLUGIN_PATH}` });
+// A package folder declaring `plugins` (name -> module) in its package.json.
+function pluginPackage(dir: string, plugins: Record<string, string>): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const decl = Object.fromEntries(Object.entries(plugins).map(([n, m]) => [n, { module: m, description: `${n} from ${path.basename(dir)}` }]));
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir), version: '1.0.0', tacd: { plugins: decl } }));
+  return path.join(dir, 'package.json');
+}
+
+test('one package.json reached twice counts once; two plugins of one name are an error naming both', async (t) => {
+  const refs = discoverPlugins(PROJECT, { TACD_PLUGIN_PATH: `${PLUGIN_PATH}:${PLUGIN_PATH}:${path.join(PLUGIN_PATH, 'pathy')}` });
   assert.equal(refs.filter((r) => r.name === 'pathy').length, 1);
   assert.equal(refs.find((r) => r.name === 'echo')!.source, 'built-in');
+
+  const dir = tempDir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const project = pluginPackage(path.join(dir, 'site'), { poem: './poem.mjs' });
+  const dep = pluginPackage(path.join(dir, 'site', 'node_modules', 'dep'), { poem: './other.mjs' });
+  assert.throws(
+    () => discoverPlugins(path.join(dir, 'site'), {}),
+    (e: unknown) => exitCodeOf(e) === 65 && e instanceof Error && e.message === `plugin 'poem' is declared twice: by ${project} and by ${dep} (rename one in its tacd.plugins)`,
+  );
+  const r = await runTacd(['--help'], { cwd: path.join(dir, 'site'), env: cleanEnv() });
+  assert.equal(r.code, 65);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, `tacd: plugin 'poem' is declared twice: by ${project} and by ${dep} (rename one in its tacd.plugins)\n`);
+
+  // a built-in's name is taken too
+  const shadow = pluginPackage(path.join(dir, 'shadow'), { echo: './echo.mjs' });
+  assert.throws(() => discoverPlugins(path.join(dir, 'shadow'), {}), (e: unknown) => e instanceof Error && e.message.includes(`plugin 'echo' is declared twice: by built-in and by ${shadow}`));
 });

@@ -1,7 +1,8 @@
 // The escapers every template uses: table-driven, one per target syntax.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { debContinuation, js, oneLine, rpmSpecText, sh, systemdArg, systemdValue } from '../../src/render/escape.js';
+import { execFileSync } from 'node:child_process';
+import { debContinuation, envFileValue, js, oneLine, rpmSpecText, sh, shellWords, systemdArg, systemdEnvironment, systemdValue } from '../../src/render/escape.js';
 import { exitCodeOf } from '../../src/core/errors.js';
 
 test('sh() quotes one POSIX shell word', () => {
@@ -45,6 +46,30 @@ test('systemdArg() quotes a command-line word for systemd', () => {
   ];
   for (const [input, want] of cases) assert.equal(systemdArg(input), want, JSON.stringify(input));
   assert.throws(() => systemdArg('a\tb'), /control character/);
+});
+
+test('systemdEnvironment() quotes an Environment= assignment: %% for %, $ kept (no expansion there)', () => {
+  const cases: [string, string][] = [
+    ['TACD_ARGS=', 'TACD_ARGS='],
+    ['TACD_ARGS=--port 7001', '"TACD_ARGS=--port 7001"'],
+    [`A=it's "x" $HOME 100% \\ ü`, `"A=it's \\"x\\" $HOME 100%% \\\\ ü"`],
+  ];
+  for (const [input, want] of cases) assert.equal(systemdEnvironment(input), want, JSON.stringify(input));
+  assert.throws(() => systemdEnvironment('A=a\nb'), /control character/);
+});
+
+test('shellWords() quotes each word so that sh reads the same words back', async () => {
+  const words = ['--greeting', `it's a "fine" day, isn't it`, '$HOME', '`x`', '100%', 'back\\slash', 'ünï ☃', '', '*', '-'];
+  const out = execFileSync('sh', ['-c', `for w in ${shellWords(words)}; do printf '%s\\0' "$w"; done`]);
+  assert.deepEqual(out.toString('utf8').split('\0').slice(0, -1), words);
+});
+
+test('envFileValue() double-quotes a whole value, as sh and systemd EnvironmentFile= both read it', () => {
+  assert.equal(envFileValue(`--a 'it'\\''s' "q" $X \`id\` \\ ü`), `"--a 'it'\\\\''s' \\"q\\" \\$X \\\`id\\\` \\\\ ü"`);
+  const value = shellWords(['--greeting', `it's "so" $HOME \`id\` \\ 100% ü`]);
+  const out = execFileSync('sh', ['-c', `X=${envFileValue(value)}; printf %s "$X"`]);
+  assert.equal(out.toString('utf8'), value);
+  assert.throws(() => envFileValue('a\nb'), /control character/);
 });
 
 test('rpmSpecText() escapes macros; debContinuation() indents and dots blank lines', () => {

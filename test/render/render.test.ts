@@ -37,7 +37,7 @@ test('service templates render as their golden files', () => {
 test('the unit keeps R&D as is (no HTML escaping) and doubles %', () => {
   const unit = render('systemd/service', SERVICE);
   assert.match(unit, /^Description=TCP echo server \(R&D, 100%%\)$/m);
-  assert.match(unit, /^ExecStart=\/usr\/lib\/echo\/node --enable-source-maps \/usr\/lib\/echo\/launcher\.cjs --nodaemon --pidfile= echo \$TACD_ARGS$/m);
+  assert.match(unit, /^ExecStart=\/usr\/lib\/echo\/node --enable-source-maps \/usr\/lib\/echo\/launcher\.cjs --nodaemon --pidfile= --env-args=TACD_ARGS echo$/m);
   assert.match(unit, /^Environment="TACD_ARGS=--port 7001"$/m);
 });
 
@@ -76,7 +76,7 @@ test('--templates DIR overrides a template by name; others stay built-in', () =>
     writeFileSync(path.join(dir, 'systemd', 'service.ejs'), '# mine for <%- systemdValue(it.name) %>\n');
     const r = createRenderer(dir);
     assert.equal(r('systemd/service', SERVICE), '# mine for echo\n');
-    assert.match(r('default', SERVICE), /^TACD_ARGS='--port 7001'$/m);
+    assert.match(r('default', SERVICE), /^TACD_ARGS="--port 7001"$/m);
     assert.throws(() => createRenderer(path.join(dir, 'nope')), (e: unknown) => exitCodeOf(e) === 66);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,11 +5,12 @@
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { NoInputError, UsageError } from '../../core/errors.js';
+import { NoInputError } from '../../core/errors.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
 import { readElf, type ElfDynamic } from '../../bundle/elf.js';
 import type { AppSource, PackageSpec } from '../../plan/spec.js';
 import { discoverPlugins, findPlugin } from '../../plugins/registry.js';
+import { checkModuleFile } from '../../plugins/plugin-module.js';
 import type { Parsed } from './options.js';
 import type { AppSourceFile, CliIO } from './types.js';
 
@@ -25,10 +26,10 @@ export function appSource(p: Parsed, io: CliIO): { source: AppSource; pluginDesc
     return { source: { kind: 'tac', file: p.tac } };
   }
   const ref = findPlugin(discoverPlugins(io.cwd, io.env), p.plugin!);
-  if (ref.source !== 'built-in') {
-    throw new UsageError(`plugin '${ref.name}' (from ${ref.source}) is not built in: package a tac file that uses it instead`, { code: 'ts2deb.plugin.notBuiltIn' });
-  }
-  return { source: { kind: 'plugin', plugin: ref.name, args: p.pluginArgs }, pluginDescription: ref.description };
+  if (!ref.declaration) return { source: { kind: 'plugin', plugin: ref.name, args: p.pluginArgs }, pluginDescription: ref.description };
+  // A discovered plugin: its module (checked now: 66 when missing) is bundled, its package.json describes the package.
+  const module = checkModuleFile(ref.declaration);
+  return { source: { kind: 'plugin', plugin: ref.name, args: p.pluginArgs, module, packageJson: ref.source }, pluginDescription: ref.description };
 }
 
 const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock'];
