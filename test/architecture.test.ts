@@ -76,7 +76,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['core'],
   ['formats', 'application', 'render'],
   ['tools', 'bundle', 'runner', 'plugins', 'verify'],
-  ['plan'],
+  ['plan', 'repo'],
   ['cli', 'index.ts'],
 ];
 

@@ -9,6 +9,7 @@ import { gzipCompressor } from '../formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../formats/deb/deb.js';
 import { writeDebianSource } from '../formats/srcdeb/srcdeb.js';
 import { exitOnInterrupt, runMain } from './report.js';
+import { repoCommand } from './repo.js';
 import { verifyCommand } from './verify.js';
 import { processIO, runPackageCli, type CliIO, type FormatAdapter } from './package-cli.js';
 
@@ -30,6 +31,7 @@ export const debAdapter: FormatAdapter = {
 /** Runs ts2deb in process; resolves with the exit status (errors are thrown). */
 export function ts2deb(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   if (argv[0] === 'verify') return verifyCommand(argv.slice(1), 'deb', io);
+  if (argv[0] === 'repo') return repoCommand(argv.slice(1), 'deb', io);
   return runPackageCli(debAdapter, argv, io);
 }
 
