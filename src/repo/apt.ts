@@ -57,7 +57,7 @@ const versioned = (e: AptEntry, origin: string) => ({
   item: e, key: `${e.suite}/${e.component}/${f(e, 'Package')}/${f(e, 'Architecture')}`, version: f(e, 'Version'), sha256: e.digests.sha256, label: label(e), origin,
 });
 
-async function readDebs(o: AptRepoOptions): Promise<{ entry: AptEntry; bytes: Uint8Array }[]> {
+async function readDebs(o: AptRepoOptions): Promise<{ entry: AptEntry; bytes: Uint8Array; file: string }[]> {
   const out = [];
   for (const input of await readInputs(o.packages, '.deb')) {
     const control = await readDebControl(input.bytes, input.file, hostDecompress);
@@ -65,7 +65,7 @@ async function readDebs(o: AptRepoOptions): Promise<{ entry: AptEntry; bytes: Ui
     const version = fieldValue(control, 'Version')!.replace(/^\d+:/, '');
     const file = `${pkg}_${version}_${fieldValue(control, 'Architecture')}.deb`;
     const filename = debPoolPath(o.component, debSourceName(fieldValue(control, 'Source'), pkg), file);
-    out.push({ entry: { control, filename, digests: digestsOf(input.bytes), suite: o.suite, component: o.component }, bytes: input.bytes });
+    out.push({ entry: { control, filename, digests: digestsOf(input.bytes), suite: o.suite, component: o.component }, bytes: input.bytes, file: input.file });
   }
   return out;
 }
@@ -99,7 +99,7 @@ export async function updateAptRepository(o: AptRepoOptions): Promise<RepoUpdate
   const summary = { added: [] as string[], unchanged: [] as string[], removed: [] as string[], installLine: '' };
   const generation = await updateRepository<AptState>(o.dir, 'apt', async (prev: Previous<AptState>): Promise<Planned<AptState>> => {
     const old = prev.state?.entries ?? [];
-    const merged = mergeVersions(old.map((e) => versioned(e, o.dir)), debs.map((d) => versioned(d.entry, d.entry.filename)), o.keep, compareDebVersions);
+    const merged = mergeVersions(old.map((e) => versioned(e, o.dir)), debs.map((d) => versioned(d.entry, d.file)), o.keep, compareDebVersions);
     const entries = merged.kept.map((v) => v.item);
     const fresh = debs.filter((d) => entries.includes(d.entry));
     const carried = entries.filter((e) => old.includes(e));
