@@ -14,6 +14,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { commanderMessage, UsageError } from '../core/errors.js';
 import { fileUrl, updateAptRepository, type RepoUpdate } from '../repo/apt.js';
+import { updateRpmRepository } from '../repo/rpm.js';
 import type { CliIO } from './package-cli.js';
 
 type RepoFormat = 'deb' | 'rpm';
@@ -96,7 +97,7 @@ export async function repoCommand(argv: readonly string[], format: RepoFormat, i
   };
   const r = format === 'deb'
     ? await updateAptRepository({ ...common, suite: o.suite, component: o.component, architectures: o.arch.split(',').map((a) => a.trim()).filter(Boolean) })
-    : await Promise.reject(new UsageError('ts2rpm repo: not yet', { code: 'repo.rpm' }));
+    : await updateRpmRepository(common);
   report(io, prog, args[0]!, r);
   return 0;
 }

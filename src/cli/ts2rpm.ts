@@ -8,6 +8,7 @@ import { gzipCompressor } from '../formats/archive/gzip.js';
 import { rpmFileName, writeRpm } from '../formats/rpm/rpm.js';
 import { sourceRpmFileName, writeSourceRpm } from '../formats/srcrpm/srpm.js';
 import { exitOnInterrupt, runMain } from './report.js';
+import { repoCommand } from './repo.js';
 import { verifyCommand } from './verify.js';
 import { processIO, runPackageCli, type CliIO, type FormatAdapter } from './package-cli.js';
 
@@ -31,6 +32,7 @@ export const rpmAdapter: FormatAdapter = {
 /** Runs ts2rpm in process; resolves with the exit status (errors are thrown). */
 export function ts2rpm(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   if (argv[0] === 'verify') return verifyCommand(argv.slice(1), 'rpm', io);
+  if (argv[0] === 'repo') return repoCommand(argv.slice(1), 'rpm', io);
   return runPackageCli(rpmAdapter, argv, io);
 }
 

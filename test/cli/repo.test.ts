@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { haveProgram } from '../../src/core/exec.js';
-import { smallDeb } from '../formats/repo/packages.js';
+import { smallDeb, smallRpm } from '../formats/repo/packages.js';
 import { readAptRepo } from '../repo/apt-check.js';
 import { cli, makeKey, tmp } from '../repo/helpers.js';
 
@@ -101,4 +101,30 @@ test('ts2deb repo: SIGKILL at many points of an update leaves the old repository
   assert.equal(last.status, 0, last.stderr);
   assert.ok(readAptRepo(repo, 'stable', 'amd64', keyring).includes('after 1-1 all'));
   assert.deepEqual(readdirSync(path.join(work, '.apt.generations')).filter((n) => n.startsWith('tmp-')), [], 'half-built generations were removed');
+});
+
+test('ts2rpm repo: --keep 1 keeps the newest; the same version with other bytes and a non-rpm are refused with DIR unchanged', async () => {
+  const work = tmp('rpm-cli');
+  const repo = path.join(work, 'yum');
+  const rpm = async (v: string, note = ''): Promise<string> => {
+    const file = path.join(work, `notes-${v}${note}.rpm`);
+    writeFileSync(file, await smallRpm('notes-api', v, 'all', note));
+    return file;
+  };
+  const r1 = await cli('ts2rpm', ['repo', repo, await rpm('1.0.0'), '--keep', '1']);
+  assert.equal(r1.status, 0, r1.stderr);
+  const r2 = await cli('ts2rpm', ['repo', repo, await rpm('1.1.0'), '--keep', '1']);
+  assert.match(r2.stdout, /generation 2\n {2}added: notes-api 1\.1\.0-1 \(noarch\)\n {2}removed \(--keep\): notes-api 1\.0\.0-1 \(noarch\)\n/);
+  assert.deepEqual(readdirSync(path.join(repo, 'Packages/n')), ['notes-api-1.1.0-1.noarch.rpm']);
+  assert.match(readFileSync(path.join(repo, 'yum.repo'), 'utf8'), /gpgcheck=0\nrepo_gpgcheck=0\n/, 'unsigned: no checks promised');
+  const before = snapshot(repo);
+  const other = await cli('ts2rpm', ['repo', repo, await rpm('1.1.0', 'x')]);
+  assert.equal(other.status, 65);
+  assert.match(other.stderr, /^ts2rpm: .*notes-1\.1\.0x\.rpm: notes-api 1\.1\.0-1 \(noarch\) is already in .*yum with other contents/);
+  const deb = path.join(work, 'x.rpm');
+  writeFileSync(deb, await smallDeb('notes-api', '2'));
+  const notRpm = await cli('ts2rpm', ['repo', repo, deb]);
+  assert.equal(notRpm.status, 65);
+  assert.match(notRpm.stderr, /^ts2rpm: .*x\.rpm: not an RPM package \(no rpm lead magic at its start\)\n$/);
+  assert.equal(snapshot(repo), before);
 });

@@ -56,6 +56,8 @@ export interface RpmPackage {
   readonly deps: Readonly<Record<DepKind, readonly RpmDep[]>>;
   readonly files: readonly RpmFileEntry[];
   readonly changelog: readonly RpmChange[];
+  /** The header carries an OpenPGP signature (RSAHEADER or DSAHEADER): dnf's gpgcheck can verify it. */
+  readonly signed: boolean;
 }
 
 // (name, flags, version) tags of each kind; supplements/enhances are 5052-5057.
@@ -155,5 +157,6 @@ export function readRpmPackage(bytes: Uint8Array, file: string): RpmPackage {
     installedSize: num(m.get(T.RPMTAG_LONGSIZE)) ?? num(m.get(T.RPMTAG_SIZE)) ?? 0,
     archiveSize: num(h.signature.get(T.RPMSIGTAG_LONGARCHIVESIZE)) ?? num(h.signature.get(T.RPMSIGTAG_PAYLOADSIZE)) ?? 0,
     headerStart: h.start, headerEnd: h.end, deps: allDeps, files: fileList, changelog: changelog(m),
+    signed: h.signature.has(T.RPMSIGTAG_RSA) || h.signature.has(267),
   };
 }

@@ -43,10 +43,10 @@ export interface DnfClientInput {
   readonly example: string;
 }
 
-/** The .repo file (dnf.conf(5) repository section). */
+/** The .repo file (dnf.conf(5) repository section); a repository that fails its checks is an error, not silently skipped. */
 export function dnfRepo(c: DnfClientInput): string {
   const url = slash(c.url);
-  const lines = [`[${c.name}]`, `name=${c.name}`, `baseurl=${url}`, 'enabled=1', `gpgcheck=${c.keyFile && c.packagesSigned ? 1 : 0}`, `repo_gpgcheck=${c.keyFile ? 1 : 0}`];
+  const lines = [`[${c.name}]`, `name=${c.name}`, `baseurl=${url}`, 'enabled=1', `gpgcheck=${c.keyFile && c.packagesSigned ? 1 : 0}`, `repo_gpgcheck=${c.keyFile ? 1 : 0}`, 'skip_if_unavailable=False'];
   if (c.keyFile) lines.push(`gpgkey=${url}/${c.keyFile}`);
   return `${lines.join('\n')}\n`;
 }

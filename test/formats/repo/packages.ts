@@ -8,13 +8,13 @@ import { writeRpm } from '../../../src/formats/rpm/rpm.js';
 
 export const MTIME = 1700000000;
 
-export function smallPlan(name: string, version: string, arch = 'all', note = ''): PackagePlan {
+export function smallPlan(name: string, version: string, arch = 'all', note = '', deps = true): PackagePlan {
   return {
     meta: {
       name, version, release: '1', arch, maintainer: 'Repo Tester <repo@example.org>', summary: `the ${name} test package`,
       description: `A package for the repository tests.\n\nIt holds one file.${note}`, license: 'MIT', homepage: 'https://example.org/tacd',
       section: 'net', priority: 'optional', mtime: MTIME, buildHost: 'build.example.org',
-      relations: { depends: [{ name: 'adduser' }, { name: 'libc6', op: '>=', version: '2.36' }], provides: [{ name: `${name}-api` }] },
+      relations: deps ? { depends: [{ name: 'adduser' }, { name: 'libc6', op: '>=', version: '2.36' }], provides: [{ name: `${name}-api` }] } : {},
       changelog: [{ time: MTIME, author: 'Repo Tester <repo@example.org>', version: `${version}-1`, changes: ['First & <only> release.'] }],
     },
     payload: [
@@ -33,7 +33,7 @@ export async function smallDeb(name: string, version: string, arch = 'all', note
   return concat(await writeDeb(smallPlan(name, version, arch, note), { compression: gzipCompressor(9), cache: null }));
 }
 
-/** An .rpm of `smallPlan(...)`, header-signed when a signer is given. */
-export async function smallRpm(name: string, version: string, arch = 'all', note = '', signer?: Signer): Promise<Uint8Array> {
-  return concat(await writeRpm(smallPlan(name, version, arch, note), { compression: gzipCompressor(9), cache: null, ...(signer ? { signer } : {}) }));
+/** An .rpm of `smallPlan(...)`, header-signed when a signer is given; `deps` false: no dependencies (installable anywhere). */
+export async function smallRpm(name: string, version: string, arch = 'all', note = '', signer?: Signer, deps = true): Promise<Uint8Array> {
+  return concat(await writeRpm(smallPlan(name, version, arch, note, deps), { compression: gzipCompressor(9), cache: null, ...(signer ? { signer } : {}) }));
 }
