@@ -15,7 +15,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 // The peers measured beside tacd: Twisted's twistd, rpmbuild, dpkg-deb, a C
 // compiler for the load generator. Installed when missing and running as root.
-const peers = ['python3-twisted', 'rpm', 'dpkg-dev', 'xz-utils', 'gcc', 'libc6-dev'];
+const peers = ['python3-twisted', 'rpm', 'dpkg-dev', 'xz-utils', 'gcc', 'libc6-dev', 'apt-utils', 'createrepo-c'];
 const missing = peers.filter((p) => spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout?.includes('install ok installed') !== true);
 if (missing.length > 0) {
   if (process.getuid?.() === 0) {

@@ -76,7 +76,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['core'],
   ['formats', 'application', 'render', 'compile'],
   ['tools', 'bundle', 'runner', 'plugins', 'verify', 'init'],
-  ['plan'],
+  ['plan', 'repo'],
   ['cli', 'index.ts'],
 ];
 

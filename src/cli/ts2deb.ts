@@ -10,6 +10,7 @@ import { debFileName, writeDeb } from '../formats/deb/deb.js';
 import { writeDebianSource } from '../formats/srcdeb/srcdeb.js';
 import { exitOnInterrupt, runMain } from './report.js';
 import { initCommand } from './init.js';
+import { repoCommand } from './repo.js';
 import { verifyCommand } from './verify.js';
 import { processIO, runPackageCli, type CliIO, type FormatAdapter } from './package-cli.js';
 
@@ -32,6 +33,7 @@ export const debAdapter: FormatAdapter = {
 export function ts2deb(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   if (argv[0] === 'verify') return verifyCommand(argv.slice(1), 'deb', io);
   if (argv[0] === 'init') return initCommand('ts2deb', argv.slice(1), io);
+  if (argv[0] === 'repo') return repoCommand(argv.slice(1), 'deb', io);
   return runPackageCli(debAdapter, argv, io);
 }
 

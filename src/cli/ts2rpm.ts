@@ -9,6 +9,7 @@ import { rpmFileName, writeRpm } from '../formats/rpm/rpm.js';
 import { sourceRpmFileName, writeSourceRpm } from '../formats/srcrpm/srpm.js';
 import { exitOnInterrupt, runMain } from './report.js';
 import { initCommand } from './init.js';
+import { repoCommand } from './repo.js';
 import { verifyCommand } from './verify.js';
 import { processIO, runPackageCli, type CliIO, type FormatAdapter } from './package-cli.js';
 
@@ -33,6 +34,7 @@ export const rpmAdapter: FormatAdapter = {
 export function ts2rpm(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   if (argv[0] === 'verify') return verifyCommand(argv.slice(1), 'rpm', io);
   if (argv[0] === 'init') return initCommand('ts2rpm', argv.slice(1), io);
+  if (argv[0] === 'repo') return repoCommand(argv.slice(1), 'rpm', io);
   return runPackageCli(rpmAdapter, argv, io);
 }
 

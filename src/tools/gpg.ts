@@ -72,3 +72,36 @@ export function gpgClearSigner(options: GpgSignerOptions = {}): ClearSignFn {
     return new TextEncoder().encode(r.stdout);
   };
 }
+
+/** The gpg arguments for reading keys (no signing key chosen). */
+function keyringArgs(options: GpgSignerOptions): string[] {
+  return ['--batch', '--no-tty', ...(options.homedir ? ['--homedir', options.homedir] : [])];
+}
+
+/**
+ * The public key `options.keyId` (gpg's whole public keyring when absent),
+ * exported binary (an apt `Signed-By` keyring) or armored (an rpm/dnf
+ * `gpgkey` file). A key gpg does not know is a ConfigError (78) naming it.
+ */
+export async function gpgExportKey(options: GpgSignerOptions & { readonly armor?: boolean } = {}): Promise<Uint8Array> {
+  const args = [...keyringArgs(options), ...(options.armor ? ['--armor'] : []), '--export', ...(options.keyId ? [options.keyId] : [])];
+  // filter() keeps stdout binary; gpg exits 0 with nothing on stdout for a key it does not know.
+  const key = await filter('gpg', args, new Uint8Array(0)).catch((e: unknown) => {
+    throw signFailure(e, '--export', options);
+  });
+  if (key.length === 0) throw new ConfigError('tacd.gpg.export', `gpg --export${withKey(options)} exported nothing: gpg has no such public key`);
+  return new Uint8Array(key);
+}
+
+/** Returns a Signer that runs `gpg --armor --detach-sign` (Release.gpg, repomd.xml.asc): the ASCII-armored signature's bytes. */
+export function gpgArmoredSigner(options: GpgSignerOptions = {}): Signer {
+  return async (data: Uint8Array): Promise<Uint8Array> => {
+    const r = await run('gpg', [...baseArgs(options), '--armor', '--detach-sign', '--output', '-', '-'], { input: data, allowFailure: true, timeoutMs: 60_000 });
+    if (r.exitCode !== 0) {
+      const why = lastComplaint(r.stderr) ?? `exit status ${r.exitCode}`;
+      throw new ConfigError('tacd.gpg.sign', `gpg --detach-sign${withKey(options)} failed: ${why}`, { cause: r });
+    }
+    if (!r.stdout.startsWith('-----BEGIN PGP SIGNATURE-----')) throw new UnavailableError('tacd.gpg.empty', `gpg --detach-sign${withKey(options)} produced no signature`);
+    return new TextEncoder().encode(r.stdout);
+  };
+}
