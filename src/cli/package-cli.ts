@@ -25,7 +25,7 @@ import { jsonReport, type RoleOutput } from './package/json-report.js';
 import { parse, type Parsed } from './package/options.js';
 import { checkOutputDir, createOutputDir, removeCreatedDirs } from './package/output-dir.js';
 import { appSource, appSourceFiles, readNode } from './package/sources.js';
-import type { CliIO, FormatAdapter, Planned } from './package/types.js';
+import type { CliIO, FormatAdapter, Planned, Signing } from './package/types.js';
 
 export type { AppSourceFile, CliIO, Emit, FormatAdapter, OutputFile, SourceOptions } from './package/types.js';
 
@@ -50,22 +50,26 @@ function blameSignKey(e: unknown): never {
   throw e;
 }
 
-async function sourceOutputs(adapter: FormatAdapter, p: Parsed, spec: PackageSpec, built: BuiltPlan, io: CliIO): Promise<RoleOutput[]> {
+function signing(p: Parsed, io: CliIO): Signing {
   const gnupgHome = io.env['GNUPGHOME'];
-  const options = {
-    compression: adapter.compressor(p.compression),
-    sources: appSourceFiles(spec),
-    ...(p.signKey !== undefined ? { signKey: p.signKey } : {}),
-    ...(gnupgHome ? { gnupgHome } : {}),
-  };
+  return { ...(p.signKey !== undefined ? { signKey: p.signKey } : {}), ...(gnupgHome ? { gnupgHome } : {}) };
+}
+
+async function sourceOutputs(adapter: FormatAdapter, p: Parsed, spec: PackageSpec, built: BuiltPlan, io: CliIO): Promise<RoleOutput[]> {
+  const options = { compression: adapter.compressor(p.compression), sources: appSourceFiles(spec), ...signing(p, io) };
   const files = await adapter.writeSource(built.plan, options).catch(blameSignKey);
   return files.map((f) => ({ role: 'source' as const, ...f }));
+}
+
+async function binaryOutput(adapter: FormatAdapter, p: Parsed, built: BuiltPlan, io: CliIO): Promise<RoleOutput> {
+  const chunks = await adapter.write(built.plan, adapter.compressor(p.compression), signing(p, io)).catch(blameSignKey);
+  return { role: 'binary', name: adapter.fileName(built.plan), chunks };
 }
 
 // Everything is built in memory first: a failing writer or signer leaves no file.
 async function outputs(adapter: FormatAdapter, p: Parsed, spec: PackageSpec, built: BuiltPlan, io: CliIO): Promise<RoleOutput[]> {
   const out: RoleOutput[] = [];
-  if (p.emit !== 'source') out.push({ role: 'binary', name: adapter.fileName(built.plan), chunks: await adapter.write(built.plan, adapter.compressor(p.compression)) });
+  if (p.emit !== 'source') out.push(await binaryOutput(adapter, p, built, io));
   if (p.emit !== 'binary') out.push(...(await sourceOutputs(adapter, p, spec, built, io)));
   return out;
 }

@@ -20,6 +20,7 @@ export const debAdapter: FormatAdapter = {
   prog: 'ts2deb',
   fileName: (plan) => debFileName(plan.meta),
   write: (plan, compression) => writeDeb(plan, { compression }),
+  signsBinary: false,
   sourceHelp: 'the Debian source package (.orig.tar, .debian.tar, .dsc, _source.changes)',
   writeSource: async (plan, o) => {
     const clearsign = o.signKey !== undefined ? gpgClearSigner({ keyId: o.signKey, ...(o.gnupgHome !== undefined ? { homedir: o.gnupgHome } : {}) }) : undefined;

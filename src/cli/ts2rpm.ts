@@ -12,18 +12,26 @@ import { initCommand } from './init.js';
 import { repoCommand } from './repo.js';
 import { verifyCommand } from './verify.js';
 import { processIO, runPackageCli, type CliIO, type FormatAdapter } from './package-cli.js';
+import type { Signing } from './package/types.js';
+import type { Signer } from '../formats/plan.js';
+
+/** gpg --detach-sign with --sign-key, for the .rpm's and the .src.rpm's header signatures. */
+function signerOf(s: Signing): Signer {
+  return gpgSigner({ keyId: s.signKey!, ...(s.gnupgHome !== undefined ? { homedir: s.gnupgHome } : {}) });
+}
 
 /** The .rpm adapter of the package CLI. */
 export const rpmAdapter: FormatAdapter = {
   family: 'rpm',
   prog: 'ts2rpm',
   fileName: (plan) => rpmFileName(plan.meta),
-  write: (plan, compression) => writeRpm(plan, { compression }),
+  write: (plan, compression, s) => writeRpm(plan, { compression, ...(s.signKey !== undefined ? { signer: signerOf(s) } : {}) }),
+  signsBinary: true,
   sourceHelp: 'the .src.rpm',
   // The .src.rpm carries the spec and the prebuilt payload (Source0); the app's
   // own sources are not part of it (o.sources is for the Debian orig tarball).
   writeSource: async (plan, o) => {
-    const signer = o.signKey !== undefined ? gpgSigner({ keyId: o.signKey, ...(o.gnupgHome !== undefined ? { homedir: o.gnupgHome } : {}) }) : undefined;
+    const signer = o.signKey !== undefined ? signerOf(o) : undefined;
     const chunks = await writeSourceRpm(plan, { compression: o.compression, ...(signer ? { signer } : {}) });
     return [{ name: sourceRpmFileName(plan.meta), chunks }];
   },

@@ -51,8 +51,9 @@ function when(ready: () => boolean, ms: number, what: string): Promise<void> {
 }
 
 const bundling = (r: Run) => (): boolean => list(r.tmp).some((n) => n.startsWith('tacd-bundle-'));
-const points: { name: string; signal: NodeJS.Signals; wait: (r: Run) => Promise<void> }[] = [
-  { name: 'at start-up', signal: 'SIGTERM', wait: () => new Promise((r) => setTimeout(r, 600)) },
+const points: { name: string; signal: NodeJS.Signals; wait: (r: Run) => Promise<void>; early?: boolean }[] = [
+  // bin/common.js installs the handler first thing; before that (node's own start-up) the default action ends it, which a shell reports as 143 too.
+  { name: 'at start-up', signal: 'SIGTERM', wait: () => new Promise((r) => setTimeout(r, 300)), early: true },
   { name: 'while bundling (tacd-bundle-* in TMPDIR)', signal: 'SIGTERM', wait: (r) => when(bundling(r), 60_000, 'bundling') },
   {
     name: 'while compressing (the bundle folder gone, nothing written yet)',
@@ -78,9 +79,12 @@ for (const point of points) {
       const sent = Date.now();
       r.child.kill(point.signal);
       const { code, signal, at } = await r.closed;
-      assert.equal(signal, null, 'ended by its handler, not by the default action');
-      assert.equal(code, STATUS[point.signal], r.stderr());
-      assert.match(r.stderr(), new RegExp(`^ts2deb: interrupted by ${point.signal}`));
+      if (point.early && signal === point.signal) t.diagnostic('the signal came before the handler was installed: ended by the default action');
+      else {
+        assert.equal(signal, null, 'ended by its handler, not by the default action');
+        assert.equal(code, STATUS[point.signal], r.stderr());
+        assert.match(r.stderr(), new RegExp(`^ts2deb: interrupted by ${point.signal}`));
+      }
       t.diagnostic(`ended ${at - sent} ms after the signal`);
       assert.ok(at - sent < 2000, `ended ${at - sent} ms after the signal`);
       assert.deepEqual(list(path.dirname(r.out)), [], 'the --output folders it created are gone, with no package or temp file in them');

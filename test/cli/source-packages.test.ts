@@ -215,13 +215,6 @@ describe('source options: usage errors and --sign-key', () => {
       assert.deepEqual(ls(o), []);
     });
 
-    test(`${adapter.prog}: --sign-key without --source/--both is a usage error naming it`, async () => {
-      const o = out();
-      const e = await failure(adapter, [...SYSTEM, '--sign-key', 'x@example.org', '--output', o]);
-      assert.equal(exitCodeOf(e), 64);
-      assert.match(describeError(e), /^--sign-key signs .*: add --source or --both$/);
-      assert.deepEqual(ls(o), []);
-    });
 
     test(`${adapter.prog}: --both --sign-key with a key gpg does not have: one line, 78, no file at all`, async (t) => {
       if (!(await haveProgram('gpg'))) return t.skip('gpg not installed (apt-get install gnupg)');
@@ -238,6 +231,37 @@ describe('source options: usage errors and --sign-key', () => {
       }
     });
   }
+
+  test('ts2deb: --sign-key without --source/--both is a usage error naming it and the repository (a .deb is signed there)', async () => {
+    const o = out();
+    const e = await failure(debAdapter, [...SYSTEM, '--sign-key', 'x@example.org', '--output', o]);
+    assert.equal(exitCodeOf(e), 64);
+    assert.equal(describeError(e), '--sign-key signs the Debian source package (.orig.tar, .debian.tar, .dsc, _source.changes) (a .deb is signed by its repository: ts2deb repo --sign-key): add --source or --both');
+    assert.deepEqual(ls(o), []);
+  });
+
+  test('ts2rpm --sign-key signs the binary .rpm: rpm -K says "digests signatures OK" once the key is imported; a key gpg lacks is 78 with nothing written', async (t) => {
+    for (const tool of ['gpg', 'rpm', 'rpmkeys']) if (!(await haveProgram(tool))) return t.skip(`${tool} not installed (.ci/install-deps installs it)`);
+    const home = out('tacd-gnupg-');
+    try {
+      const gpg = ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', ''];
+      sh('gpg', [...gpg, '--quick-gen-key', 'tacd test <rpmsign@example.org>', 'rsa2048', 'sign', 'never']);
+      const key = path.join(home, 'key.asc');
+      sh('gpg', [...gpg, '--armor', '--export', '--output', key, 'rpmsign@example.org']);
+      const o = out();
+      await cli(rpmAdapter, [...SYSTEM, '--sign-key', 'rpmsign@example.org', '--output', o], { GNUPGHOME: home });
+      const db = out('tacd-rpmdb-');
+      sh('rpmkeys', ['--dbpath', db, '--import', key]);
+      assert.equal(sh('rpmkeys', ['--dbpath', db, '-K', path.join(o, RPM)]).trim(), `${path.join(o, RPM)}: digests signatures OK`);
+      const bad = out();
+      const e = await failure(rpmAdapter, [...SYSTEM, '--sign-key', 'nobody@example.org', '--output', bad], { GNUPGHOME: home });
+      assert.equal(exitCodeOf(e), 78, describeError(e));
+      assert.match(describeError(e), /^--sign-key: gpg --detach-sign with key 'nobody@example\.org' failed: /);
+      assert.deepEqual(ls(bad), []);
+    } finally {
+      spawnSync('gpgconf', ['--homedir', home, '--kill', 'gpg-agent']);
+    }
+  });
 
   test("ts2deb --both: a user's file in the way of the .dsc is refused (73) before anything is written", async () => {
     const o = out();
@@ -272,7 +296,7 @@ describe('source options: usage errors and --sign-key', () => {
   });
 
   test('--sign-key signs the .dsc and .changes (gpgv verifies both) and the .src.rpm', async (t) => {
-    if (!(await haveProgram('gpg')) || !(await haveProgram('gpgv'))) return t.skip('gpg/gpgv not installed (apt-get install gnupg gpgv)');
+    for (const tool of ['gpg', 'gpgv', 'dpkg-source', 'rpm']) if (!(await haveProgram(tool))) return t.skip(`${tool} not installed (.ci/install-deps installs it)`);
     const home = out('tacd-gnupg-');
     try {
       const gpg = ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', ''];
@@ -285,16 +309,13 @@ describe('source options: usage errors and --sign-key', () => {
         assert.match(readFileSync(path.join(o, f), 'utf8'), /^-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nFormat: /, f);
         sh('gpgv', ['--keyring', keyring, path.join(o, f)]);
       }
-      if (await haveProgram('dpkg-source')) {
-        const x = out();
-        for (const f of ls(o)) copyFileSync(path.join(o, f), path.join(x, f));
-        mkdirSync(path.join(x, 'home', '.gnupg'), { recursive: true, mode: 0o700 });
-        copyFileSync(keyring, path.join(x, 'home', '.gnupg', 'trustedkeys.gpg'));
-        sh('dpkg-source', ['--require-valid-signature', '-x', 'echo_0.1.0-1.dsc', 'tree'], x, { HOME: path.join(x, 'home') });
-      }
+      const x = out();
+      for (const f of ls(o)) copyFileSync(path.join(o, f), path.join(x, f));
+      mkdirSync(path.join(x, 'home', '.gnupg'), { recursive: true, mode: 0o700 });
+      copyFileSync(keyring, path.join(x, 'home', '.gnupg', 'trustedkeys.gpg'));
+      sh('dpkg-source', ['--require-valid-signature', '-x', 'echo_0.1.0-1.dsc', 'tree'], x, { HOME: path.join(x, 'home') });
       const r = out();
       await cli(rpmAdapter, [...SYSTEM, '--source', '--sign-key', 'sign@example.org', '--output', r], { GNUPGHOME: home });
-      if (!(await haveProgram('rpm'))) return t.skip('rpm not installed');
       const sig = sh('rpm', ['-qp', '--qf', '%{RSAHEADER:pgpsig}', path.join(r, SRPM)]);
       assert.notEqual(sig, '(none)', 'the .src.rpm carries a header signature');
     } finally {

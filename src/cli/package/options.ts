@@ -58,7 +58,7 @@ function program(prog: string, family: Family, sourceHelp: string): Command {
     .addOption(new Option('--binary', `build the ${ext} (the default)`).conflicts(['source', 'both']))
     .addOption(new Option('--source', `build ${sourceHelp} instead`).conflicts(['binary', 'both']))
     .addOption(new Option('--both', `build the ${ext} and ${sourceHelp}`).conflicts(['binary', 'source']))
-    .option('--sign-key <key>', `gpg key (id, fingerprint or user id) to sign ${sourceHelp} with; unsigned by default`)
+    .option('--sign-key <key>', `gpg key (id, fingerprint or user id) to sign ${family === 'rpm' ? `the .rpm and ${sourceHelp}` : sourceHelp} with; unsigned by default`)
     .option('--templates <dir>', 'folder of .ejs files overriding built-in templates by name')
     .option('--socket-activation', 'ship a .socket unit so systemd binds the port')
     .option('--json', 'print a JSON report of what was built')
@@ -93,8 +93,8 @@ export function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO
   const s = (k: string): string | undefined => o[k] as string | undefined;
   const emit: Emit = o['source'] === true ? 'source' : o['both'] === true ? 'both' : 'binary';
   const signKey = s('signKey');
-  if (signKey !== undefined && emit === 'binary') {
-    throw new UsageError(`--sign-key signs ${adapter.sourceHelp}: add --source or --both`, { code: 'ts2deb.usage.signKey' });
+  if (signKey !== undefined && emit === 'binary' && !adapter.signsBinary) {
+    throw new UsageError(`--sign-key signs ${adapter.sourceHelp} (a .deb is signed by its repository: ${prog} repo --sign-key): add --source or --both`, { code: `${prog}.usage.signKey` });
   }
   const spec: SpecInput = Object.fromEntries(
     Object.entries({

@@ -16,11 +16,14 @@ export interface FormatAdapter {
   readonly family: Family;
   readonly prog: 'ts2deb' | 'ts2rpm';
   fileName(plan: PackagePlan): string;
-  write(plan: PackagePlan, compression: Compressor): Promise<Uint8Array[]>;
+  /** The binary package; signed with `signing.signKey` when the format signs its packages itself (rpm). */
+  write(plan: PackagePlan, compression: Compressor, signing: Signing): Promise<Uint8Array[]>;
   /** The source package built from the same plan, its files in their listing order. */
   writeSource(plan: PackagePlan, options: SourceOptions): Promise<OutputFile[]>;
   /** What --source writes, for --help: 'the .src.rpm'. */
   readonly sourceHelp: string;
+  /** True when --sign-key signs the binary package too (an .rpm's header signature); a .deb is signed by its repository. */
+  readonly signsBinary: boolean;
   compressor(name: 'gzip' | 'xz'): Compressor;
 }
 
@@ -31,14 +34,18 @@ export interface AppSourceFile {
   readonly mode: number;
 }
 
-export interface SourceOptions {
-  readonly compression: Compressor;
-  /** The tac file, package.json and lock file (none for a built-in plugin). */
-  readonly sources: readonly AppSourceFile[];
+/** --sign-key and the gpg home it is looked up in. */
+export interface Signing {
   /** --sign-key: gpg key to sign with; unsigned when absent. */
   readonly signKey?: string;
   /** GNUPGHOME from the CLI's environment (gpg's default when absent). */
   readonly gnupgHome?: string;
+}
+
+export interface SourceOptions extends Signing {
+  readonly compression: Compressor;
+  /** The tac file, package.json and lock file (none for a built-in plugin). */
+  readonly sources: readonly AppSourceFile[];
 }
 
 export type Emit = 'binary' | 'source' | 'both';
