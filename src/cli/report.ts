@@ -18,8 +18,10 @@ export interface MainIO {
  * every command (tacd, ts2deb, ts2rpm, verify) maps an error to its status
  * (exitCodeOf: ours carry one, anything else is a bug, 70) and its text.
  */
-export function failure(prog: string, e: unknown, debug: boolean): { readonly status: number; readonly text: string } {
-  return { status: exitCodeOf(e), text: formatFailure(prog, e, debug) };
+export function failure(prog: string, e: unknown, debug: boolean): { readonly status: number; readonly text: string; readonly json: string } {
+  const status = exitCodeOf(e);
+  const error = { code: isTacError(e) ? e.code : 'tacd.internal', message: describeError(e), status };
+  return { status, text: formatFailure(prog, e, debug), json: JSON.stringify({ error }, null, 2) + '\n' };
 }
 
 /** Formats a failure for a person: "prog: message" (+ stack and causes with debug). */
@@ -75,6 +77,8 @@ export function runMain(prog: string, argv: readonly string[], body: () => Promi
     (e: unknown) => {
       const f = failure(prog, e, debug);
       process.stderr.write(f.text);
+      // With --json a script reads the failure too: {"error": {code, message, status}} on stdout.
+      if (argv.includes('--json')) process.stdout.write(f.json);
       exitAfterFlush(f.status);
     },
   );

@@ -31,12 +31,12 @@ function readPackageJson(dir: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new NoInputError(file, `${file}: not found; run ts2deb init in the app's folder (or give it as DIR)`, { code: 'ts2deb.init.packageJson', cause: e });
+    throw new NoInputError(file, `${file}: not found; run ts2deb init in the app's folder (or give it as DIR)`, { code: 'tacd.init.packageJson', cause: e });
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
-    throw new DataError('ts2deb.init.packageJson', `${file}: not valid JSON (${(e as Error).message})`, { field: file, cause: e });
+    throw new DataError('tacd.init.packageJson', `${file}: not valid JSON (${(e as Error).message})`, { field: file, cause: e });
   }
 }
 
@@ -68,7 +68,7 @@ export function portOf(code: string): string {
 function requireEntry(dir: string, pkg: Record<string, unknown>): Entry {
   const entry = findEntry(dir, pkg as Parameters<typeof findEntry>[1]);
   if (entry !== undefined) return entry;
-  throw new DataError('ts2deb.init.entry', `${path.join(dir, 'package.json')}: no entry found: set "main" or a "start" script (node FILE)`, { field: 'main' });
+  throw new DataError('tacd.init.entry', `${path.join(dir, 'package.json')}: no entry found: set "main" or a "start" script (node FILE)`, { field: 'main' });
 }
 
 /** Reads the facts; refuses (65, one line) an app whose entry exports nothing HTTPServer can serve. */
@@ -77,11 +77,11 @@ export function detectApp(dir: string): AppFacts {
   const entry = requireEntry(dir, packageJson);
   const code = readFileSync(path.join(dir, entry.file), 'utf8');
   const framework = frameworkOf(packageJson, code);
-  if (framework === undefined) throw new DataError('ts2deb.init.framework', `${entry.file}: no Express, Fastify or Koa dependency and no http.createServer(): write app.tac.ts by hand (see the README)`, { field: entry.file });
+  if (framework === undefined) throw new DataError('tacd.init.framework', `${entry.file}: no Express, Fastify or Koa dependency and no http.createServer(): write app.tac.ts by hand (see the README)`, { field: entry.file });
   const exported = exportOf(code);
   if (exported === undefined) {
     const what = framework === 'node:http' ? 'the server or its request handler' : `the ${framework} app`;
-    throw new DataError('ts2deb.init.export', `${entry.file} exports nothing to serve: export ${what} (\`export default app\` or \`module.exports = app\`), then run ts2deb init again`, { field: entry.file });
+    throw new DataError('tacd.init.export', `${entry.file} exports nothing to serve: export ${what} (\`export default app\` or \`module.exports = app\`), then run ts2deb init again`, { field: entry.file });
   }
   const name = typeof packageJson['name'] === 'string' ? packageJson['name'].replace(/^@[^/]+\//, '') : path.basename(dir);
   return { dir, name, packageJson, entry, framework, exported, listens: /^\S.*\.listen\s*\(/m.test(code), port: portOf(code) };

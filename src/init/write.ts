@@ -47,7 +47,7 @@ export function tacdField(facts: AppFacts): Record<string, unknown> {
 /** Writes the files; returns one line per thing done or kept, for the user. */
 export function writeInit(facts: AppFacts, render: RenderFn, force: boolean): string[] {
   const tac = path.join(facts.dir, TAC_FILE);
-  if (existsSync(tac) && !force) throw new CantCreateError(tac, `${tac} exists: ts2deb init changes nothing that exists; --force writes it anew`, { code: 'ts2deb.init.exists' });
+  if (existsSync(tac) && !force) throw new CantCreateError(tac, `${tac} exists: ts2deb init changes nothing that exists; --force writes it anew`, { code: 'tacd.init.exists' });
   replaceFile(tac, tacSource(facts, render));
   const done = [`wrote ${TAC_FILE}`];
   const pjFile = path.join(facts.dir, 'package.json');

@@ -42,7 +42,7 @@ function unlinkQuietly(file: string): void {
 }
 
 function writeError(final: string, e: unknown): CantCreateError {
-  return new CantCreateError(final, `cannot write ${final}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { code: 'ts2deb.output.write', cause: e });
+  return new CantCreateError(final, `cannot write ${final}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { code: 'tacd.output.write', cause: e });
 }
 
 async function writeChunks(fh: FileHandle, chunks: readonly Uint8Array[]): Promise<void> {

@@ -22,6 +22,8 @@ export interface Parsed {
   readonly cache: boolean;
   readonly emit: Emit;
   readonly signKey: string | undefined;
+  /** The command ('ts2deb' or 'ts2rpm'): the prefix of its own error codes. */
+  readonly prog: 'ts2deb' | 'ts2rpm';
   /** False with --no-load-check. */
   readonly loadCheck: boolean;
 }
@@ -82,14 +84,14 @@ export function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO
   try {
     cmd.parse([...own], { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) throw new UsageError(commanderMessage(e), { code: `ts2deb.${e.code}`, cause: e });
+    if (e instanceof CommanderError) throw new UsageError(commanderMessage(e), { code: `${prog}.${e.code}`, cause: e });
     throw e;
   }
   const o = cmd.opts<Raw>();
   const tac = cmd.args[0];
   const plugin = o['plugin'] as string | undefined;
-  if ((tac === undefined) === (plugin === undefined)) throw new UsageError(`give either a tac file or --plugin NAME (see ${prog} --help)`, { code: 'ts2deb.usage.app' });
-  if (tac !== undefined && pluginArgs.length > 0) throw new UsageError("options after '--' are for --plugin; a tac file takes none", { code: 'ts2deb.usage.pluginArgs' });
+  if ((tac === undefined) === (plugin === undefined)) throw new UsageError(`give either a tac file or --plugin NAME (see ${prog} --help)`, { code: `${prog}.usage.app` });
+  if (tac !== undefined && pluginArgs.length > 0) throw new UsageError("options after '--' are for --plugin; a tac file takes none", { code: `${prog}.usage.pluginArgs` });
   const s = (k: string): string | undefined => o[k] as string | undefined;
   const emit: Emit = o['source'] === true ? 'source' : o['both'] === true ? 'both' : 'binary';
   const signKey = s('signKey');
@@ -117,5 +119,6 @@ export function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO
     loadCheck: o['loadCheck'] !== false,
     emit,
     signKey,
+    prog,
   };
 }

@@ -20,7 +20,7 @@ function statOrMissing(dir: string): Stats | 'missing' {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
-    throw new CantCreateError(dir, `--output ${dir}: cannot use it (${code ?? 'error'})`, { code: 'ts2deb.output.missing', cause: e });
+    throw new CantCreateError(dir, `--output ${dir}: cannot use it (${code ?? 'error'})`, { code: 'tacd.output.missing', cause: e });
   }
 }
 
@@ -42,13 +42,13 @@ export function checkOutputDir(dir: string): void {
   const { existing } = splitExisting(dir);
   if (!(statSync(existing)).isDirectory()) {
     const why = existing === dir ? 'exists and is not a folder' : `cannot create the folder: ${existing} is not a folder`;
-    throw new CantCreateError(dir, `--output ${dir}: ${why}`, { code: 'ts2deb.output.notDir' });
+    throw new CantCreateError(dir, `--output ${dir}: ${why}`, { code: 'tacd.output.notDir' });
   }
   try {
     accessSync(existing, constants.W_OK);
   } catch (e) {
     const why = existing === dir ? 'folder is not writable' : `cannot create the folder: ${existing} is not writable`;
-    throw new CantCreateError(dir, `--output ${dir}: ${why}`, { code: 'ts2deb.output.readonly', cause: e });
+    throw new CantCreateError(dir, `--output ${dir}: ${why}`, { code: 'tacd.output.readonly', cause: e });
   }
   removeCreatedDirs(createOutputDir(dir));
 }
@@ -68,7 +68,7 @@ export function createOutputDir(dir: string): string[] {
     } catch (e) {
       removeCreatedDirs(made);
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      throw new CantCreateError(dir, `--output ${dir}: cannot create the folder ${d} (${code})`, { code: 'ts2deb.output.mkdir', cause: e });
+      throw new CantCreateError(dir, `--output ${dir}: cannot create the folder ${d} (${code})`, { code: 'tacd.output.mkdir', cause: e });
     }
   }
   return made;

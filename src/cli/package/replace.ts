@@ -115,9 +115,9 @@ export function refuseForeign(final: string, replaceable: Replaceable, chunks: r
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new CantCreateError(final, `cannot replace ${final}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { code: 'ts2deb.output.exists', cause: e });
+    throw new CantCreateError(final, `cannot replace ${final}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { code: 'tacd.output.exists', cause: e });
   }
   if (!replaceable(head, final, chunks)) {
-    throw new CantCreateError(final, `refusing to replace ${final}: ${refusal(path.basename(final))}`, { code: 'ts2deb.output.exists' });
+    throw new CantCreateError(final, `refusing to replace ${final}: ${refusal(path.basename(final))}`, { code: 'tacd.output.exists' });
   }
 }

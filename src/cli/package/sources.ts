@@ -22,7 +22,7 @@ export function appSource(p: Parsed, io: CliIO): { source: AppSource; pluginDesc
     } catch {
       isFile = false;
     }
-    if (!isFile) throw new NoInputError(p.tac, `tac file not found: ${p.tac}`, { code: 'ts2deb.tac.missing' });
+    if (!isFile) throw new NoInputError(p.tac, `tac file not found: ${p.tac}`, { code: `${p.prog}.tac.missing` });
     return { source: { kind: 'tac', file: p.tac } };
   }
   const ref = findPlugin(discoverPlugins(io.cwd, io.env), p.plugin!);
@@ -38,7 +38,7 @@ function readSource(file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (e) {
-    throw new NoInputError(file, `cannot read ${file} for the source package: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { code: 'ts2deb.source.read', cause: e });
+    throw new NoInputError(file, `cannot read ${file} for the source package: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { code: 'tacd.source.read', cause: e });
   }
 }
 
