@@ -45,7 +45,7 @@ function deflateBlock(data: Buffer, options: ZlibOptions): Promise<Buffer> {
 
 // zlib.crc32 is in Node >= 20.15; a table-driven fallback for older 20.x.
 let table: Uint32Array | undefined;
-function crc32(data: Uint8Array, value: number): number {
+export function crc32(data: Uint8Array, value = 0): number {
   if (typeof zlibCrc32 === 'function') return zlibCrc32(data, value);
   if (table === undefined) {
     table = new Uint32Array(256);

@@ -70,7 +70,7 @@ export interface RpmOptions {
    * is flagged RPMFILE_SPECFILE, as rpmbuild -bs writes them.
    */
   readonly source?: boolean;
-  /** Compressed payloads kept between builds (archive/compression-cache.ts); default: the process default, `null`: none. */
+  /** Compressed payloads kept between builds (archive/compression-cache.ts); default: the process default (none for a source package), `null`: none. */
   readonly cache?: CompressionCache | null;
 }
 
@@ -165,7 +165,9 @@ export async function writeRpm(plan: PackagePlan, options: RpmOptions): Promise<
   const files = source ? sourceFiles(collected) : collected;
 
   // Payload: cpio → (count, sha256) → compressor; unchanged blocks from the compression cache.
-  const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
+  // A source package's payload is the already compressed source tarball: its blocks are new whenever a
+  // source changes and shrink by nothing, so the process default cache is not used for it.
+  const cache = options.cache === undefined ? (source ? undefined : defaultCompressionCache()) : (options.cache ?? undefined);
   const members = () => cpioMembers(files, meta.mtime, source ? '' : '.');
   const compressed = await compressCached(compression, () => cpioStream(members()), { cache, size: cpioSize(members()), breaks: cpioBreaks(members(), SEGMENT_MIN) });
   const payload = compressed.data;

@@ -158,3 +158,38 @@ test('whole-payload caching: a payload that changes between the key pass and the
   await assert.rejects(writeDeb(flaky, { compression: counting(gzipCompressor(9)), cache }), /changed while it was being written/);
   assert.equal(cache.map.size, 0);
 });
+
+test('xz: cold, warm and no cache give the same .deb and .rpm, an incremental build after a version bump equals a clean one, dpkg-deb and rpm read them', async (t) => {
+  const { have } = await import('./tar-walk.js');
+  if (!have('xz')) return t.skip('xz not installed: the xz compressor runs the system xz');
+  const { xzCompressor } = await import('../../../src/tools/xz.js');
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = (await import('node:path')).default;
+  const dir = mkdtempSync(path.join(tmpdir(), 'tacd-xz-cache-'));
+  try {
+    for (const [name, write] of writers) {
+      const xz = async (p: PackagePlan, cache: CompressionCache | null): Promise<Buffer> => Buffer.concat(await write(p, { compression: xzCompressor(1), cache }));
+      const none = await xz(plan(), null);
+      const cache = memoryCache();
+      const cold = await xz(plan(), cache);
+      const stored = cache.map.size;
+      const warm = await xz(plan(), cache);
+      assert.ok(cold.equals(none) && warm.equals(none), `${name}: no cache == cold == warm`);
+      assert.equal(cache.map.size, stored, `${name}: the warm build stored nothing new`);
+      const bumped = plan({ version: '1.1', mtime: 1700086400 });
+      const incremental = await xz(bumped, cache);
+      assert.ok(incremental.equals(await xz(bumped, null)), `${name}: incremental == clean after a version bump`);
+      // New: the runs of tar headers and small files between the large files (all dated anew); never the node binary's blocks.
+      assert.ok(cache.map.size - stored <= 4, `${name}: ${cache.map.size - stored} new blocks`);
+      const file = path.join(dir, `x.${name}`);
+      writeFileSync(file, incremental);
+      // dpkg-deb, rpm2cpio and cpio are in .ci/install-deps.
+      const r = name === 'deb' ? spawnSync('dpkg-deb', ['--fsys-tarfile', file], { maxBuffer: 1 << 28 }) : spawnSync('sh', ['-c', 'rpm2cpio "$0" | cpio -it --quiet', file], { maxBuffer: 1 << 28 });
+      assert.equal(r.status, 0, `${name} read back: ${r.stderr}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
