@@ -32,7 +32,7 @@ import { DataError, TacError } from '../core/errors.js';
 import { filter } from '../core/exec.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { Compressor } from '../formats/plan.js';
-import { Blocker, blockKey, cacheGet, cachePut, type SegmentedCompressor, type SegmentedHint } from '../formats/archive/segments.js';
+import { Blocker, blockKey, cacheGet, cachePut, type Block, type SegmentedCompressor, type SegmentedHint } from '../formats/archive/segments.js';
 import { decodeXzBlock, encodeXzBlock, xzSingleBlock, xzStream, type XzBlock } from '../formats/archive/xz-stream.js';
 
 /** LZMA2 dictionary size of xz's presets 0-9 (xz(1), "Compression presets"). */
@@ -151,14 +151,14 @@ interface BlockSetup {
 }
 
 /** One block: from the cache, or compressed alone by xz (a one-block stream) and taken out of its stream. */
-async function xzBlock(data: Buffer, setup: BlockSetup, cache: SegmentedHint['cache']): Promise<XzBlock> {
+async function xzBlock(data: Block, setup: BlockSetup, cache: SegmentedHint['cache']): Promise<XzBlock> {
   const key = cache === undefined ? '' : blockKey(`${XZ_BLOCK_IMPLEMENTATION}\0level ${setup.level}`, [data]);
   const hit = await cacheGet(cache, key);
   const cached = hit === undefined ? undefined : decodeXzBlock(hit, data.length);
   if (cached !== undefined) return cached;
   const args = setup.args.map((a) => (a.startsWith('-T') ? '-T+1' : a));
   const stream = await filter('xz', args, (async function* () {
-    yield data;
+    yield* data.parts;
   })(), { env: { XZ_OPT: '', XZ_DEFAULTS: '' } });
   const block = xzSingleBlock(stream, data.length);
   await cachePut(cache, key, encodeXzBlock(block));

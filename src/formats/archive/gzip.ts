@@ -32,7 +32,7 @@ import { constants, crc32 as zlibCrc32, deflateRaw, type ZlibOptions } from 'nod
 import { DataError } from '../../core/errors.js';
 import type { Compressor } from '../plan.js';
 import type { CompressionCache } from './compression-cache.js';
-import { blockKey, Blocker, cacheGet, cachePut, type SegmentedCompressor, type SegmentedHint } from './segments.js';
+import { blockKey, Blocker, cacheGet, cachePut, joined, tail, type Block, type SegmentedCompressor, type SegmentedHint } from './segments.js';
 
 const OS_UNIX = 3;
 const BLOCK_SIZE = 1 << 20;
@@ -79,11 +79,11 @@ function gzipTrailer(crc: number, total: number): Buffer {
  * deflated (and stored). The key covers the level, the dictionary, the bytes
  * and whether the block ends the stream: everything zlib's output depends on.
  */
-async function block(level: number, data: Buffer, dictionary: Buffer | undefined, last: boolean, cache: CompressionCache | undefined): Promise<Buffer> {
+async function block(level: number, data: Block, dictionary: Buffer | undefined, last: boolean, cache: CompressionCache | undefined): Promise<Buffer> {
   const key = cache === undefined ? '' : blockKey(`${GZIP_IMPLEMENTATION}\0level ${level}\0${last ? 'finish' : 'sync'}`, [dictionary, data]);
   const hit = await cacheGet(cache, key);
   if (hit !== undefined) return Buffer.from(hit.buffer, hit.byteOffset, hit.byteLength);
-  const out = await deflateBlock(data, { level, finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH, ...(dictionary ? { dictionary } : {}) });
+  const out = await deflateBlock(joined(data), { level, finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH, ...(dictionary ? { dictionary } : {}) });
   await cachePut(cache, key, out);
   return out;
 }
@@ -115,7 +115,7 @@ async function compressBlocks(level: number, input: AsyncIterable<Uint8Array>, h
     const p = block(level, data, opens ? undefined : dictionary, last, hint.cache);
     p.catch(() => undefined); // awaited in order below; an early failure must not go unhandled
     pending.push(p);
-    dictionary = data.length >= WINDOW ? data.subarray(data.length - WINDOW) : undefined;
+    dictionary = tail(data, WINDOW);
   });
   let crc = 0;
   let total = 0;

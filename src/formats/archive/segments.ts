@@ -42,12 +42,43 @@ export function isSegmented(c: object): c is SegmentedCompressor {
 /** A file's data at least this long is its own segment; smaller members share one. */
 export const SEGMENT_MIN = 64 * 1024;
 
-/** The cache key of one block: everything its compressed bytes depend on. */
-export function blockKey(implementation: string, parts: readonly (Uint8Array | undefined)[]): string {
-  const h = createHash('sha256').update(`tacd-block-v1\0${implementation}\0${parts.length}\0`);
-  for (const p of parts) {
-    h.update(`${p === undefined ? -1 : p.length}\0`);
-    if (p !== undefined) h.update(p);
+/**
+ * A block's bytes as pieces of the input chunks they came from: nothing is
+ * copied until a block must be compressed (a cache hit never copies). The
+ * chunks a writer yields must not be written again once yielded (true of
+ * fs streams and of the tar and cpio writers).
+ */
+export interface Block {
+  readonly parts: readonly Uint8Array[];
+  readonly length: number;
+}
+
+/** The block as one buffer (a copy, unless it is one piece already). */
+export function joined(b: Block): Buffer {
+  if (b.parts.length === 1) return Buffer.from(b.parts[0]!.buffer, b.parts[0]!.byteOffset, b.parts[0]!.byteLength);
+  return Buffer.concat(b.parts, b.length);
+}
+
+/** A copy of the block's last `n` bytes, or undefined when it is shorter. */
+export function tail(b: Block, n: number): Buffer | undefined {
+  if (b.length < n) return undefined;
+  const pieces: Uint8Array[] = [];
+  let need = n;
+  for (let i = b.parts.length - 1; need > 0; i--) {
+    const p = b.parts[i]!;
+    pieces.unshift(p.length <= need ? p : p.subarray(p.length - need));
+    need -= Math.min(need, p.length);
+  }
+  return Buffer.concat(pieces, n);
+}
+
+/** The cache key of one block: everything its compressed bytes depend on (each field's length, then its bytes). */
+export function blockKey(implementation: string, fields: readonly (Block | Uint8Array | undefined)[]): string {
+  const h = createHash('sha256').update(`tacd-block-v1\0${implementation}\0${fields.length}\0`);
+  for (const f of fields) {
+    h.update(`${f === undefined ? -1 : f.length}\0`);
+    if (f === undefined) continue;
+    for (const p of f instanceof Uint8Array ? [f] : f.parts) h.update(p);
   }
   return h.digest('hex');
 }
@@ -74,23 +105,21 @@ export async function cachePut(cache: CompressionCache | undefined, key: string,
 
 /**
  * Cuts a stream into blocks of at most `blockSize` bytes that never straddle
- * a break: calls `emit(block, opensSegment, last)` for each, in order. Blocks
- * are fresh buffers (never written again).
+ * a break: calls `emit(block, opensSegment, last)` for each, in order.
  */
 export class Blocker {
-  private block: Buffer;
+  private parts: Uint8Array[] = [];
   private fill = 0;
   private pos = 0;
   private next = 0;
   private opens = true;
   private readonly breaks: readonly number[];
   private readonly blockSize: number;
-  private readonly emit: (block: Buffer, opensSegment: boolean, last: boolean) => void;
+  private readonly emit: (block: Block, opensSegment: boolean, last: boolean) => void;
 
-  constructor(blockSize: number, breaks: readonly number[], emit: (block: Buffer, opensSegment: boolean, last: boolean) => void) {
+  constructor(blockSize: number, breaks: readonly number[], emit: (block: Block, opensSegment: boolean, last: boolean) => void) {
     this.blockSize = blockSize;
     this.emit = emit;
-    this.block = Buffer.allocUnsafe(blockSize);
     this.breaks = [...new Set(breaks.filter((b) => b > 0))].sort((a, b) => a - b);
   }
 
@@ -98,7 +127,7 @@ export class Blocker {
     let at = 0;
     while (at < chunk.length) {
       const n = Math.min(chunk.length - at, this.blockSize - this.fill, this.untilBreak());
-      this.block.set(chunk.subarray(at, at + n), this.fill);
+      this.parts.push(n === chunk.length ? chunk : chunk.subarray(at, at + n));
       this.fill += n;
       this.pos += n;
       at += n;
@@ -109,7 +138,7 @@ export class Blocker {
 
   /** The last block (possibly empty). */
   end(): void {
-    this.emit(this.block.subarray(0, this.fill), this.opens, true);
+    this.emit({ parts: this.parts, length: this.fill }, this.opens, true);
   }
 
   private untilBreak(): number {
@@ -118,8 +147,8 @@ export class Blocker {
 
   private cut(atBreak: boolean): void {
     if (this.fill > 0) {
-      this.emit(this.fill === this.blockSize ? this.block : this.block.subarray(0, this.fill), this.opens, false);
-      this.block = Buffer.allocUnsafe(this.blockSize);
+      this.emit({ parts: this.parts, length: this.fill }, this.opens, false);
+      this.parts = [];
       this.fill = 0;
     }
     this.opens = atBreak;

@@ -3,24 +3,25 @@
 // every part and its length.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockKey, Blocker } from '../../../src/formats/archive/segments.js';
+import { blockKey, Blocker, joined, tail } from '../../../src/formats/archive/segments.js';
 
-function cut(total: number, blockSize: number, breaks: number[], chunk: number): { sizes: number[]; opens: boolean[]; last: boolean[]; joined: Buffer } {
+function cut(total: number, blockSize: number, breaks: number[], chunk: number): { sizes: number[]; opens: boolean[]; last: boolean[]; all: Buffer } {
   const data = Buffer.alloc(total);
   for (let i = 0; i < total; i++) data[i] = i % 251;
   const blocks: Buffer[] = [];
   const opens: boolean[] = [];
   const last: boolean[] = [];
   const b = new Blocker(blockSize, breaks, (d, o, l) => {
-    blocks.push(Buffer.from(d));
+    blocks.push(joined(d));
+    assert.equal(d.length, d.parts.reduce((n, p) => n + p.length, 0), 'the length is that of the parts');
     opens.push(o);
     last.push(l);
   });
   for (let i = 0; i < total; i += chunk) b.push(data.subarray(i, i + chunk));
   b.end();
-  const joined = Buffer.concat(blocks);
-  assert.ok(joined.equals(data), 'the blocks join into the input');
-  return { sizes: blocks.map((x) => x.length), opens, last, joined };
+  const all = Buffer.concat(blocks);
+  assert.ok(all.equals(data), 'the blocks join into the input');
+  return { sizes: blocks.map((x) => x.length), opens, last, all };
 }
 
 test('blocks end at every break and every block size after it', () => {
@@ -49,4 +50,13 @@ test('blockKey: each part and its length count; an absent part differs from an e
   ]);
   assert.equal(keys.size, 5);
   assert.equal(blockKey('x', [a, b]), blockKey('x', [new Uint8Array([1, 2]), new Uint8Array([3])]));
+});
+
+test("a block's parts: joined, its tail across parts, and its key that of its bytes", () => {
+  const block = { parts: [new Uint8Array([1, 2, 3]), new Uint8Array([4]), new Uint8Array([5, 6])], length: 6 };
+  assert.deepEqual([...joined(block)], [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual([...tail(block, 4)!], [3, 4, 5, 6]);
+  assert.deepEqual([...tail(block, 6)!], [1, 2, 3, 4, 5, 6]);
+  assert.equal(tail(block, 7), undefined);
+  assert.equal(blockKey('x', [undefined, block]), blockKey('x', [undefined, new Uint8Array([1, 2, 3, 4, 5, 6])]));
 });
