@@ -13,7 +13,8 @@
  */
 import { TacError } from '../core/errors.js';
 import { onInterrupt } from '../core/interrupt.js';
-import { sourceDateEpoch } from '../plan/source-date-epoch.js';
+import path from 'node:path';
+import { buildEpoch } from '../plan/source-date-epoch.js';
 import { bundleApp } from '../bundle/bundle.js';
 import { configureBuildCache } from '../bundle/cache.js';
 import { loadCheckPackage } from '../bundle/load-check.js';
@@ -34,7 +35,7 @@ async function plan(adapter: FormatAdapter, p: Parsed, io: CliIO): Promise<Plann
   const render = createRenderer(p.templates);
   const { source, pluginDescription } = appSource(p, io);
   const spec = normalizeSpec({ cli: p.spec, source, cwd: io.cwd, execPath: io.execPath, ...(pluginDescription !== undefined ? { pluginDescription } : {}) });
-  const mtime = sourceDateEpoch(io.env, io.now);
+  const mtime = (await buildEpoch(io.env, { appDir: source.kind === 'tac' ? path.dirname(path.resolve(io.cwd, source.file)) : undefined, now: io.now })).seconds;
   // The compressed-payload cache never changes the bytes, only the time (src/bundle/cache.ts).
   configureBuildCache(p.cache ? io.env : { ...io.env, TACD_NO_CACHE: '1' });
   const built = await buildPlan(spec, adapter.family, { render, bundle: bundleApp, readNode, mtime });

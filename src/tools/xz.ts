@@ -18,13 +18,22 @@
  * threads finish together: ~8% less wall time for ~0.4% more bytes on the
  * echo app's bundled-node .deb. The layout is a function of the length only.
  *
+ * Segmented (archive/segments.ts, when the writer names its breaks): every
+ * block is compressed by its own xz process (one thread each, up to `threads`
+ * at once) and joined into one stream with our own index
+ * (archive/xz-stream.ts), so a block of an unchanged file comes from the
+ * cache; blocks are cut at every break and every block size after it.
+ *
  * XZ_OPT and XZ_DEFAULTS are cleared for the child: a user's `XZ_OPT=-9e`
  * must not change the bytes of a reproducible build.
  */
 import { availableParallelism } from 'node:os';
 import { DataError, TacError } from '../core/errors.js';
 import { filter } from '../core/exec.js';
-import type { CompressHint, Compressor } from '../formats/plan.js';
+import { ExitCode } from '../core/exit-codes.js';
+import type { Compressor } from '../formats/plan.js';
+import { Blocker, blockKey, cacheGet, cachePut, type Block, type SegmentedCompressor, type SegmentedHint } from '../formats/archive/segments.js';
+import { decodeXzBlock, encodeXzBlock, xzSingleBlock, xzStream, type XzBlock } from '../formats/archive/xz-stream.js';
 
 /** LZMA2 dictionary size of xz's presets 0-9 (xz(1), "Compression presets"). */
 const PRESET_DICT_MIB = [0.25, 1, 2, 4, 4, 8, 8, 16, 32, 64] as const;
@@ -88,7 +97,7 @@ function defaultThreads(): number {
   return Math.min(8, Math.max(2, availableParallelism()));
 }
 
-export function xzCompressor(level = 6, options: XzOptions = {}): Compressor & { readonly implementation: string } {
+export function xzCompressor(level = 6, options: XzOptions = {}): Compressor & SegmentedCompressor & { readonly implementation: string } {
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new DataError('tacd.xz.level', `xz level must be an integer from 0 to 9, got ${level}`, { field: 'compression level' });
   }
@@ -103,7 +112,9 @@ export function xzCompressor(level = 6, options: XzOptions = {}): Compressor & {
     level,
     // The system xz's version is part of the on-disk cache's namespace (src/bundle/cache.ts).
     implementation: `system xz -c multi-threaded --block-size=${blockSize} tail-v2`,
-    async compress(input: AsyncIterable<Uint8Array>, hint?: CompressHint): Promise<Uint8Array> {
+    segments: true,
+    async compress(input: AsyncIterable<Uint8Array>, hint?: SegmentedHint): Promise<Uint8Array> {
+      if (hint?.breaks !== undefined) return compressBlocks(input, hint, { level, blockSize, threads, args });
       const expected = hint?.size;
       const list = expected === undefined ? [] : xzBlockList(expected, blockSize);
       // exec.filter() pumps the input in the background; an error thrown by the
@@ -118,7 +129,7 @@ export function xzCompressor(level = 6, options: XzOptions = {}): Compressor & {
             yield chunk;
           }
           if (expected !== undefined && seen !== expected) {
-            throw new TacError('tacd.xz.size', `the stream to compress was ${seen} bytes long, the writer announced ${expected}`);
+            throw new TacError('tacd.xz.size', `the stream to compress was ${seen} bytes long, the writer announced ${expected}`, { exitCode: ExitCode.SOFTWARE });
           }
         } catch (error) {
           failure = { error };
@@ -130,4 +141,63 @@ export function xzCompressor(level = 6, options: XzOptions = {}): Compressor & {
       return out;
     },
   };
+}
+
+interface BlockSetup {
+  readonly level: number;
+  readonly blockSize: number;
+  readonly threads: number;
+  readonly args: readonly string[];
+}
+
+/** One block: from the cache, or compressed alone by xz (a one-block stream) and taken out of its stream. */
+async function xzBlock(data: Block, setup: BlockSetup, cache: SegmentedHint['cache']): Promise<XzBlock> {
+  const key = cache === undefined ? '' : blockKey(`${XZ_BLOCK_IMPLEMENTATION}\0level ${setup.level}`, [data]);
+  const hit = await cacheGet(cache, key);
+  const cached = hit === undefined ? undefined : decodeXzBlock(hit, data.length);
+  if (cached !== undefined) return cached;
+  const args = setup.args.map((a) => (a.startsWith('-T') ? '-T+1' : a));
+  const stream = await filter('xz', args, (async function* () {
+    yield* data.parts;
+  })(), { env: { XZ_OPT: '', XZ_DEFAULTS: '' } });
+  const block = xzSingleBlock(stream, data.length);
+  await cachePut(cache, key, encodeXzBlock(block));
+  return block;
+}
+
+/** Names the block-by-block layout in cache keys: change it whenever the bytes of a block change. */
+const XZ_BLOCK_IMPLEMENTATION = 'system xz -c -T+1 one block per segment piece, crc64; v1';
+
+/**
+ * Segmented (archive/segments.ts): blocks of the level's block size cut at
+ * every break, each compressed on its own (up to `threads` xz processes at
+ * once) or taken from the cache, joined into one stream with its index
+ * (archive/xz-stream.ts). The bytes depend on the input and the breaks only.
+ */
+async function compressBlocks(input: AsyncIterable<Uint8Array>, hint: SegmentedHint, setup: BlockSetup): Promise<Uint8Array> {
+  const done: XzBlock[] = [];
+  const pending: Promise<XzBlock>[] = [];
+  const blocker = new Blocker(setup.blockSize, hint.breaks ?? [], (data) => {
+    if (data.length === 0) return;
+    const p = xzBlock(data, setup, hint.cache);
+    p.catch(() => undefined); // awaited in order below
+    pending.push(p);
+  });
+  let seen = 0;
+  try {
+    for await (const chunk of input) {
+      seen += chunk.length;
+      blocker.push(chunk);
+      while (pending.length >= setup.threads) done.push(await pending.shift()!);
+    }
+    blocker.end();
+    for (const p of pending) done.push(await p);
+  } catch (e) {
+    await Promise.allSettled(pending);
+    throw e;
+  }
+  if (hint.size !== undefined && seen !== hint.size) {
+    throw new TacError('tacd.xz.size', `the stream to compress was ${seen} bytes long, the writer announced ${hint.size}`, { exitCode: ExitCode.SOFTWARE });
+  }
+  return Buffer.concat(xzStream(done));
 }

@@ -111,3 +111,40 @@ test('with the stream length announced, xz writes the planned blocks; a wrong le
   assert.ok(sizes.length >= 6, `expected a shrinking tail: ${sizes}`);
   await assert.rejects(xzCompressor(0).compress(input(), { size: size + 1 }), /was 5243657 bytes long, the writer announced 5243658/);
 });
+
+test('with breaks: independent blocks in one stream (xz -t, xz -l), the same bytes with or without a cache, a segment reused whatever precedes it', async (t) => {
+  if (!have('xz')) return t.skip('xz not installed: the xz compressor runs the system xz');
+  const { blockKey } = await import('../../src/formats/archive/segments.js');
+  const text = (seed: number, n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => `seed ${seed} row ${(i * 2654435761 + seed) % 100003}\n`).join(''));
+  const body = text(3, 250_000); // ~6 MiB: two blocks at level 1 (3 MiB blocks)
+  const map = new Map<string, Uint8Array>();
+  const cache = { get: async (k: string) => map.get(k), put: async (k: string, d: Uint8Array) => void map.set(k, d) };
+  const xz = async (head: Buffer, withCache: boolean): Promise<Buffer> => {
+    const input = Buffer.concat([head, body]);
+    async function* pieces(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < input.length; i += 99_999) yield input.subarray(i, i + 99_999);
+    }
+    const out = Buffer.from(await xzCompressor(1).compress(pieces(), { size: input.length, breaks: [head.length], ...(withCache ? { cache } : {}) }));
+    const r = spawnSync('xz', ['-dc'], { input: out, maxBuffer: 1 << 28 });
+    assert.equal(r.status, 0, r.stderr.toString());
+    assert.ok(r.stdout.equals(input), 'round-trips');
+    return out;
+  };
+  const plain = await xz(text(1, 1000), false);
+  const cold = await xz(text(1, 1000), true);
+  const warm = await xz(text(1, 1000), true);
+  assert.ok(plain.equals(cold) && cold.equals(warm), 'no cache == cold == warm');
+  const dir = mkdtempSync(path.join(tmpdir(), 'tacd-xz-'));
+  try {
+    writeFileSync(path.join(dir, 'x.xz'), cold);
+    const list = spawnSync('xz', ['--robot', '-lvv', path.join(dir, 'x.xz')], { encoding: 'utf8' });
+    assert.equal(list.status, 0, list.stderr);
+    assert.equal(list.stdout.split('\n').filter((l) => l.startsWith('block')).length, 3, 'the head, then the body in two blocks');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const entries = map.size;
+  await xz(text(2, 1200), true);
+  assert.equal(map.size, entries + 1, 'another head: one new block, the body\'s two reused');
+  assert.ok(map.has(blockKey('system xz -c -T+1 one block per segment piece, crc64; v1\0level 1', [body.subarray(0, xzBlockSize(1))])), 'keyed by the bytes alone');
+});

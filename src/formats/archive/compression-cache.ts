@@ -1,15 +1,19 @@
 /**
  * A content-addressed cache of compressed payloads (data.tar of a .deb, the
- * cpio of an .rpm), so that rebuilding a package whose content did not change
- * skips the compressor (xz -6 or gzip -9 of a 90 MB node binary: seconds to
- * tens of seconds).
+ * cpio of an .rpm), so that rebuilding a package skips the compressor for
+ * whatever did not change (xz -6 or gzip -9 of a 90 MB node binary: seconds
+ * to tens of seconds).
  *
- * Sound by construction: the key is the SHA-256 of the exact bytes the
- * compressor would read, plus the compressor's name and level; the cache
- * implementation adds what else the output depends on (the zlib/xz version,
- * see src/bundle/cache.ts). The compressors are deterministic (gzip: fixed
- * header; xz: fixed block size), so a hit returns the very bytes a miss would compute, and
- * the package is byte-identical with or without the cache.
+ * Segment-aware compressors (gzip.ts, tools/xz.ts) cache block by block
+ * (segments.ts): the writer names where its archive's parts start, and only
+ * the blocks holding changed bytes are compressed again. Other compressors
+ * are cached whole: the key is the SHA-256 of the exact bytes the compressor
+ * would read, plus its name, level and implementation.
+ *
+ * Sound by construction: a key covers everything the compressed bytes depend
+ * on (the cache implementation adds the zlib/xz version, see
+ * src/bundle/cache.ts), so a hit returns the very bytes a miss would compute,
+ * and the package is byte-identical with or without the cache.
  *
  * Pure: the cache itself (file system) is injected, either per call or as the
  * process default installed by the build step (src/bundle/cache.ts).
@@ -17,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import { DataError } from '../../core/errors.js';
 import type { Compressor } from '../plan.js';
+import { isSegmented, type SegmentedHint } from './segments.js';
 
 export interface CompressionCache {
   /** The compressed bytes stored under `key`, or undefined. Must never return partial or foreign bytes. */
@@ -60,51 +65,59 @@ async function measure(input: AsyncIterable<Uint8Array>): Promise<StreamStats> {
   return { size, sha256: h.digest('hex') };
 }
 
-/**
- * Compresses the stream `open()` yields (it may be opened twice: it must give
- * the same bytes each time). Without a cache: one pass, measured on the way.
- * With one: the key pass (SHA-256) runs beside the compressor on the other
- * core; a hit stops the compressor and returns the stored bytes, a miss waits
- * for the compressor and stores its output.
- */
-export async function compressCached(
-  compressor: Compressor,
-  open: () => AsyncIterable<Uint8Array>,
-  cache: CompressionCache | undefined,
+export interface CompressOptions {
+  readonly cache: CompressionCache | undefined;
   /** False when the caller does not use stats.sha256 (a .deb): no SHA-256 pass without a cache. */
-  needDigest = true,
+  readonly needDigest?: boolean;
   /** The exact length of the stream, when the caller knows it (see Compressor.compress). */
-  streamSize?: number,
-): Promise<Compressed> {
+  readonly size?: number;
+  /** Where the stream's independent parts start (segments.ts); used by segment-aware compressors. */
+  readonly breaks?: readonly number[];
+}
+
+/** Passes `input` through, measuring its size (and SHA-256 when `digest`) on the way. */
+function measuring(input: AsyncIterable<Uint8Array>, digest: boolean): { stream: AsyncIterable<Uint8Array>; stats: () => StreamStats } {
+  const h = digest ? createHash('sha256') : undefined;
+  let size = 0;
+  const stream = (async function* () {
+    for await (const chunk of input) {
+      h?.update(chunk);
+      size += chunk.length;
+      yield chunk;
+    }
+  })();
+  return { stream, stats: () => ({ size, sha256: h?.digest('hex') ?? '' }) };
+}
+
+/**
+ * Compresses the stream `open()` yields. A segment-aware compressor (gzip,
+ * xz) reads it once and takes its unchanged blocks from the cache itself
+ * (segments.ts); any other is cached whole (compressWhole).
+ */
+export async function compressCached(compressor: Compressor, open: () => AsyncIterable<Uint8Array>, options: CompressOptions): Promise<Compressed> {
+  const needDigest = options.needDigest ?? true;
+  const hint: SegmentedHint = {
+    ...(options.size !== undefined ? { size: options.size } : {}),
+    ...(options.breaks !== undefined ? { breaks: options.breaks } : {}),
+    ...(options.cache !== undefined ? { cache: options.cache } : {}),
+  };
+  if (options.cache === undefined || isSegmented(compressor)) {
+    const m = measuring(open(), needDigest);
+    const data = await compressor.compress(m.stream, isSegmented(compressor) ? hint : { ...(options.size !== undefined ? { size: options.size } : {}) });
+    return { data, stats: m.stats(), cached: false };
+  }
+  return compressWhole(compressor, open, options.cache, options.size);
+}
+
+/**
+ * The whole stream under one key, for compressors that know nothing of
+ * segments: the key pass (SHA-256) runs beside the compressor on the other
+ * core; a hit stops the compressor and returns the stored bytes, a miss waits
+ * for the compressor and stores its output. `open()` may be called twice: it
+ * must give the same bytes each time.
+ */
+async function compressWhole(compressor: Compressor, open: () => AsyncIterable<Uint8Array>, cache: CompressionCache, streamSize: number | undefined): Promise<Compressed> {
   const hint = streamSize === undefined ? undefined : { size: streamSize };
-  if (cache === undefined && !needDigest) {
-    let size = 0;
-    const data = await compressor.compress(
-      (async function* () {
-        for await (const chunk of open()) {
-          size += chunk.length;
-          yield chunk;
-        }
-      })(),
-      hint,
-    );
-    return { data, stats: { size, sha256: '' }, cached: false };
-  }
-  if (cache === undefined) {
-    const h = createHash('sha256');
-    let size = 0;
-    const data = await compressor.compress(
-      (async function* () {
-        for await (const chunk of open()) {
-          h.update(chunk);
-          size += chunk.length;
-          yield chunk;
-        }
-      })(),
-      hint,
-    );
-    return { data, stats: { size, sha256: h.digest('hex') }, cached: false };
-  }
   let stop = false;
   // The compressed pass is hashed too: if a file changed between the two passes,
   // its bytes would not match the key (or the digests taken in the key pass).

@@ -132,6 +132,24 @@ export function cpioSize(members: Iterable<CpioMember>): number {
 }
 
 /**
+ * Where the content of every member of at least `min` bytes starts and ends
+ * (after its padding) in cpioStream(members): the parts a segment-aware
+ * compressor keeps independent of their offset (archive/segments.ts).
+ */
+export function cpioBreaks(members: Iterable<CpioMember>, min: number): number[] {
+  const breaks: number[] = [];
+  let at = 0;
+  for (const m of members) {
+    const h = m.header;
+    at += ('strippedIndex' in h ? strippedHeader(h.strippedIndex) : newcHeader(h)).length;
+    const end = at + h.size + padding(h.size).length;
+    if (h.size >= min) breaks.push(at, end);
+    at = end;
+  }
+  return breaks;
+}
+
+/**
  * Streams a complete archive: every member with its padding, then the trailer.
  * Streamed content is checked against the declared size (a file that changed
  * between two reads is an error, not a corrupt archive).

@@ -193,6 +193,25 @@ export function tarSize(entries: Iterable<TarEntry>): number {
 }
 
 /**
+ * Where the data of every file of at least `min` bytes starts and ends (after
+ * its padding) in tarStream(entries): the parts a segment-aware compressor
+ * keeps independent of their offset (archive/segments.ts).
+ */
+export function tarBreaks(entries: Iterable<TarEntry>, min: number): number[] {
+  const breaks: number[] = [];
+  let at = 0;
+  for (const e of entries) {
+    for (const h of entryHeaders(e)) at += h.length;
+    if (e.type !== 'file') continue;
+    const size = byteLength(e.data!);
+    const end = at + size + ((BLOCK - (size % BLOCK)) % BLOCK);
+    if (size >= min) breaks.push(at, end);
+    at = end;
+  }
+  return breaks;
+}
+
+/**
  * Streams a whole tar archive: for each entry its headers and contents (padded to
  * 512 bytes), then two zero blocks and padding to a 10240-byte record. A stream
  * that yields more or fewer bytes than its declared size is an error naming the entry.

@@ -7,9 +7,10 @@
  *
  * One pass over the file contents: data.tar is streamed into the compressor
  * while each regular file is hashed (MD5) on the way, so a multi-GiB FileData
- * is never held in memory (only the compressed data.tar is). With a
- * compression cache, a second pass (SHA-256 of data.tar, the cache key) runs
- * beside the compressor; a hit skips the compression. control.tar,
+ * is never held in memory (only the compressed data.tar is). The compressor
+ * is told where each large file's data starts and ends in data.tar
+ * (archive/segments.ts), so with a compression cache only the blocks that
+ * changed since an earlier build are compressed again. control.tar,
  * which needs those sums, is built afterwards; it is placed first in the ar.
  *
  * Pure and reproducible: no clock, file system or process; every mtime (tar
@@ -20,7 +21,8 @@ import { createHash } from 'node:crypto';
 import { DataError } from '../../core/errors.js';
 import { arChunks } from '../archive/ar.js';
 import { compressCached, defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
-import { tarSize, tarStream, type TarEntry } from '../archive/tar.js';
+import { SEGMENT_MIN } from '../archive/segments.js';
+import { tarBreaks, tarSize, tarStream, type TarEntry } from '../archive/tar.js';
 import type { Compressor, FileData, PackageMeta, PackagePlan } from '../plan.js';
 import { debVersion, renderControl } from './control.js';
 import { installedSizeKiB } from './installed-size.js';
@@ -120,7 +122,12 @@ export async function writeDeb(plan: PackagePlan, options: DebOptions): Promise<
   // data.tar may be streamed twice (the cache's key pass beside the compressor):
   // tarStream reopens every FileData, and the MD5 of each pass is the same.
   const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
-  const { data: dataTar } = await compressCached(options.compression, () => tarStream(dataEntries), cache, false, tarSize(dataEntries));
+  const { data: dataTar } = await compressCached(options.compression, () => tarStream(dataEntries), {
+    cache,
+    needDigest: false,
+    size: tarSize(dataEntries),
+    breaks: tarBreaks(dataEntries, SEGMENT_MIN),
+  });
 
   const files = tree.filter((e) => e.kind === 'file');
   const sums = files.map((e) => {

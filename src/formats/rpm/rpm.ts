@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { DataError } from '../../core/errors.js';
 import type { Compressor, PackageMeta, PackagePlan, Signer } from '../plan.js';
 import { compressCached, defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
-import { cpioSize, cpioStream } from '../archive/cpio.js';
+import { cpioBreaks, cpioSize, cpioStream } from '../archive/cpio.js';
+import { SEGMENT_MIN } from '../archive/segments.js';
 import { putChangelog } from './changelog.js';
 import { collectFiles, cpioMembers, hasLargeFiles, putFileTags, sourceFiles, type RpmFile } from './files.js';
 import { HeaderBuilder } from './header.js';
@@ -69,7 +70,7 @@ export interface RpmOptions {
    * is flagged RPMFILE_SPECFILE, as rpmbuild -bs writes them.
    */
   readonly source?: boolean;
-  /** Compressed payloads kept between builds (archive/compression-cache.ts); default: the process default, `null`: none. */
+  /** Compressed payloads kept between builds (archive/compression-cache.ts); default: the process default (none for a source package), `null`: none. */
   readonly cache?: CompressionCache | null;
 }
 
@@ -163,10 +164,12 @@ export async function writeRpm(plan: PackagePlan, options: RpmOptions): Promise<
   const collected = await collectFiles(meta, plan.payload);
   const files = source ? sourceFiles(collected) : collected;
 
-  // Payload: cpio → (count, sha256) → compressor, or from the compression cache.
-  const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
+  // Payload: cpio → (count, sha256) → compressor; unchanged blocks from the compression cache.
+  // A source package's payload is the already compressed source tarball: its blocks are new whenever a
+  // source changes and shrink by nothing, so the process default cache is not used for it.
+  const cache = options.cache === undefined ? (source ? undefined : defaultCompressionCache()) : (options.cache ?? undefined);
   const members = () => cpioMembers(files, meta.mtime, source ? '' : '.');
-  const compressed = await compressCached(compression, () => cpioStream(members()), cache, true, cpioSize(members()));
+  const compressed = await compressCached(compression, () => cpioStream(members()), { cache, size: cpioSize(members()), breaks: cpioBreaks(members(), SEGMENT_MIN) });
   const payload = compressed.data;
   const archiveSize = compressed.stats.size;
   const payloadDigestAlt = compressed.stats.sha256;

@@ -70,3 +70,28 @@ test('inputs over one 1 MiB block: blocks deflated in parallel round-trip, read 
   assert.equal(r.status, 0, r.stderr.toString());
   assert.ok(r.stdout.equals(text));
 });
+
+test('with breaks: one valid gzip stream, and a segment compresses to the same bytes whatever precedes it', async (t) => {
+  const text = (seed: number, n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => `seed ${seed} row ${(i * 2654435761 + seed) % 10007}\n`).join(''));
+  const head1 = text(1, 30_000);
+  const head2 = text(2, 31_000);
+  const body = text(3, 100_000); // about 2.6 MiB: three blocks
+  const gz = async (head: Buffer): Promise<Buffer> => {
+    const input = Buffer.concat([head, body]);
+    async function* pieces(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < input.length; i += 77_777) yield input.subarray(i, i + 77_777);
+    }
+    const out = Buffer.from(await gzipCompressor().compress(pieces(), { breaks: [head.length] }));
+    assert.ok(gunzipSync(out).equals(input), 'round-trips');
+    if (have('gzip')) assert.equal(spawnSync('gzip', ['-t'], { input: out }).status, 0, 'gzip -t accepts it');
+    return out;
+  };
+  const a = await gz(head1);
+  const b = await gz(head2);
+  // The body's deflate streams (all but the trailer's 8 bytes) are the same in both.
+  let common = 0;
+  while (common < Math.min(a.length, b.length) - 8 && a[a.length - 9 - common] === b[b.length - 9 - common]) common++;
+  const alone = (await gz(Buffer.alloc(0))).length - 18; // the body's deflate streams without header and trailer
+  assert.ok(common >= alone, `common compressed tail ${common} bytes, the body alone ${alone}`);
+  if (!have('gzip')) t.diagnostic('gzip not installed: gzip -t not run');
+});
