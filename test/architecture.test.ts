@@ -76,6 +76,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['core'],
   ['formats', 'application', 'render', 'compile'],
   ['tools', 'bundle', 'runner', 'plugins', 'verify', 'init'],
+  ['runtime'],
   ['plan', 'repo'],
   ['cli', 'index.ts'],
 ];

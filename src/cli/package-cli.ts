@@ -20,6 +20,7 @@ import { configureBuildCache } from '../bundle/cache.js';
 import { loadCheckPackage } from '../bundle/load-check.js';
 import { buildPlan, type BuiltPlan } from '../plan/build-plan.js';
 import { normalizeSpec, type PackageSpec } from '../plan/spec.js';
+import { provisionNode } from '../plan/node-runtime.js';
 import { createRenderer } from '../render/render.js';
 import { writeAllAtomically } from './package/atomic-write.js';
 import { jsonReport, type RoleOutput } from './package/json-report.js';
@@ -34,7 +35,7 @@ export type { AppSourceFile, CliIO, Emit, FormatAdapter, OutputFile, SourceOptio
 async function plan(adapter: FormatAdapter, p: Parsed, io: CliIO): Promise<Planned> {
   const render = createRenderer(p.templates);
   const { source, pluginDescription } = appSource(p, io);
-  const spec = normalizeSpec({ cli: p.spec, source, cwd: io.cwd, execPath: io.execPath, ...(pluginDescription !== undefined ? { pluginDescription } : {}) });
+  const { spec } = await provisionNode(normalizeSpec({ cli: p.spec, source, cwd: io.cwd, execPath: io.execPath, ...(pluginDescription !== undefined ? { pluginDescription } : {}) }), io, adapter.prog);
   const mtime = (await buildEpoch(io.env, { appDir: source.kind === 'tac' ? path.dirname(path.resolve(io.cwd, source.file)) : undefined, now: io.now })).seconds;
   // The compressed-payload cache never changes the bytes, only the time (src/bundle/cache.ts).
   configureBuildCache(p.cache ? io.env : { ...io.env, TACD_NO_CACHE: '1' });

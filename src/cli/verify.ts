@@ -15,6 +15,7 @@ import { signalExitStatus, STOP_SIGNALS, type StopSignal } from '../core/exit-co
 import type { Container } from '../verify/container.js';
 import { parseProbe, type Probe } from '../verify/probe.js';
 import { formatJson, formatTable } from '../verify/report.js';
+import { distrosOf, formatMatrix, verifyMatrix } from '../verify/matrix.js';
 import { requirePackageFile } from '../verify/preflight.js';
 import { verifyPackage, type PackageFormat, type VerifyOptions } from '../verify/verify.js';
 import { failure, wantsDebug } from './report.js';
@@ -34,6 +35,7 @@ function program(prog: string, format: PackageFormat): Command {
     .description(`Install PKG.${format} in a throwaway container running systemd and check the service: enabled, active, no restarts, probe, reload, restart, upgrade, removal leaves nothing.`)
     .argument('<pkg>', `the .${format} to verify`)
     .option('--probe <probe>', 'tcp:PORT, http://..., unix:PATH or cmd:COMMAND (default: the first TCP port the service listens on)')
+    .option('--distro <suite>', 'bullseye, bookworm (default), trixie, a comma-separated list, or all: one table, a column per distro')
     .option('--upgrade-from <old>', `install this older .${format} first, edit its conffile, then upgrade`)
     .option('--keep', 'keep the container (package installed) after the checks until Ctrl-C, and skip the removal checks')
     .addOption(new Option('--settle <seconds>', 'how long the service must stay up without restarting').default('3'))
@@ -60,9 +62,10 @@ export async function verifyCommand(argv: readonly string[], format: PackageForm
       if (e instanceof CommanderError) throw new UsageError(`${commanderMessage(e)} (see ${prog} --help)`, { code: `verify.${e.code}`, cause: e });
       throw e;
     }
-    const o = cmd.opts<{ probe?: string; upgradeFrom?: string; keep?: boolean; settle: string; json?: boolean }>();
+    const o = cmd.opts<{ distro?: string; probe?: string; upgradeFrom?: string; keep?: boolean; settle: string; json?: boolean }>();
     const probe: Probe | undefined = o.probe === undefined ? undefined : parseProbe(o.probe);
     if (!/^\d+(\.\d+)?$/.test(o.settle)) throw new UsageError(`--settle: expected a number of seconds, got '${o.settle}'`, { code: 'verify.settle' });
+    const suites = distrosOf(o.distro);
     const pkg = requirePackageFile(cmd.args[0]!, 'package');
     const json = o.json === true;
     // SIGINT/SIGTERM/SIGHUP: while --keep holds the container, the signal
@@ -95,7 +98,7 @@ export async function verifyCommand(argv: readonly string[], format: PackageForm
       : undefined;
     for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
     try {
-      const result = await verifyPackage({
+      const results = await verifyMatrix({
         ...io.options,
         pkg,
         format,
@@ -107,10 +110,10 @@ export async function verifyCommand(argv: readonly string[], format: PackageForm
         onProgress: (line) => {
           if (!json) io.stderr.write(`${prog}: ${line}\n`);
         },
-      });
+      }, suites, verifyPackage);
       // (a signal that came only during the final teardown changes nothing: every check ran)
-      io.stdout.write(json ? formatJson(result) : formatTable(result, prog));
-      return result.ok ? 0 : 1;
+      io.stdout.write(results.length > 1 ? (json ? `${JSON.stringify(results, null, 2)}\n` : formatMatrix(results, prog)) : json ? formatJson(results[0]!) : formatTable(results[0]!, prog));
+      return results.every((r) => r.ok) ? 0 : 1;
     } catch (e) {
       if (stoppedBy === undefined) throw e;
       io.stderr.write(failure(prog, e, debug).text);

@@ -19,6 +19,7 @@ import { parsePluginOptions } from '../application/service-maker.js';
 import { loadPluginMaker } from '../plugins/registry.js';
 import { appDir, serviceLocals } from './service-locals.js';
 import type { AppSource, PackageSpec } from './spec.js';
+import { checkShippedElf } from './elf-check.js';
 
 /** The host capabilities buildPlan uses. */
 export interface PlanDeps {
@@ -288,6 +289,7 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   const bundle = await deps.bundle(input, n, render, bundleOptions(spec, node?.arch));
   const native = addons(n, bundle.files);
   const arch = resolveArch(spec, node?.arch, native);
+  checkShippedElf(appDir(n), bundle.files, arch);
   const sonames = family === 'rpm' ? rpmSonameRequires(node?.dynamic, native) : [];
   const app: PayloadEntry[] = [{ kind: 'dir', path: appDir(n), mode: 0o755, owned: true }];
   const dirs = new Set<string>();

@@ -18,6 +18,8 @@ export interface PackageJson {
   readonly homepage?: unknown;
   /** npm's `files`: what the package ships (the run-time files, for ts2deb). */
   readonly files?: unknown;
+  /** npm's `engines`: engines.node is the default registry runtime (node-version.ts). */
+  readonly engines?: unknown;
   /** The "tacd" key: packaging settings (see PackageSpecInput). */
   readonly tacd?: unknown;
 }

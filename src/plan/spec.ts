@@ -11,6 +11,8 @@ import { PROJECT_ROOT } from '../core/paths.js';
 import type { Relation } from '../formats/plan.js';
 import { findPackageJson, personToMaintainer, type PackageJson } from './package-json.js';
 import { parseRelations } from './relations.js';
+import { debianArch } from './arch.js';
+import { nodeVersionRequest, type NodeVersionRequest } from './node-version.js';
 
 /** Where the service's code comes from. */
 export type AppSource =
@@ -47,6 +49,8 @@ export interface SpecInput {
   readonly group?: string;
   readonly runtime?: string;
   readonly node?: string;
+  /** A Node.js version range for the registry runtime (src/runtime). */
+  readonly nodeVersion?: string;
   readonly socketActivation?: boolean;
   /** Ports the app listens on (package.json only; plugin `--port` options are found by themselves). */
   readonly ports?: readonly number[];
@@ -73,6 +77,8 @@ export interface PackageSpec {
   readonly runtime: Runtime;
   /** The node binary to bundle (runtime 'bundled'). */
   readonly node: string;
+  /** The registry runtime to bundle instead of `node` (--node-version, tacd.nodeVersion, engines.node, a foreign --arch). */
+  readonly nodeVersion: NodeVersionRequest | undefined;
   /** Explicit --arch, if any (checked against the node binary by the plan). */
   readonly arch: string | undefined;
   readonly user: string;
@@ -329,6 +335,7 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
     throw new UsageError('--socket-activation needs a port: give the plugin --port N, or "tacd": {"ports": [N]} in package.json', { code: 'ts2deb.spec.socket' });
   }
 
+  const arch = debianArch(pick(cli.arch, key.arch), cli.arch !== undefined ? '--arch' : `${where}: tacd.arch`);
   const finalSource = socketActivation && source.kind === 'plugin' ? { ...source, args: socketActivatedArgs(source.args, ports) } : source;
 
   const rel = (field: keyof SpecInput & ('depends' | 'recommends' | 'suggests' | 'conflicts' | 'replaces' | 'provides')): Relation[] => [
@@ -348,7 +355,8 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
     section: pick(cli.section, key.section, 'net')!,
     runtime,
     node,
-    arch: pick(cli.arch, key.arch),
+    arch,
+    nodeVersion: nodeVersionRequest({ cliNode: cli.node, cliRange: cli.nodeVersion, keyNode: key.node, keyRange: key.nodeVersion, engines: foreign ? undefined : pj?.engines, where, runtime, arch }),
     user,
     group,
     ports,

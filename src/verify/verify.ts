@@ -47,6 +47,8 @@ export interface VerifyOptions {
   /** The package file to verify. */
   readonly pkg: string;
   readonly format: PackageFormat;
+  /** Debian suite of the container (--distro); default bookworm. */
+  readonly suite?: string;
   /** Parsed --probe (parseProbe); default: the first TCP port the service listens on. */
   readonly probe?: Probe;
   /** An older package of the same name: install it first, then upgrade to `pkg`. */
@@ -90,6 +92,8 @@ export interface VerifyResult {
   ok: boolean;
   readonly pkg: string;
   readonly format: PackageFormat;
+  /** The Debian suite it ran on. */
+  suite?: string;
   /** Package name and unit, once read from the package. */
   name?: string;
   version?: string;
@@ -103,10 +107,15 @@ export interface VerifyResult {
 
 type Progress = (line: string) => void;
 
+/** The image of a run: the shared lifecycle variant, on the suite asked for. */
+function rootfsOf(o: VerifyOptions): RootfsOptions {
+  return { ...o.rootfs, ...LIFECYCLE_ROOTFS, ...(o.suite !== undefined ? { suite: o.suite } : {}) };
+}
+
 /** 1. the image (slow the first time: progress comes from ensureRootfs) */
 async function rootfsStep(o: VerifyOptions, result: VerifyResult, progress: Progress): Promise<void> {
   const ts = Date.now();
-  const rootfs = await ensureRootfs({ ...o.rootfs, ...LIFECYCLE_ROOTFS, onProgress: (l) => progress(`rootfs: ${l}`) });
+  const rootfs = await ensureRootfs({ ...rootfsOf(o), onProgress: (l) => progress(`rootfs: ${l}`) });
   result.steps.push({ name: 'rootfs', ok: true, detail: `${rootfs.cached ? 'cached' : 'built'} ${path.basename(path.dirname(rootfs.path))}`, ms: Date.now() - ts });
 }
 
@@ -116,7 +125,7 @@ async function bootStep(o: VerifyOptions, result: VerifyResult, progress: Progre
   progress('booting the container...');
   const c = await bootContainer({
     ...o.container,
-    rootfs: { ...o.rootfs, ...LIFECYCLE_ROOTFS, onProgress: progress },
+    rootfs: { ...rootfsOf(o), onProgress: progress },
     privateNetwork: true,
     ...(o.signal ? { signal: o.signal } : {}),
   });
@@ -197,7 +206,7 @@ export async function verifyPackage(o: VerifyOptions): Promise<VerifyResult> {
   const files = await checkPackageFiles(o);
   const progress = o.onProgress ?? (() => undefined);
   await removeStaleContainers(o, progress);
-  const result: VerifyResult = { ok: true, pkg: files.pkg, format: o.format, steps: [], totalMs: 0 };
+  const result: VerifyResult = { ok: true, pkg: files.pkg, format: o.format, suite: o.suite ?? 'bookworm', steps: [], totalMs: 0 };
   throwIfAborted(o.signal);
   await rootfsStep(o, result, progress);
   throwIfAborted(o.signal);

@@ -55,6 +55,7 @@ function program(prog: string, family: Family, sourceHelp: string): Command {
     .option('--group <group>', "the service's group (default: the user's name)")
     .addOption(new Option('--runtime <runtime>', 'bundle node, or depend on nodejs (>= 20)').choices(['bundled', 'system']))
     .option('--node <path>', 'node binary to bundle (default: this node)')
+    .option('--node-version <range>', "bundle node-linux-<arch> from the npm registry: 22, 24.1, ^22.11, lts (default: package.json engines.node)")
     .addOption(new Option('--compression <name>', 'payload compression').choices(['gzip', 'xz']).default('gzip'))
     .option('--output <dir>', 'folder to write the package to (created if missing)', '.')
     .addOption(new Option('--binary', `build the ${ext} (the default)`).conflicts(['source', 'both']))
@@ -103,7 +104,7 @@ export function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO
       name: s('name'), version: s('setVersion'), release: s('release'), maintainer: s('maintainer'), description: s('description'),
       longDescription: s('longDescription'), license: s('license'), homepage: s('homepage'), arch: s('arch'), depends: s('depends'),
       recommends: s('recommends'), suggests: s('suggests'), conflicts: s('conflicts'), replaces: s('replaces'), provides: s('provides'),
-      user: s('user'), group: s('group'), runtime: s('runtime'), node: s('node'), socketActivation: o['socketActivation'] === true ? true : undefined,
+      user: s('user'), group: s('group'), runtime: s('runtime'), node: s('node'), nodeVersion: s('nodeVersion'), socketActivation: o['socketActivation'] === true ? true : undefined,
     }).filter(([, v]) => v !== undefined),
   );
   return {
