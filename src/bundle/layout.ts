@@ -15,7 +15,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../core/errors.js';
 import type { BundledFile } from './bundle.js';
-import { isPlatformPackage, unusableReason, usableAddons } from './native.js';
+import { GYP_INTERMEDIATE, isPlatformPackage, unusableReason, usableAddons } from './native.js';
 import { dependenciesOf, type InstalledPackage } from './packages.js';
 
 /** A package placed at `dest` ('node_modules/ws', 'node_modules/a/node_modules/b'). */
@@ -76,6 +76,7 @@ export function placePackages(roots: readonly InstalledPackage[], arch: string):
 // Files of a package folder that are not shipped: nested node_modules (placed separately), node-gyp's intermediate build output, addons that cannot load.
 function skipped(rel: string, abs: string, arch: string, gyp: boolean, dir: boolean): boolean {
   if (/(^|\/)node_modules(\/|$)/.test(rel)) return true;
+  if (gyp && GYP_INTERMEDIATE.test(dir ? `${rel}/` : rel)) return true;
   if (dir) return false;
   if (gyp && /^build\//.test(rel) && !/\.(node|so(\.\d+)*)$/.test(rel)) return true;
   return rel.endsWith('.node') && unusableReason(abs, arch) !== undefined;

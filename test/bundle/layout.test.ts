@@ -55,6 +55,7 @@ test('shipped files: other platforms\' prebuilds, musl builds and node-gyp inter
     'node_modules/g/binding.gyp': '{}',
     'node_modules/g/build/Release/g.node': elf(62),
     'node_modules/g/build/Release/obj.target/g/src/g.o': 'obj',
+    'node_modules/g/build/Release/obj.target/g.node': elf(62),
     'node_modules/g/build/Makefile': 'all:',
     'node_modules/g/prebuilds/linux-arm64/g.node': elf(183),
     'node_modules/g/prebuilds/linux-x64/g.musl.node': elf(62),
