@@ -17,6 +17,7 @@ import { licenseText } from '../render/licenses.js';
 import { UsageError } from '../core/errors.js';
 import { parsePluginOptions } from '../application/service-maker.js';
 import { discoverPlugins, findPlugin } from '../plugins/registry.js';
+import { APP_FILES_DIR } from '../bundle/run-files.js';
 import { appDir, serviceLocals } from './service-locals.js';
 import type { PackageSpec } from './spec.js';
 
@@ -299,7 +300,8 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   const arch = resolveArch(spec, node?.arch, native);
   const sonames = family === 'rpm' ? rpmSonameRequires(node?.dynamic, native, sharedLibraries(n, bundle.files)) : [];
   const app: PayloadEntry[] = [{ kind: 'dir', path: appDir(n), mode: 0o755, owned: true }];
-  const dirs = new Set<string>();
+  // A tac app's folder is its working directory (service-locals.ts): shipped even without run-time files.
+  const dirs = new Set<string>(spec.source.kind === 'tac' ? [APP_FILES_DIR] : []);
   for (const f of bundle.files) {
     const parts = f.rel.split('/');
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));

@@ -2,7 +2,8 @@
 // koa-static, real npm packages from a pinned lock): packaged with ts2deb
 // and ts2rpm and installed in a real systemd, where each answers a request
 // that uses a native addon, serves a static file, answers a websocket
-// upgrade (ws, with bufferutil masking frames), stops cleanly and is purged.
+// upgrade (ws, with bufferutil masking frames), stops cleanly and is purged;
+// koa-ws also reads a file relative to process.cwd() (/usr/lib/NAME/app).
 // fastify-ws's description has a colon and is 200 characters: the summary
 // is cut at a word, the whole text is the extended description, and the
 // system account's comment carries no colon.
@@ -64,7 +65,7 @@ describe('koa-ws: Koa 3 + koa-static + ws (bufferutil)', () => {
       assert.deepEqual(r.addons.map((a) => `${a.package} ${a.loader}`), ['bufferutil node-gyp-build']);
       assert.deepEqual(r.runFiles, ['public/hello.txt']);
       assert.equal(r.loadCheck.ran, true);
-      const probe = httpProbe(8081, [['mask', 'mask 60606060'], ['hello.txt', 'hello from koa public']], [websocketCheck(8081, '/ws', 'hi', 'koa hi')]);
+      const probe = httpProbe(8081, [['mask', 'mask 60606060'], ['hello.txt', 'hello from koa public'], ['cwd', 'cwd /usr/lib/koa-ws/app: hello from koa public']], [websocketCheck(8081, '/ws', 'hi', 'koa hi')]);
       await verifyInSystemd(t, r.file, family, probe);
     });
   }
