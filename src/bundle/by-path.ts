@@ -36,7 +36,7 @@ const MAX_BYTES = 2 * 1024 * 1024;
 const NOT_RUNTIME = ['node_modules', 'test', 'tests', '__tests__', 'benchmark', 'benchmarks', 'bench', 'example', 'examples', 'docs', 'types', 'scripts', 'build', 'tools', 'integration'];
 
 // The top-level folders named by package.json main and exports (a package may ship its code in build/).
-function entryFolders(json: unknown): Set<string> {
+export function entryFolders(json: unknown): Set<string> {
   const out = new Set<string>();
   const visit = (v: unknown, depth: number): void => {
     if (typeof v === 'string') out.add(v.replace(/^\.\//, '').split('/')[0]!);
