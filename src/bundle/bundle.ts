@@ -17,7 +17,7 @@ import { removeOnInterrupt } from '../core/interrupt.js';
 import { DIST_SRC_DIR, PROJECT_ROOT } from '../core/paths.js';
 import type { RenderFn } from '../render/render.js';
 import { packAsar } from './asar.js';
-import { moduleLocationPlugin, type ModuleLocation } from './module-meta.js';
+import { moduleLocationPlugin, type ModuleLocation } from '../core/module-meta.js';
 import { APP_FILES_DIR, runFiles, selectRunFiles, type FilePatterns } from './run-files.js';
 import { pruneSourceMap, type RawSourceMap } from './sourcemap.js';
 import { unbundledPackages, type AddonRecord } from './unbundled.js';

@@ -12,7 +12,7 @@
  *   runner share one module instance (instanceof Application holds);
  *   `tacd/…` deep imports are refused (package.json exports only `tacd`).
  *   Each bundled file keeps its own `import.meta.url`/`dirname`/`filename`
- *   and `__dirname`/`__filename` (src/bundle/module-meta.ts), so files read
+ *   and `__dirname`/`__filename` (src/core/module-meta.ts), so files read
  *   beside the app are found as in the package.
  *
  * Errors (one line, sysexits): missing file → 66; syntax error → 65 with
@@ -28,7 +28,7 @@ import type { Message, Plugin } from 'esbuild';
 import { DataError } from '../core/errors.js';
 import type { Application } from '../application/application.js';
 import { asApplication, checkTacFile } from './tac-module.js';
-import { moduleLocationPlugin, type ModuleLocation } from '../bundle/module-meta.js';
+import { moduleLocationPlugin, type ModuleLocation } from '../core/module-meta.js';
 
 declare const __TACD_RUNNER_BUNDLE__: boolean | undefined;
 /**

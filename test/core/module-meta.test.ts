@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { withModuleLocation } from '../../src/bundle/module-meta.js';
+import { withModuleLocation } from '../../src/core/module-meta.js';
 import { importTac } from '../../src/runner/tac-loader.js';
 import { tempDir } from '../packaging/helpers.js';
 
