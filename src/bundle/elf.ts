@@ -74,6 +74,8 @@ export interface ElfDynamic {
   readonly needs: readonly ElfNeed[];
   readonly hasHash: boolean;
   readonly hasGnuHash: boolean;
+  /** DT_SONAME: the name a shared library is linked by (what elfdeps --provides lists). */
+  readonly soname?: string;
 }
 
 const SHT_STRTAB = 3;
@@ -82,6 +84,7 @@ const SHT_GNU_VERNEED = 0x6ffffffe;
 const PT_INTERP = 3;
 const DT_NEEDED = 1;
 const DT_HASH = 4;
+const DT_SONAME = 14;
 const DT_GNU_HASH = 0x6ffffef5;
 const EM_ALPHA = 41;
 const EM_FAKE_ALPHA = 0x9026;
@@ -131,7 +134,7 @@ export function parseElfDynamic(read: ReadAt, size: number, label: string, field
   const type = u16(eh, 16);
   const machine = u16(eh, 18);
   const loadable = type === 2 || type === 3;
-  const result = { class64: is64, machine, loadable, hasInterp: false, needs: [] as ElfNeed[], hasHash: false, hasGnuHash: false };
+  const result: { -readonly [K in keyof ElfDynamic]: ElfDynamic[K] } & { needs: ElfNeed[] } = { class64: is64, machine, loadable, hasInterp: false, needs: [], hasHash: false, hasGnuHash: false };
   if (!loadable) return result;
   const phoff = addr(eh, is64 ? 32 : 28);
   const shoff = addr(eh, is64 ? 40 : 32);
@@ -222,6 +225,9 @@ export function parseElfDynamic(read: ReadAt, size: number, label: string, field
         else if (tag === DT_NEEDED) {
           const name = str(s.link, addr(b, o + (is64 ? 8 : 4)));
           if (name !== null) result.needs.push({ soname: name });
+        } else if (tag === DT_SONAME) {
+          const name = str(s.link, addr(b, o + (is64 ? 8 : 4)));
+          if (name !== null) result.soname = name;
         }
       }
     }

@@ -9,13 +9,15 @@
  * hoists them: at the top when the name is free, else nested under the
  * dependent. npm, npm-workspace and pnpm trees all come out the same way.
  * Addons that cannot load on the target (other platforms' prebuilds, musl
- * builds, other archs) and node-gyp's intermediate build files are left out.
+ * builds, other archs), node-gyp's intermediate build files and a package's
+ * tests, benchmarks, examples, docs and CI folders are left out.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../core/errors.js';
 import type { BundledFile } from './bundle.js';
-import { isPlatformPackage, unusableReason, usableAddons } from './native.js';
+import { entryFolders } from './by-path.js';
+import { GYP_INTERMEDIATE, isPlatformPackage, unusableReason, usableAddons } from './native.js';
 import { dependenciesOf, type InstalledPackage } from './packages.js';
 
 /** A package placed at `dest` ('node_modules/ws', 'node_modules/a/node_modules/b'). */
@@ -73,23 +75,33 @@ export function placePackages(roots: readonly InstalledPackage[], arch: string):
   return queue;
 }
 
+/** A package's top-level folders that no run-time code loads (tests, benchmarks, examples, docs, CI), unless its main or exports point there. */
+const NOT_SHIPPED = new Set(['test', 'tests', '__tests__', 'benchmark', 'benchmarks', 'bench', 'example', 'examples', 'docs', 'coverage', '.github', '.husky', '.vscode', '.nyc_output']);
+
+/** What placedFiles leaves out of one package: its non-run-time top-level folders (NOT_SHIPPED less its entry folders). */
+function notShipped(pkg: InstalledPackage): ReadonlySet<string> {
+  const entries = entryFolders(pkg.json);
+  return new Set([...NOT_SHIPPED].filter((d) => !entries.has(d)));
+}
+
 // Files of a package folder that are not shipped: nested node_modules (placed separately), node-gyp's intermediate build output, addons that cannot load.
 function skipped(rel: string, abs: string, arch: string, gyp: boolean, dir: boolean): boolean {
   if (/(^|\/)node_modules(\/|$)/.test(rel)) return true;
+  if (gyp && GYP_INTERMEDIATE.test(dir ? `${rel}/` : rel)) return true;
   if (dir) return false;
   if (gyp && /^build\//.test(rel) && !/\.(node|so(\.\d+)*)$/.test(rel)) return true;
   return rel.endsWith('.node') && unusableReason(abs, arch) !== undefined;
 }
 
-function packageFiles(dir: string, arch: string, gyp: boolean, rel = '', depth = 0): string[] {
+function packageFiles(dir: string, arch: string, gyp: boolean, omit: ReadonlySet<string>, rel = '', depth = 0): string[] {
   if (depth > 40) return [];
   const out: string[] = [];
   for (const name of readdirSync(path.join(dir, rel)).sort()) {
     const r = rel ? `${rel}/${name}` : name;
     const abs = path.join(dir, r);
     const st = lstatSync(abs);
-    if (skipped(r, abs, arch, gyp, st.isDirectory())) continue;
-    if (st.isDirectory()) out.push(...packageFiles(dir, arch, gyp, r, depth + 1));
+    if (skipped(r, abs, arch, gyp, st.isDirectory()) || (depth === 0 && st.isDirectory() && omit.has(name))) continue;
+    if (st.isDirectory()) out.push(...packageFiles(dir, arch, gyp, omit, r, depth + 1));
     else if (st.isFile()) out.push(r);
   }
   return out;
@@ -99,7 +111,7 @@ function packageFiles(dir: string, arch: string, gyp: boolean, rel = '', depth =
 export function placedFiles(placements: readonly Placement[], arch: string): BundledFile[] {
   const out: BundledFile[] = [];
   for (const { pkg, dest } of placements) {
-    for (const rel of packageFiles(pkg.dir, arch, existsSync(path.join(pkg.dir, 'binding.gyp')))) {
+    for (const rel of packageFiles(pkg.dir, arch, existsSync(path.join(pkg.dir, 'binding.gyp')), notShipped(pkg))) {
       const abs = path.join(pkg.dir, rel);
       const executable = (lstatSync(abs).mode & 0o111) !== 0 && !rel.endsWith('.node');
       out.push({ rel: `${dest}/${rel}`, data: readFileSync(abs), mode: executable ? 0o755 : 0o644 });

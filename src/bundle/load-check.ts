@@ -4,7 +4,9 @@
  * and its node_modules cannot be reached, and the launcher is run there
  * with the packaged node and TACD_LOAD_CHECK=1: the bundle loads the app
  * (every module it imports at load time, native addons included) and builds
- * its service tree, starts nothing, and exits. A module that fails to load
+ * its service tree, starts nothing, and says so; the check ends the process
+ * as soon as it has (an app that opens a handle at import would otherwise
+ * keep running). A module that fails to load
  * refuses the build (65) with its error, so a missing addon or run-time
  * module is found at build time rather than on the server. Only for an arch
  * this host can run.
@@ -13,7 +15,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { DataError } from '../core/errors.js';
-import { run } from '../core/exec.js';
+import { spawnProgram } from '../core/exec.js';
 import { LOAD_CHECK_ENV, LOAD_CHECK_OK, type BundledFile } from './bundle.js';
 import { hostDebianArch } from './native.js';
 
@@ -57,6 +59,31 @@ export function hostRuns(arch: string): boolean {
   return arch === 'all' || arch === hostDebianArch();
 }
 
+/** How the launcher's run ended: whether it said it loaded, and what else is known. */
+interface LoadRun {
+  readonly loaded: boolean;
+  readonly timedOut: boolean;
+  readonly exitCode: number;
+  readonly stderr: string;
+}
+
+/** Runs the launcher until it says it loaded (then kills it: the tree is built), exits, or `timeoutMs` passes. */
+async function runUntilLoaded(node: string, launcher: string, cwd: string, timeoutMs: number): Promise<LoadRun> {
+  const env = { PATH: '/usr/bin:/bin', HOME: cwd, LANG: 'C.UTF-8', [LOAD_CHECK_ENV]: '1' };
+  const { child } = await spawnProgram(node, ['--enable-source-maps', launcher], { cwd, env, extendEnv: false, timeout: timeoutMs, stdin: 'ignore' });
+  let out = '';
+  let loaded = false;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out = (out + chunk.toString('utf8')).slice(-4096);
+    if (!loaded && out.includes(LOAD_CHECK_OK)) {
+      loaded = true;
+      child.kill('SIGKILL');
+    }
+  });
+  const r = await child;
+  return { loaded, timedOut: r.timedOut === true && !loaded, exitCode: r.exitCode ?? -1, stderr: String(r.stderr ?? '') };
+}
+
 /**
  * Runs the load check. @throws DataError (65) with the module's error when
  * the app does not load.
@@ -67,12 +94,10 @@ export async function loadCheck(input: LoadCheckInput): Promise<LoadCheckResult>
   try {
     const dir = path.join(scratch, input.name);
     stage(dir, input.files);
-    const env = { PATH: '/usr/bin:/bin', HOME: scratch, LANG: 'C.UTF-8', [LOAD_CHECK_ENV]: '1' };
     const timeoutMs = input.timeoutMs ?? 30_000;
-    const r = await run(input.node, ['--enable-source-maps', path.join(dir, 'launcher.cjs')], { cwd: scratch, env, extendEnv: false, timeoutMs, allowFailure: true });
-    // Loaded: it said so (an app that opens a handle at import keeps running until the timeout ends it).
-    if (r.stdout.includes(LOAD_CHECK_OK) && (r.exitCode === 0 || r.timedOut)) return { ran: true };
-    const why = r.timedOut ? `it did not finish loading within ${timeoutMs / 1000} s` : failureLine(r.stderr, r.exitCode);
+    const r = await runUntilLoaded(input.node, path.join(dir, 'launcher.cjs'), scratch, timeoutMs);
+    if (r.loaded) return { ran: true };
+    const why = r.timedOut ? `it did not finish loading within ${timeoutMs / 1000} s` : r.exitCode === 0 ? 'it exited without building its service tree' : failureLine(r.stderr, r.exitCode);
     throw new DataError('ts2deb.loadCheck.failed', `load check: the packaged app does not load from a copy outside the source tree: ${why} (--no-load-check skips this check)`, { field: 'load-check' });
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -37,14 +37,17 @@ const LOADER_DEPS: ReadonlyArray<readonly [string, NativeLoader]> = [
   ['prebuild-install', 'prebuild-install'],
 ];
 
-/** The .node files of a package's own folder (not of its nested node_modules), relative to it. */
+/** node-gyp's intermediate output (build/Release/obj.target/x.node is a copy of build/Release/x.node). */
+export const GYP_INTERMEDIATE = /^build\/[^/]+\/obj(\.target)?\//;
+
+/** The .node files of a package's own folder (not of its nested node_modules or node-gyp's intermediate output), relative to it. */
 export function addonFilesOf(dir: string, rel = '', depth = 0): string[] {
   if (depth > 12) return [];
   const out: string[] = [];
   for (const name of readdirSync(path.join(dir, rel)).sort()) {
     const r = rel ? `${rel}/${name}` : name;
     const st = lstatSync(path.join(dir, r));
-    if (st.isDirectory() && name !== 'node_modules') out.push(...addonFilesOf(dir, r, depth + 1));
+    if (st.isDirectory() && name !== 'node_modules' && !GYP_INTERMEDIATE.test(`${r}/`)) out.push(...addonFilesOf(dir, r, depth + 1));
     else if (st.isFile() && name.endsWith('.node')) out.push(r);
   }
   return out;

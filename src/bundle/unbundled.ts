@@ -1,13 +1,15 @@
 /**
  * What of the app's dependency tree is shipped unbundled, in
  * /usr/lib/NAME/node_modules: every package with a native addon (checked
- * for the target arch, src/bundle/native.ts) and every package named in
- * `tacd.external`, each with its run-time dependencies. The bundler treats
+ * for the target arch, src/bundle/native.ts), every package that loads its
+ * own files by path (worker and transport entry points, src/bundle/by-path.ts)
+ * and every package named in `tacd.external`, each with its run-time dependencies. The bundler treats
  * their names as external, so the bundle require()s them from there.
  */
 import path from 'node:path';
 import { DataError } from '../core/errors.js';
 import type { BundledFile } from './bundle.js';
+import { byPathReason } from './by-path.js';
 import { placedFiles, placePackages } from './layout.js';
 import { checkNative, isPlatformPackage, nativeLoaderOf, type NativeLoader, type NativePackage } from './native.js';
 import { productionTree, resolvePackage, type InstalledPackage } from './packages.js';
@@ -29,14 +31,25 @@ export interface Unbundled {
 }
 
 /** The native packages of the tree (platform packages come with their parent), checked for `arch`. */
-export function nativePackages(appRoot: string, arch: string): NativePackage[] {
+export function nativePackages(appRoot: string, arch: string, tree = productionTree(appRoot)): NativePackage[] {
   const out: NativePackage[] = [];
-  for (const { pkg } of productionTree(appRoot)) {
+  for (const { pkg } of tree) {
     if (isPlatformPackage(pkg)) continue;
     const loader = nativeLoaderOf(pkg);
     if (loader) out.push(checkNative(pkg, loader, arch));
   }
   return out;
+}
+
+/**
+ * The packages of the tree that load their own files by path, one per name
+ * (the one nearest the app: the bundle requires a name from the top of
+ * node_modules), leaving out names in `taken`.
+ */
+export function byPathPackages(tree: readonly { pkg: InstalledPackage }[], taken: ReadonlySet<string>): InstalledPackage[] {
+  const out = new Map<string, InstalledPackage>();
+  for (const { pkg } of tree) if (!taken.has(pkg.name) && !out.has(pkg.name) && byPathReason(pkg) !== undefined) out.set(pkg.name, pkg);
+  return [...out.values()];
 }
 
 function externalPackage(name: string, appRoot: string): InstalledPackage {
@@ -56,12 +69,15 @@ function addonRecords(natives: readonly NativePackage[], placed: readonly { pkg:
 }
 
 /**
- * Finds and lays out what is shipped unbundled. @throws DataError (65) for a
+ * Finds and lays out what is shipped unbundled (natives, tacd.external, then
+ * the packages loading files by path). @throws DataError (65) for a
  * native package without a build for `arch`, or a missing tacd.external package.
  */
 export function unbundledPackages(appRoot: string, arch: string, external: readonly string[]): Unbundled {
-  const natives = nativePackages(path.resolve(appRoot), arch);
-  const roots = [...natives.map((n) => n.pkg), ...external.map((e) => externalPackage(e, appRoot))];
+  const tree = productionTree(path.resolve(appRoot));
+  const natives = nativePackages(path.resolve(appRoot), arch, tree);
+  const declared = [...natives.map((n) => n.pkg), ...external.map((e) => externalPackage(e, appRoot))];
+  const roots = [...declared, ...byPathPackages(tree, new Set(declared.map((p) => p.name)))];
   if (roots.length === 0) return { external: [], files: [], addons: [] };
   const placed = placePackages(roots, arch);
   return { external: [...new Set(roots.map((r) => r.name))], files: placedFiles(placed, arch), addons: addonRecords(natives, placed) };

@@ -17,6 +17,7 @@ import { licenseText } from '../render/licenses.js';
 import { UsageError } from '../core/errors.js';
 import { parsePluginOptions } from '../application/service-maker.js';
 import { loadPluginMaker } from '../plugins/registry.js';
+import { APP_FILES_DIR } from '../bundle/run-files.js';
 import { appDir, serviceLocals } from './service-locals.js';
 import type { AppSource, PackageSpec } from './spec.js';
 import { checkShippedElf } from './elf-check.js';
@@ -96,15 +97,28 @@ function resolveArch(spec: PackageSpec, nodeArch: string | undefined, native: re
   return nodeArch ?? addonArch ?? spec.arch ?? 'all';
 }
 
+/** A shared library shipped with the app (a sibling package's lib/libx.so.1, found through an addon's $ORIGIN rpath). */
+function sharedLibraries(name: string, files: readonly BundledFile[]): { readonly path: string; readonly file: BundledFile }[] {
+  return files.filter((f) => /\.so(\.\d+)*$/.test(f.rel) && f.data[0] === 0x7f && f.data[1] === 0x45).map((f) => ({ path: `${appDir(name)}/${f.rel}`, file: f }));
+}
+
 /**
  * RPM: the soname requires rpmbuild would generate for the ELF files shipped
- * (elfdeps --requires on the bundled node, mode 0755, and on the native addons),
- * e.g. libc.so.6(GLIBC_2.28)(64bit). Written as plain Requires, so the .src.rpm
- * (AutoReqProv: no) rebuilds with the same list.
+ * (elfdeps --requires on the bundled node, mode 0755, on the native addons
+ * and on the shared libraries shipped beside them), e.g.
+ * libc.so.6(GLIBC_2.28)(64bit). A soname the package ships itself (a
+ * library's DT_SONAME, loaded through the addon's $ORIGIN rpath) is not
+ * required: nothing else on the system provides it. It is not declared as
+ * Provides either (rpmbuild would, from elfdeps --provides): the library is
+ * private to the app and must not satisfy other packages' requires. Written
+ * as plain Requires, so the .src.rpm (AutoReqProv: no) rebuilds with the same list.
  */
-function rpmSonameRequires(node: ElfDynamic | undefined, native: readonly Addon[]): Relation[] {
+function rpmSonameRequires(node: ElfDynamic | undefined, native: readonly Addon[], libs: readonly { path: string; file: BundledFile }[]): Relation[] {
+  const elfs = [...native, ...libs].map((a) => ({ d: elfDynamicOf(a.file.data, a.path, 'addon'), executable: (a.file.mode & 0o111) !== 0 }));
+  const shipped = new Set(elfs.map((e) => e.d.soname).filter((s): s is string => s !== undefined));
+  const own = (d: ElfDynamic): ElfDynamic => ({ ...d, needs: d.needs.filter((n) => !shipped.has(n.soname)) });
   const names = node ? rpmElfRequires(node, true) : [];
-  for (const a of native) names.push(...rpmElfRequires(elfDynamicOf(a.file.data, a.path, 'addon'), (a.file.mode & 0o111) !== 0));
+  for (const e of elfs) names.push(...rpmElfRequires(own(e.d), e.executable));
   return [...new Set(names)].map((name) => ({ name }));
 }
 
@@ -290,9 +304,10 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   const native = addons(n, bundle.files);
   const arch = resolveArch(spec, node?.arch, native);
   checkShippedElf(appDir(n), bundle.files, arch);
-  const sonames = family === 'rpm' ? rpmSonameRequires(node?.dynamic, native) : [];
+  const sonames = family === 'rpm' ? rpmSonameRequires(node?.dynamic, native, sharedLibraries(n, bundle.files)) : [];
   const app: PayloadEntry[] = [{ kind: 'dir', path: appDir(n), mode: 0o755, owned: true }];
-  const dirs = new Set<string>();
+  // A tac app's folder is its working directory (service-locals.ts): shipped even without run-time files.
+  const dirs = new Set<string>(spec.source.kind === 'tac' ? [APP_FILES_DIR] : []);
   for (const f of bundle.files) {
     const parts = f.rel.split('/');
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));

@@ -2,6 +2,7 @@
  * The values shared by the service templates (unit, init script, default
  * file, maintainer scripts), computed once from the spec.
  */
+import { APP_FILES_DIR } from '../bundle/run-files.js';
 import type { Family, ServiceLocals } from '../render/locals.js';
 import type { PackageSpec } from './spec.js';
 
@@ -21,6 +22,19 @@ export function nodePath(spec: PackageSpec): string {
 /** The environment file: /etc/default/NAME (deb) or /etc/sysconfig/NAME (rpm). */
 export function envFile(family: Family, name: string): string {
   return family === 'deb' ? `/etc/default/${name}` : `/etc/sysconfig/${name}`;
+}
+
+/**
+ * The service's working directory. A tac app runs in /usr/lib/NAME/app,
+ * where its run-time files are laid out as beside its package.json, so
+ * process.cwd()-relative reads (`express.static('public')`, Express's
+ * default views folder, `fs.readFileSync('config.json')`) find what they
+ * find in development; that folder is read-only, so state goes in
+ * /var/lib/NAME ($STATE_DIRECTORY). A plugin has no app folder: it runs in
+ * /var/lib/NAME, where relative paths in its options point.
+ */
+export function workingDir(spec: PackageSpec): string {
+  return spec.source.kind === 'tac' ? `${appDir(spec.name)}/${APP_FILES_DIR}` : `/var/lib/${spec.name}`;
 }
 
 /** Accounts the scripts must not create or purge. */
@@ -44,6 +58,7 @@ export function serviceLocals(spec: PackageSpec, family: Family): ServiceLocals 
     defaultArgs: spec.source.kind === 'plugin' ? spec.source.args : [],
     envFile: envFile(family, n),
     stateDir: `/var/lib/${n}`,
+    workingDir: workingDir(spec),
     logsDir: `/var/log/${n}`,
     runtimeDir: `/run/${n}`,
     pidFile: `/run/${n}/${n}.pid`,

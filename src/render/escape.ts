@@ -114,11 +114,13 @@ export function oneLine(s: string): string {
 /**
  * Text for an account's comment (GECOS, passwd(5)): `adduser --gecos` and
  * `useradd -c` refuse a colon (the passwd field separator), so ': ' becomes
- * ' - '; a double quote (sysusers.d quoting) becomes a single one.
+ * ' - '; a comma (GECOS's subfield separator: Debian's adduser pads the
+ * comment to four subfields, 'a, b' becomes 'a, b,,') becomes a semicolon;
+ * a double quote (sysusers.d quoting) becomes a single one.
  */
 export function gecos(s: string): string {
   rejectControl('account comment', s);
-  return s.replace(/\s*:\s*/g, ' - ').replace(/"/g, "'").trim();
+  return s.replace(/\s*:\s*/g, ' - ').replace(/\s*,/g, ';').replace(/"/g, "'").trim();
 }
 
 /** A JSON literal, safe to embed in JavaScript source (escapes U+2028/9 and `</`). */

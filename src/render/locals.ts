@@ -33,6 +33,8 @@ export interface ServiceLocals {
   readonly envFile: string;
   /** /var/lib/NAME, /var/log/NAME, /run/NAME. */
   readonly stateDir: string;
+  /** The service's working directory: /usr/lib/NAME/app for a tac app (its run-time files), else stateDir. */
+  readonly workingDir?: string;
   readonly logsDir: string;
   readonly runtimeDir: string;
   /** The pid file the init script uses: /run/NAME/NAME.pid. */

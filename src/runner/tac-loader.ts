@@ -12,7 +12,7 @@
  *   runner share one module instance (instanceof Application holds);
  *   `tacd/…` deep imports are refused (package.json exports only `tacd`).
  *   Each bundled file keeps its own `import.meta.url`/`dirname`/`filename`
- *   and `__dirname`/`__filename` (src/bundle/module-meta.ts), so files read
+ *   and `__dirname`/`__filename` (src/core/module-meta.ts), so files read
  *   beside the app are found as in the package.
  *
  * Errors (one line, sysexits): missing file → 66; syntax error → 65 with

@@ -49,20 +49,34 @@ test('npm workspace: the app in packages/api finds the tree hoisted to the root'
   assert.deepEqual(u.addons, [{ package: 'g', version: '1.0.0', loader: 'node-gyp-build', file: 'node_modules/g/prebuilds/linux-x64/g.node' }]);
 });
 
-test('shipped files: other platforms\' prebuilds, musl builds and node-gyp intermediates are left out; a sibling .so keeps its place', () => {
+test('shipped files: other platforms\' prebuilds, musl builds, node-gyp intermediates, tests, docs and CI folders are left out; a sibling .so keeps its place', () => {
   const root = tree({
     'node_modules/g/package.json': { name: 'g', version: '1.0.0', dependencies: { 'node-gyp-build': '4' } },
     'node_modules/g/binding.gyp': '{}',
     'node_modules/g/build/Release/g.node': elf(62),
     'node_modules/g/build/Release/obj.target/g/src/g.o': 'obj',
+    'node_modules/g/build/Release/obj.target/g.node': elf(62),
     'node_modules/g/build/Makefile': 'all:',
     'node_modules/g/prebuilds/linux-arm64/g.node': elf(183),
     'node_modules/g/prebuilds/linux-x64/g.musl.node': elf(62),
     'node_modules/g/index.js': 'module.exports = 1',
+    'node_modules/g/test/index.test.js': 'test',
+    'node_modules/g/docs/api.md': 'docs',
+    'node_modules/g/.github/workflows/ci.yml': 'ci',
+    'node_modules/g/lib/test/helper.js': 'kept: not a top-level folder',
     'node_modules/node-gyp-build/package.json': { name: 'node-gyp-build', version: '4.0.0' },
   });
   const files = placedFiles(placePackages([resolvePackage('g', root)!], 'amd64'), 'amd64').map((f) => f.rel).sort();
-  assert.deepEqual(files, ['node_modules/g/binding.gyp', 'node_modules/g/build/Release/g.node', 'node_modules/g/index.js', 'node_modules/g/package.json', 'node_modules/node-gyp-build/package.json']);
+  assert.deepEqual(files, ['node_modules/g/binding.gyp', 'node_modules/g/build/Release/g.node', 'node_modules/g/index.js', 'node_modules/g/lib/test/helper.js', 'node_modules/g/package.json', 'node_modules/node-gyp-build/package.json']);
+});
+
+test('shipped files: a top-level docs/ or test/ folder is kept when the package\'s main or exports point into it', () => {
+  const root = tree({
+    'node_modules/d/package.json': { name: 'd', version: '1.0.0', exports: { '.': './docs/index.js' } },
+    'node_modules/d/docs/index.js': 'module.exports = 1',
+  });
+  const files = placedFiles(placePackages([resolvePackage('d', root)!], 'amd64'), 'amd64').map((f) => f.rel).sort();
+  assert.deepEqual(files, ['node_modules/d/docs/index.js', 'node_modules/d/package.json']);
 });
 
 test('tacd.external: a package not installed is refused (65) naming it', () => {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { exitCodeOf } from '../../src/core/errors.js';
 import { runPackageCli } from '../../src/cli/package-cli.js';
 import { debAdapter } from '../../src/cli/ts2deb.js';
+import { LOAD_CHECK_OK } from '../../src/bundle/bundle.js';
 import { loadCheck } from '../../src/bundle/load-check.js';
 import { tempDir, testIO } from '../packaging/helpers.js';
 
@@ -153,3 +154,49 @@ async function stagedWithout(root: string, drop: string): Promise<{ rel: string;
   assert.ok(r.files.some((f) => f.rel === drop), `${drop} is staged`);
   return r.files.filter((f) => f.rel !== drop);
 }
+
+// A launcher.cjs standing in for the bundle: what it prints and whether it keeps running.
+const launcherOnly = (code: string): { rel: string; data: Uint8Array; mode: number }[] => [{ rel: 'launcher.cjs', data: Buffer.from(code), mode: 0o644 }];
+
+describe('the load check ends the app once its tree is built', () => {
+  test('an app that keeps a handle open after loading passes at once, not after the timeout', async () => {
+    const t0 = Date.now();
+    const files = launcherOnly(`require('node:net').createServer().listen(0); setInterval(() => {}, 1000); process.stdout.write(${JSON.stringify(LOAD_CHECK_OK + '\n')});`);
+    assert.deepEqual(await loadCheck({ name: 'handle', arch: 'amd64', node: process.execPath, files, timeoutMs: 20_000 }), { ran: true });
+    assert.ok(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms`);
+  });
+
+  test('an app that never finishes loading is refused (65) at the timeout', async () => {
+    const e = await loadCheck({ name: 'hang', arch: 'amd64', node: process.execPath, files: launcherOnly('setInterval(() => {}, 1000);'), timeoutMs: 1500 }).then(
+      () => assert.fail('expected a refusal'),
+      (err: Error) => err,
+    );
+    assert.equal(exitCodeOf(e), 65);
+    assert.match(e.message, /^load check: .*: it did not finish loading within 1\.5 s \(--no-load-check skips this check\)$/);
+  });
+
+  test('an app that exits 0 without building its tree is refused (65)', async () => {
+    const e = await loadCheck({ name: 'quiet', arch: 'amd64', node: process.execPath, files: launcherOnly('') }).then(
+      () => assert.fail('expected a refusal'),
+      (err: Error) => err,
+    );
+    assert.equal(exitCodeOf(e), 65);
+    assert.match(e.message, /it exited without building its service tree/);
+  });
+});
+
+describe('the load check of a real bundle with a handle opened at import', () => {
+  test('passes quickly (the check does not wait for the 30 s timeout)', async () => {
+    const root = tempDir('tacd-loadapp-handle-');
+    dirs.push(root);
+    write(root, {
+      'package.json': JSON.stringify({ name: 'handleapp', version: '1.0.0', author: 'Ann Example <ann@example.org>', license: 'MIT' }),
+      'app.tac.ts': "import net from 'node:net';\nimport { Application } from 'tacd';\n// a connection pool or cache client opening its handle at import\nnet.createServer().listen(0);\nexport const application = new Application('handleapp');\n",
+    });
+    const t0 = Date.now();
+    const { status, report } = await build(root);
+    assert.equal(status, 0);
+    assert.deepEqual(report.loadCheck, { ran: true });
+    assert.ok(Date.now() - t0 < 20_000, `the build took ${Date.now() - t0} ms`);
+  });
+});

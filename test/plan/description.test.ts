@@ -34,3 +34,8 @@ test('gecos: a colon (refused by adduser and useradd) becomes a dash', () => {
   assert.equal(gecos('Notes: a small API'), 'Notes - a small API');
   assert.equal(gecos('say "hi"'), "say 'hi'");
 });
+
+test('gecos: a comma (a GECOS subfield separator, padded by adduser) becomes a semicolon', () => {
+  assert.equal(gecos('hashes passwords with a native addon, serves files'), 'hashes passwords with a native addon; serves files');
+  assert.equal(gecos('a ,b'), 'a;b');
+});
