@@ -92,6 +92,11 @@ export class HTTPServer extends StreamServerEndpointService {
     this.raiseSynchronously = true;
   }
 
+  /** Unnamed, it logs as 'HTTPServer listening on ...'. */
+  protected override get label(): string {
+    return WHERE;
+  }
+
   /** The http.Server the requests go through (attach 'upgrade' listeners, e.g. a WebSocket server, here). */
   get server(): http.Server {
     return this.handler.server;
@@ -118,7 +123,7 @@ export class HTTPServer extends StreamServerEndpointService {
     const draining = this.connections.drain(this.drainTimeout);
     await super.stopService();
     const report = await draining;
-    if (report.open > 0) this.log.info('{service} drained {open} connections ({idle} idle closed at once, {cut} cut at the {timeout} s deadline)', { service: this.name ?? WHERE, ...report, timeout: this.drainTimeout });
+    if (report.open > 0) this.log.info('{service} drained {open} connections ({idle} idle closed at once, {cut} cut at the {timeout} s deadline)', { service: this.name ?? this.label, ...report, timeout: this.drainTimeout });
     await this.handler.close?.();
   }
 
