@@ -11,6 +11,8 @@ import { PROJECT_ROOT } from '../core/paths.js';
 import type { Relation } from '../formats/plan.js';
 import { findPackageJson, personToMaintainer, type PackageJson } from './package-json.js';
 import { parseRelations } from './relations.js';
+import { specEnv, type EnvVar } from './env.js';
+import { credentialsFromPackageJson, type CredentialSpec } from './credentials.js';
 
 /** Where the service's code comes from. */
 export type AppSource = { readonly kind: 'tac'; readonly file: string } | { readonly kind: 'plugin'; readonly plugin: string; readonly args: readonly string[] };
@@ -46,6 +48,10 @@ export interface SpecInput {
   readonly files?: readonly string[];
   /** Dependencies shipped unbundled with their node_modules (package.json only). */
   readonly external?: readonly string[];
+  /** The service's environment: NAME: "value" in package.json; NAME=VALUE strings from --env (which win). */
+  readonly env?: Readonly<Record<string, unknown>> | readonly string[];
+  /** Systemd credentials the service reads (package.json only): names, or NAME: {description}. */
+  readonly credentials?: unknown;
 }
 
 /** A validated package description. */
@@ -88,6 +94,10 @@ export interface PackageSpec {
   readonly external: readonly string[];
   /** Things the user should know, one line each (printed on stderr). */
   readonly warnings: readonly string[];
+  /** tacd.env and --env: written to the environment file. */
+  readonly env: readonly EnvVar[];
+  /** tacd.credentials: LoadCredential= lines of the unit. */
+  readonly credentials: readonly CredentialSpec[];
 }
 
 /** What normalizeSpec needs from its caller: the CLI values, the app, the working folder. */
@@ -348,6 +358,8 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
     runFiles: { npm: foreign ? [] : stringList(pj?.files, `${where}: files`), tacd: stringList(key.files, `${where}: tacd.files`) },
     external: stringList(key.external, `${where}: tacd.external`),
     warnings,
+    env: specEnv(key.env, cli.env, where),
+    credentials: credentialsFromPackageJson(key.credentials, where),
   };
 }
 

@@ -51,6 +51,18 @@ export function systemdArg(s: string): string {
   return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%').replace(/\$/g, '$$$$') + '"';
 }
 
+/**
+ * Quotes `s` as the value of a NAME="value" line that `sh` (`. FILE`) and
+ * systemd's EnvironmentFile= both read back as exactly `s`: double quotes,
+ * with `\\`, `"`, `$` and a backquote backslash-escaped (the characters both
+ * unescape inside double quotes); newlines and other control characters are
+ * kept as they are. A NUL, which no environment value can hold, is refused.
+ */
+export function envFileValue(s: string): string {
+  if (s.includes('\u0000')) throw new DataError('tacd.render.escape', `environment value ${JSON.stringify(s)} contains a NUL character`);
+  return '"' + s.replace(/[\\"$`]/g, '\\$&') + '"';
+}
+
 /** Escapes text for an RPM spec file: `%` becomes `%%` (no macro expansion). */
 export function rpmSpecText(s: string): string {
   return s.replace(/%/g, '%%');
@@ -93,4 +105,4 @@ export function js(v: unknown): string {
 }
 
 /** The helpers every template sees as plain names (ejs `destructuredLocals`). */
-export const ESCAPERS = { sh, systemdValue, systemdArg, rpmSpecText, debContinuation, oneLine, js, gecos } as const;
+export const ESCAPERS = { sh, systemdValue, systemdArg, rpmSpecText, debContinuation, oneLine, js, gecos, envFileValue } as const;

@@ -1,8 +1,10 @@
 // The escapers every template uses: table-driven, one per target syntax.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { debContinuation, js, oneLine, rpmSpecText, sh, systemdArg, systemdValue } from '../../src/render/escape.js';
+import { debContinuation, envFileValue, js, oneLine, rpmSpecText, sh, systemdArg, systemdValue } from '../../src/render/escape.js';
 import { exitCodeOf } from '../../src/core/errors.js';
+import { run } from '../../src/core/exec.js';
+import { ENV_VALUES } from '../helpers/env-values.js';
 
 test('sh() quotes one POSIX shell word', () => {
   const cases: [string, string][] = [
@@ -53,4 +55,17 @@ test('rpmSpecText() escapes macros; debContinuation() indents and dots blank lin
   assert.equal(oneLine('x y'), 'x y');
   assert.throws(() => oneLine('x\ny'));
   assert.equal(js('</script>\u2028'), '"<\\/script>\\u2028"');
+});
+
+test('envFileValue() double-quotes with \\ " $ ` escaped, and sh reads every value back exactly', async () => {
+  assert.equal(envFileValue('a"b\\c$d`e'), '"a\\"b\\\\c\\$d\\`e"');
+  assert.equal(envFileValue('two\nlines'), '"two\nlines"');
+  const file = ENV_VALUES.map((v, i) => `V${i}=${envFileValue(v)}\n`).join('');
+  const script = `${file}for i in ${ENV_VALUES.map((_, i) => i).join(' ')}; do eval "printf '%s\\0' \\"\\$V$i\\""; done`;
+  const r = await run('sh', ['-c', script]);
+  assert.deepEqual(r.stdout.split('\0').slice(0, -1), ENV_VALUES);
+});
+
+test('envFileValue() refuses a NUL', () => {
+  assert.throws(() => envFileValue('a\u0000b'), (e: unknown) => exitCodeOf(e) === 65);
 });
