@@ -17,6 +17,7 @@ import { ENV_VALUES } from '../helpers/env-values.js';
 import { LIFECYCLE_ROOTFS, withSystemd } from '../helpers/systemd.js';
 import { buildPackage, tempDir, testIO } from './helpers.js';
 import { httpGet, httpWait } from './http-probe.js';
+import { rpmIn } from './rpm-in.js';
 import { prop } from './probe.js';
 
 const APP = 'fixtures/greeter/app.tac.ts';
@@ -118,6 +119,30 @@ test('deb: tacd.credentials: LoadCredential=api-token; a 0600 file in /etc/creds
       await credentialIn(c, 's3cret-enc');
       assert.equal(await worldReadableCopies(c, 's3cret-enc'), '', 'no world-readable copy');
       assert.doesNotMatch((await c.exec(['journalctl', '-b', '--no-pager'])).stdout, /s3cret/, 'no secret in the journal');
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('rpm: the env reaches the service; an admin edit of /etc/sysconfig/greeter survives rpm -U and the upgraded service sees it', { timeout: 400_000 }, async (t) => {
+  const out = tempDir();
+  try {
+    const v1 = await build('ts2rpm', out, '1.0.0', ENV_ARGS);
+    const v2 = await build('ts2rpm', out, '2.0.0', ENV_ARGS);
+    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS, privateNetwork: true }, async (c) => {
+      await rpmIn(c, ['-i'], v1);
+      assert.equal(await c.waitForUnitState('greeter.service', ['active'], 15_000), 'active');
+      assert.deepEqual(JSON.parse((await httpWait(c, `${URL}/env`)).body), EXPECTED_ENV, 'every value as given');
+      await c.sh(`sed -i 's/^GREETING=.*/GREETING="edited by the admin"/' /etc/sysconfig/greeter`);
+      await c.exec(['systemctl', 'restart', 'greeter.service'], { check: true });
+      const pid1 = await prop(c, 'greeter.service', 'MainPID');
+      await rpmIn(c, ['-U'], v2);
+      assert.equal((await c.exec(['rpm', '-q', 'greeter'])).stdout.trim(), 'greeter-2.0.0-1.noarch');
+      assert.match((await c.readFile('/etc/sysconfig/greeter')).toString(), /^GREETING="edited by the admin"$/m, '%config(noreplace) kept');
+      assert.equal(await c.waitForUnitState('greeter.service', ['active'], 15_000), 'active');
+      assert.notEqual(await prop(c, 'greeter.service', 'MainPID'), pid1, 'v2 runs');
+      assert.equal((await httpWait(c, `${URL}/`)).body, 'edited by the admin\n', 'the upgraded service sees the edit');
     });
   } finally {
     rmSync(out, { recursive: true, force: true });

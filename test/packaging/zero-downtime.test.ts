@@ -2,9 +2,9 @@
 // (systemd owns the listening socket in greeter.socket; the app's HTTPServer
 // listens on systemd:domain=INET:index=0, set with --env LISTEN=...) serves a
 // steady loopback load inside the container through `systemctl restart` and
-// an upgrade (dpkg -i v2) without one failed or reset request: while no
+// an upgrade (dpkg -i v2, rpm -U) without one failed or reset request: while no
 // process accepts, connections wait in the socket's backlog.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { Container } from '../../src/verify/container.js';
@@ -12,6 +12,7 @@ import { LIFECYCLE_ROOTFS, withSystemd } from '../helpers/systemd.js';
 import { buildPackage, tempDir } from './helpers.js';
 import { httpWait } from './http-probe.js';
 import { prop } from './probe.js';
+import { rpmIn } from './rpm-in.js';
 
 const URL = 'http://127.0.0.1:8086';
 const STOP = '/run/load.stop';
@@ -83,12 +84,24 @@ async function restartedService(c: Container, action: () => Promise<void>): Prom
   assert.notEqual(await prop(c, 'greeter.service', 'MainPID'), before, 'a new process serves');
 }
 
+/** Reports every result (test diagnostics), then asserts a steady load and no failure in each. */
+function noneLost(t: TestContext, results: Record<string, LoadResult>): void {
+  for (const [what, r] of Object.entries(results)) t.diagnostic(`${what}: ${r.sent} requests sent, ${r.ok} ok, ${r.failed} failed ${JSON.stringify(r.errors)}, slowest ${r.maxMs} ms`);
+  for (const [what, r] of Object.entries(results)) {
+    assert.ok(r.sent > 100, `${what}: a steady load (${r.sent} requests)`);
+    assert.deepEqual({ failed: r.failed, errors: r.errors }, { failed: 0, errors: {} }, what);
+    assert.equal(r.ok, r.sent, what);
+  }
+}
+
+function build(prog: 'ts2deb' | 'ts2rpm', out: string, v: string): Promise<string> {
+  return buildPackage(prog, ['fixtures/greeter/app.tac.ts', '--runtime', 'system', '--socket-activation', '--env', 'LISTEN=systemd:domain=INET:index=0', '--set-version', v, '--output', out]);
+}
+
 test('deb --socket-activation: systemctl restart and an upgrade under a steady load lose no request', { timeout: 400_000 }, async (t) => {
   const out = tempDir();
   try {
-    const build = (v: string): Promise<string> =>
-      buildPackage('ts2deb', ['fixtures/greeter/app.tac.ts', '--runtime', 'system', '--socket-activation', '--env', 'LISTEN=systemd:domain=INET:index=0', '--set-version', v, '--output', out]);
-    const [v1, v2, v3] = [await build('1.0.0'), await build('2.0.0'), await build('3.0.0')];
+    const [v1, v2, v3] = [await build('ts2deb', out, '1.0.0'), await build('ts2deb', out, '2.0.0'), await build('ts2deb', out, '3.0.0')];
     await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS, privateNetwork: true }, async (c) => {
       assert.equal((await c.installDeb(v1)).exitCode, 0);
       assert.equal((await httpWait(c, `${URL}/`)).status, 200);
@@ -103,12 +116,24 @@ test('deb --socket-activation: systemctl restart and an upgrade under a steady l
       results['restart'] = await underLoad(c, false, () => restartedService(c, async () => void (await c.exec(['systemctl', 'restart', 'greeter.service'], { check: true }))));
       results['upgrade'] = await underLoad(c, false, () => restartedService(c, async () => assert.equal((await c.installDeb(v2)).exitCode, 0)));
       results['upgrade, keep-alive clients'] = await underLoad(c, true, () => restartedService(c, async () => assert.equal((await c.installDeb(v3)).exitCode, 0)));
-      for (const [what, r] of Object.entries(results)) t.diagnostic(`${what}: ${r.sent} requests sent, ${r.ok} ok, ${r.failed} failed ${JSON.stringify(r.errors)}, slowest ${r.maxMs} ms`);
-      for (const [what, r] of Object.entries(results)) {
-        assert.ok(r.sent > 100, `${what}: a steady load (${r.sent} requests)`);
-        assert.deepEqual({ failed: r.failed, errors: r.errors }, { failed: 0, errors: {} }, what);
-        assert.equal(r.ok, r.sent, what);
-      }
+      noneLost(t, results);
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('rpm --socket-activation: rpm -U under a steady load loses no request (%postun restarts the service, not the socket)', { timeout: 400_000 }, async (t) => {
+  const out = tempDir();
+  try {
+    const [v1, v2] = [await build('ts2rpm', out, '1.0.0'), await build('ts2rpm', out, '2.0.0')];
+    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS, privateNetwork: true }, async (c) => {
+      await rpmIn(c, ['-i'], v1);
+      assert.equal(await c.waitForUnitState('greeter.socket', ['active'], 15_000), 'active');
+      assert.equal((await httpWait(c, `${URL}/`)).status, 200);
+      const results = { 'rpm -U': await underLoad(c, false, () => restartedService(c, () => rpmIn(c, ['-U'], v2))) };
+      assert.equal((await c.exec(['rpm', '-q', 'greeter'])).stdout.trim(), 'greeter-2.0.0-1.noarch');
+      noneLost(t, results);
     });
   } finally {
     rmSync(out, { recursive: true, force: true });
