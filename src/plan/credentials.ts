@@ -8,6 +8,7 @@
  * none (the app's credential(NAME) then says which file to create).
  */
 import { DataError } from '../core/errors.js';
+import { printable } from './env.js';
 
 /** One credential the service reads. */
 export interface CredentialSpec {
@@ -44,7 +45,7 @@ export function credentialsFromPackageJson(v: unknown, where: string): Credentia
   const list = Array.isArray(v)
     ? v.map((name, i) => ({ name: checkName(name, `${field}[${i}]`), description: undefined }))
     : typeof v === 'object' && v !== null
-      ? Object.entries(v).map(([name, d]) => ({ name: checkName(name, `${field}.${name}`), description: descriptionOf(d, `${field}.${name}`) }))
+      ? Object.entries(v).map(([name, d]) => ({ name: checkName(name, `${field}.${printable(name)}`), description: descriptionOf(d, `${field}.${printable(name)}`) }))
       : undefined;
   if (list === undefined) throw new DataError('ts2deb.spec.credentials', `${field}: expected a list of names or an object NAME: {"description": "..."}, got ${JSON.stringify(v)}`, { field: 'credentials' });
   const dup = list.find((c, i) => list.findIndex((o) => o.name === c.name) !== i);

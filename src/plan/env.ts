@@ -25,10 +25,15 @@ const INIT_SCRIPT = new Set(['NAME', 'DESC', 'DAEMON', 'PIDFILE', 'LOCKFILE', 'R
 // A UTF-16 code unit that is half of a pair without its other half.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** `s` for a one-line message: as is when printable ASCII, else JSON-quoted (a newline shown as \n). */
+export function printable(s: string): string {
+  return /^[\x20-\x7e]*$/.test(s) ? s : JSON.stringify(s);
+}
+
 /** @throws DataError naming `where` when `name` is not a usable variable name. */
 function checkName(name: string, where: string): void {
   if (!NAME_RE.test(name)) {
-    throw new DataError('ts2deb.spec.env', `${where}: '${name}' is not a variable name (expected letters, digits and '_', not starting with a digit)`, { field: 'env' });
+    throw new DataError('ts2deb.spec.env', `${where}: '${printable(name)}' is not a variable name (expected letters, digits and '_', not starting with a digit)`, { field: 'env' });
   }
   if (RESERVED.has(name)) {
     throw new DataError('ts2deb.spec.env', `${where}: ${name} is set by systemd or tacd for the service; choose another name`, { field: 'env' });
@@ -63,7 +68,10 @@ export function envFromPackageJson(v: unknown, where: string): EnvVar[] {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw new DataError('ts2deb.spec.env', `${where}: tacd.env: expected an object of NAME: "value", got ${JSON.stringify(v)}`, { field: 'env' });
   }
-  return Object.entries(v).map(([name, raw]) => envVar(name, valueOf(raw, `${where}: tacd.env.${name}`), `${where}: tacd.env.${name}`));
+  return Object.entries(v).map(([name, raw]) => {
+    const field = `${where}: tacd.env.${printable(name)}`;
+    return envVar(name, valueOf(raw, field), field);
+  });
 }
 
 /** `--env NAME=VALUE` arguments. @throws UsageError for one without '=', DataError for a bad name or value. */
@@ -72,7 +80,7 @@ export function envFromArgs(args: readonly string[]): EnvVar[] {
     const eq = a.indexOf('=');
     if (eq <= 0) throw new UsageError(`--env ${JSON.stringify(a)}: expected NAME=VALUE`, { code: 'ts2deb.usage.env' });
     const name = a.slice(0, eq);
-    return envVar(name, a.slice(eq + 1), `--env ${name}`);
+    return envVar(name, a.slice(eq + 1), `--env ${printable(name)}`);
   });
 }
 

@@ -37,6 +37,7 @@ test('names a unit line or /etc/credstore cannot take are refused naming the ent
   refused([7], /tacd\.credentials\[0\]: 7 is not a credential name/);
   refused(['x'.repeat(256)], /is not a credential name/);
   refused({ 'a b': {} }, /tacd\.credentials\.a b: "a b" is not a credential name/);
+  refused({ 'a\nb': {} }, /tacd\.credentials\."a\\nb": "a\\nb" is not a credential name/);
 });
 
 test('bad shapes and descriptions are refused', () => {

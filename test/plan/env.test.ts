@@ -58,6 +58,8 @@ test('bad names are refused naming the file and key', () => {
   refused(() => envFromPackageJson({ TACD_ARGS: '-n' }, 'p.json'), /TACD_ARGS is set by systemd or tacd/);
   refused(() => envFromPackageJson({ PIDFILE: '/x' }, 'p.json'), /PIDFILE is a variable of the package's init script/);
   refused(() => envFromArgs(['9=x']), /^--env 9: '9' is not a variable name/);
+  refused(() => envFromArgs(['A\nB=x']), /^--env "A\\nB": '"A\\nB"' is not a variable name/);
+  refused(() => envFromPackageJson({ 'A\tB': 'x' }, 'p.json'), /tacd\.env\."A\\tB": /);
 });
 
 test('values systemd cannot pass unchanged are refused naming the key', () => {
