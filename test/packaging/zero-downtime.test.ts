@@ -6,7 +6,9 @@
 // process accepts, connections wait in the socket's backlog.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/core/paths.js';
 import type { Container } from '../../src/verify/container.js';
 import { LIFECYCLE_ROOTFS, withSystemd } from '../helpers/systemd.js';
 import { buildPackage, tempDir } from './helpers.js';
@@ -94,8 +96,18 @@ function noneLost(t: TestContext, results: Record<string, LoadResult>): void {
   }
 }
 
-function build(prog: 'ts2deb' | 'ts2rpm', out: string, v: string): Promise<string> {
-  return buildPackage(prog, ['fixtures/greeter/app.tac.ts', '--runtime', 'system', '--socket-activation', '--env', 'LISTEN=systemd:domain=INET:index=0', '--set-version', v, '--output', out]);
+function build(prog: 'ts2deb' | 'ts2rpm', out: string, v: string, app = 'fixtures/greeter/app.tac.ts'): Promise<string> {
+  return buildPackage(prog, [app, '--runtime', 'system', '--socket-activation', '--env', 'LISTEN=systemd:domain=INET:index=0', '--set-version', v, '--output', out]);
+}
+
+/** A copy of fixtures/greeter in `dir` whose socket listens on `port` instead of 8086; returns its tac file. */
+function greeterOnPort(dir: string, port: number): string {
+  cpSync(path.join(PROJECT_ROOT, 'fixtures/greeter'), dir, { recursive: true });
+  const pj = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { tacd: { ports: number[]; env: Record<string, string> } };
+  pj.tacd.ports = [port];
+  pj.tacd.env['PORT'] = String(port);
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pj));
+  return path.join(dir, 'app.tac.ts');
 }
 
 test('deb --socket-activation: systemctl restart and an upgrade under a steady load lose no request', { timeout: 400_000 }, async (t) => {
@@ -134,6 +146,31 @@ test('rpm --socket-activation: rpm -U under a steady load loses no request (%pos
       const results = { 'rpm -U': await underLoad(c, false, () => restartedService(c, () => rpmIn(c, ['-U'], v2))) };
       assert.equal((await c.exec(['rpm', '-q', 'greeter'])).stdout.trim(), 'greeter-2.0.0-1.noarch');
       noneLost(t, results);
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('an upgrade whose .socket listens on another port moves the socket there (deb and rpm): daemon-reload alone leaves it listening nowhere', { timeout: 400_000 }, async (t) => {
+  const out = tempDir();
+  try {
+    const moved = greeterOnPort(path.join(out, 'app'), 8087);
+    const deb = [await build('ts2deb', out, '1.0.0'), await build('ts2deb', out, '2.0.0', moved)] as const;
+    const rpm = [await build('ts2rpm', out, '1.0.0'), await build('ts2rpm', out, '2.0.0', moved)] as const;
+    await withSystemd(t, { rootfs: LIFECYCLE_ROOTFS, privateNetwork: true }, async (c) => {
+      const listening = async (): Promise<string> => (await c.exec(['ss', '-Hltn'], { check: true })).stdout;
+      assert.equal((await c.installDeb(deb[0])).exitCode, 0);
+      assert.equal((await httpWait(c, `${URL}/`)).status, 200);
+      assert.equal((await c.installDeb(deb[1])).exitCode, 0);
+      assert.equal((await httpWait(c, 'http://127.0.0.1:8087/')).status, 200, `dpkg -i: served on the new port; listening: ${await listening()}`);
+      assert.doesNotMatch(await listening(), /:8086\b/, 'the old port is closed');
+      assert.equal((await c.exec(['dpkg', '-P', 'greeter'])).exitCode, 0);
+      await rpmIn(c, ['-i'], rpm[0]);
+      assert.equal((await httpWait(c, `${URL}/`)).status, 200);
+      await rpmIn(c, ['-U'], rpm[1]);
+      assert.equal((await httpWait(c, 'http://127.0.0.1:8087/')).status, 200, `rpm -U: served on the new port; listening: ${await listening()}`);
+      assert.doesNotMatch(await listening(), /:8086\b/);
     });
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -92,6 +92,24 @@ test('with env and credentials the scripts are still valid sh (sh -n)', async ()
   }
 });
 
+test('--socket-activation: an upgrade restarts the service only, the socket too when its Listen changed (valid sh)', async () => {
+  const sock = { ...SERVICE, socketPorts: [8086], units: ['echo.socket', 'echo.service'] };
+  const postinst = render('deb/postinst', sock);
+  assert.match(postinst, /^_tacd_listen=\$\(systemctl show -p Listen --value echo\.socket 2>\/dev\/null \|\| true\)$/m);
+  assert.ok(postinst.indexOf('_tacd_listen=') < postinst.indexOf('update-rc.d echo defaults'), 'read before update-rc.d reloads systemd');
+  assert.match(postinst, /"\$_tacd_listen" \]; then\n {8}deb-systemd-invoke restart echo\.socket echo\.service .*\n {4}elif \[ -n "\$2" \]; then\n {8}deb-systemd-invoke restart echo\.service /);
+  assert.match(postinst, /^ {8}deb-systemd-invoke start echo\.socket echo\.service /m);
+  const post = render('rpm/post', { ...sock, family: 'rpm' });
+  assert.match(post, /"\$_tacd_listen" \]; then\n {8}systemctl try-restart echo\.socket /);
+  const postun = render('rpm/postun', { ...sock, family: 'rpm' });
+  assert.match(postun, /mark-restart-system-units echo\.service \|\| :/);
+  assert.match(postun, /try-restart echo\.service >/);
+  for (const [name, text] of [['deb/postinst', postinst], ['rpm/post', post], ['rpm/postun', postun]] as const) {
+    const r = await run('sh', ['-n'], { input: text, allowFailure: true });
+    assert.equal(r.exitCode, 0, `${name}: ${r.stderr}`);
+  }
+});
+
 test("'<%=' is refused with the file and line", () => {
   assert.throws(
     () => renderText('line one\n<%= it.name %>\n', '/t/x.ejs', { name: 'a' }),
