@@ -69,5 +69,8 @@ export function serviceLocals(spec: PackageSpec, family: Family): ServiceLocals 
     units,
     initScript: true,
     runtime: spec.runtime,
+    env: spec.env,
+    credentials: spec.credentials,
+    restartUnits: [`${n}.service`],
   };
 }

@@ -13,6 +13,8 @@ import { findPackageJson, personToMaintainer, type PackageJson } from './package
 import { parseRelations } from './relations.js';
 import { debianArch } from './arch.js';
 import { nodeVersionRequest, type NodeVersionRequest } from './node-version.js';
+import { specEnv, type EnvVar } from './env.js';
+import { credentialsFromPackageJson, type CredentialSpec } from './credentials.js';
 
 /** Where the service's code comes from. */
 export type AppSource =
@@ -59,6 +61,10 @@ export interface SpecInput {
   readonly files?: readonly string[];
   /** Dependencies shipped unbundled with their node_modules (package.json only). */
   readonly external?: readonly string[];
+  /** The service's environment: NAME: "value" in package.json; NAME=VALUE strings from --env (which win). */
+  readonly env?: Readonly<Record<string, unknown>> | readonly string[];
+  /** Systemd credentials the service reads (package.json only): names, or NAME: {description}. */
+  readonly credentials?: unknown;
 }
 
 /** A validated package description. */
@@ -103,6 +109,10 @@ export interface PackageSpec {
   readonly external: readonly string[];
   /** Things the user should know, one line each (printed on stderr). */
   readonly warnings: readonly string[];
+  /** tacd.env and --env: written to the environment file. */
+  readonly env: readonly EnvVar[];
+  /** tacd.credentials: LoadCredential= lines of the unit. */
+  readonly credentials: readonly CredentialSpec[];
 }
 
 /** What normalizeSpec needs from its caller: the CLI values, the app, the working folder. */
@@ -367,6 +377,8 @@ export function normalizeSpec(a: NormalizeArgs): PackageSpec {
     runFiles: { npm: foreign ? [] : stringList(pj?.files, `${where}: files`), tacd: stringList(key.files, `${where}: tacd.files`) },
     external: stringList(key.external, `${where}: tacd.external`),
     warnings,
+    env: specEnv(key.env, cli.env, where),
+    credentials: credentialsFromPackageJson(key.credentials, where),
   };
 }
 

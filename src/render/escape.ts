@@ -64,15 +64,14 @@ export function systemdEnvironment(s: string): string {
 }
 
 /**
- * A value for a KEY=value line of a file read both by sh (`. /etc/default/x`)
- * and by systemd's EnvironmentFile=: the whole value in one pair of double
- * quotes, with `\\`, `"`, `$` and `` ` `` backslash-escaped, which both read
- * alike. (systemd does not read sh's `'a'\''b'` concatenation as sh does: after
- * a closing quote, a backslash-escaped character starts an unquoted part in
- * which quotes are literal.)
+ * Quotes `s` as the value of a NAME="value" line that `sh` (`. FILE`) and
+ * systemd's EnvironmentFile= both read back as exactly `s`: double quotes,
+ * with `\\`, `"`, `$` and a backquote backslash-escaped (the characters both
+ * unescape inside double quotes); newlines and other control characters are
+ * kept as they are. A NUL, which no environment value can hold, is refused.
  */
 export function envFileValue(s: string): string {
-  rejectControl('environment file value', s);
+  if (s.includes('\u0000')) throw new DataError('tacd.render.escape', `environment value ${JSON.stringify(s)} contains a NUL character`);
   return '"' + s.replace(/[\\"$`]/g, '\\$&') + '"';
 }
 
@@ -82,6 +81,7 @@ export function envFileValue(s: string): string {
  * src/runner/env-args.ts) exactly as sh would.
  */
 export function shellWords(args: readonly string[]): string {
+  for (const a of args) rejectControl('plugin option', a);
   return args.map(sh).join(' ');
 }
 

@@ -51,6 +51,12 @@ export interface ServiceLocals {
   readonly initScript: boolean;
   /** 'bundled': node is shipped at /usr/lib/NAME/node; 'system': /usr/bin/node from nodejs (>= 20). */
   readonly runtime: 'bundled' | 'system';
+  /** The service's environment (tacd.env, --env), written to `envFile` after `envVar`. */
+  readonly env: readonly { readonly name: string; readonly value: string }[];
+  /** Systemd credentials (tacd.credentials): a LoadCredential=NAME line each. */
+  readonly credentials: readonly { readonly name: string; readonly description: string | undefined }[];
+  /** Units a package upgrade restarts: the .service only, so that a .socket keeps listening (empty: `units`). */
+  readonly restartUnits: readonly string[];
 }
 
 /** Locals for templates/changelog.ejs (Debian changelog format). */

@@ -48,6 +48,68 @@ test('maintainer scripts and init scripts are valid sh (sh -n)', async () => {
   }
 });
 
+const WITH_ENV = {
+  ...SERVICE,
+  env: [
+    { name: 'PORT', value: '3000' },
+    { name: 'GREETING', value: 'say "hi" to $USER\nand `them`' },
+  ],
+  credentials: [
+    { name: 'api-token', description: 'Token for api.example.org (100%)' },
+    { name: 'db.password', description: undefined },
+  ],
+};
+
+test('tacd.env: the default file gets NAME="value" lines that sh reads back exactly; the init scripts export them', async () => {
+  const dflt = render('default', WITH_ENV);
+  assert.ok(dflt.startsWith(render('default', SERVICE)), 'only lines added after the options');
+  assert.match(dflt, /^PORT="3000"$/m);
+  assert.match(dflt, /^GREETING="say \\"hi\\" to \\\$USER$/m);
+  const r = await run('sh', ['-c', `${dflt}\nprintf '%s|%s|%s' "$TACD_ARGS" "$PORT" "$GREETING"`]);
+  assert.equal(r.stdout, '--port 7001|3000|say "hi" to $USER\nand `them`');
+  for (const name of ['initd/debian', 'initd/redhat'] as const) {
+    const script = render(name, WITH_ENV);
+    assert.match(script, /^\[ -r \/etc\/default\/echo \] && \. \/etc\/default\/echo\nexport PORT GREETING$/m, name);
+    assert.equal(script.replace('export PORT GREETING\n', ''), render(name, SERVICE), `${name}: one line added`);
+  }
+});
+
+test('tacd.credentials: a LoadCredential=NAME line each in the unit (described), and where to put them in the default file', () => {
+  const unit = render('systemd/service', WITH_ENV);
+  assert.match(unit, /^# api-token: Token for api\.example\.org \(100%\)\nLoadCredential=api-token\nLoadCredential=db\.password$/m);
+  assert.match(unit, /^UMask=0027\n# Secrets: systemd copies \/etc\/credstore\/NAME/m);
+  assert.doesNotMatch(unit, /LoadCredential=.*:/, 'no path: a missing credential does not fail the start');
+  const dflt = render('default', WITH_ENV);
+  assert.match(dflt, /^# {3}\/etc\/credstore\/api-token {2}\(Token for api\.example\.org \(100%\)\)$/m);
+  assert.match(dflt, /^# {3}\/etc\/credstore\/db\.password$/m);
+  assert.match(dflt, /LoadCredentialEncrypted=NAME added by\n# 'systemctl edit echo'/);
+});
+
+test('with env and credentials the scripts are still valid sh (sh -n)', async () => {
+  for (const name of ['default', 'initd/debian', 'initd/redhat'] as const) {
+    const r = await run('sh', ['-n'], { input: render(name, WITH_ENV), allowFailure: true });
+    assert.equal(r.exitCode, 0, `${name}: ${r.stderr}`);
+  }
+});
+
+test('--socket-activation: an upgrade restarts the service only, the socket too when its Listen changed (valid sh)', async () => {
+  const sock = { ...SERVICE, socketPorts: [8086], units: ['echo.socket', 'echo.service'] };
+  const postinst = render('deb/postinst', sock);
+  assert.match(postinst, /^_tacd_listen=\$\(systemctl show -p Listen --value echo\.socket 2>\/dev\/null \|\| true\)$/m);
+  assert.ok(postinst.indexOf('_tacd_listen=') < postinst.indexOf('update-rc.d echo defaults'), 'read before update-rc.d reloads systemd');
+  assert.match(postinst, /"\$_tacd_listen" \]; then\n {8}deb-systemd-invoke restart echo\.socket echo\.service .*\n {4}elif \[ -n "\$2" \]; then\n {8}deb-systemd-invoke restart echo\.service /);
+  assert.match(postinst, /^ {8}deb-systemd-invoke start echo\.socket echo\.service /m);
+  const post = render('rpm/post', { ...sock, family: 'rpm' });
+  assert.match(post, /"\$_tacd_listen" \]; then\n {8}systemctl try-restart echo\.socket /);
+  const postun = render('rpm/postun', { ...sock, family: 'rpm' });
+  assert.match(postun, /mark-restart-system-units echo\.service \|\| :/);
+  assert.match(postun, /try-restart echo\.service >/);
+  for (const [name, text] of [['deb/postinst', postinst], ['rpm/post', post], ['rpm/postun', postun]] as const) {
+    const r = await run('sh', ['-n'], { input: text, allowFailure: true });
+    assert.equal(r.exitCode, 0, `${name}: ${r.stderr}`);
+  }
+});
+
 test("'<%=' is refused with the file and line", () => {
   assert.throws(
     () => renderText('line one\n<%= it.name %>\n', '/t/x.ejs', { name: 'a' }),

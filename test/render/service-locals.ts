@@ -24,4 +24,7 @@ export const SERVICE: ServiceLocals = {
   units: ['echo.service'],
   initScript: true,
   runtime: 'bundled',
+  env: [],
+  credentials: [],
+  restartUnits: ['echo.service'],
 };

@@ -44,6 +44,11 @@ export class StreamServerEndpointService extends Service {
     this.factory = factory;
   }
 
+  /** What the log lines call an unnamed service: its class's own label (HTTPServer overrides it; class names do not survive minifying). */
+  protected get label(): string {
+    return 'StreamServerEndpointService';
+  }
+
   /** The listening port once the listen succeeded, else null. */
   get port(): IListeningPort | null {
     return this._port;
@@ -74,7 +79,7 @@ export class StreamServerEndpointService extends Service {
           return null;
         }
         this._port = port;
-        this.log.info('{service} listening on {address}', { service: this.name ?? 'StreamServerEndpointService', address: describeAddress(port.getHost(), this.endpoint.describe()) });
+        this.log.info('{service} listening on {address}', { service: this.name ?? this.label, address: describeAddress(port.getHost(), this.endpoint.describe()) });
         return port;
       },
       (e: unknown): null => {

@@ -2,7 +2,16 @@
  * The connections HTTPServer hands to its http.Server, and the graceful
  * drain of a stop:
  *
- * 1. idle keep-alive connections (no request in flight) are closed at once;
+ * 1. an idle keep-alive connection (no request in flight) is closed after
+ *    KEEPALIVE_LINGER_MS unless a request arrives first (one already on its
+ *    way when the stop began): that request is answered with
+ *    `Connection: close`, so a client reusing its pooled connection under
+ *    load is answered instead of reset. A connection that has not sent its
+ *    first request yet (accepted just before the stop, or while the port
+ *    closes) waits up to FIRST_REQUEST_GRACE_MS for it (Go's
+ *    http.Server.Shutdown treats new connections alike). Both waits end at
+ *    the deadline. Under socket activation this is what keeps a restart from
+ *    resetting the clients whose connections the old process accepted last;
  * 2. responses still in flight get `Connection: close` (when their headers
  *    are not sent yet), so Node closes the connection after them; one whose
  *    headers are already sent is ended (FIN) once it has finished, and so is
@@ -24,6 +33,8 @@ interface SocketState {
   readonly responses: Set<http.ServerResponse>;
   /** Taken over by an 'upgrade' or 'connect' listener: no longer HTTP. */
   upgraded: boolean;
+  /** Requests seen on the socket (0: a new connection, not idle yet). */
+  requests: number;
 }
 
 /** What a drain found and did, for the log. */
@@ -36,6 +47,11 @@ export interface DrainReport {
   readonly cut: number;
 }
 
+/** How long a drain waits for the first request of a new connection. */
+const FIRST_REQUEST_GRACE_MS = 2000;
+/** How long a drain keeps an idle keep-alive connection open for a request already on its way. */
+const KEEPALIVE_LINGER_MS = 250;
+
 /** Extra wait after destroying, for the sockets' 'close' events (they follow on the next turns). */
 const CLOSE_GRACE_MS = 1000;
 
@@ -44,6 +60,9 @@ export class HTTPConnections {
   private readonly server: http.Server;
   private readonly sockets = new Map<net.Socket, SocketState>();
   private draining = false;
+  /** False from a drain's start until the port is closed: connections may still arrive. */
+  private portClosed = true;
+  private drainDeadline = 0;
   private onEmpty: (() => void) | null = null;
 
   constructor(server: http.Server) {
@@ -56,33 +75,40 @@ export class HTTPConnections {
     return this.sockets.size;
   }
 
-  /** Hands a connected socket to the http.Server (destroyed instead while draining). */
+  /** Hands a connected socket to the http.Server; while draining it is served once, with `Connection: close`. */
   accept(socket: net.Socket): void {
-    if (this.draining) {
-      socket.destroy();
-      return;
-    }
-    this.sockets.set(socket, { responses: new Set(), upgraded: false });
+    const state: SocketState = { responses: new Set(), upgraded: false, requests: 0 };
+    this.sockets.set(socket, state);
     socket.once('close', () => this.forget(socket));
     this.server.emit('connection', socket);
+    if (this.draining) this.closeIfStillIdle(socket, state);
   }
 
   /** Starts accepting again after a drain (a restarted service). */
   reset(): void {
     this.draining = false;
+    this.portClosed = true;
+  }
+
+  /** The port is closed: no connection arrives any more, so the drain may end when none is left. */
+  closed(): void {
+    this.portClosed = true;
+    if (this.sockets.size === 0) this.onEmpty?.();
   }
 
   /** Drains as the module notes say; resolves once every connection is closed (at most `timeout` seconds plus a moment). */
   drain(timeout: number): Promise<DrainReport> {
     this.draining = true;
+    this.portClosed = false;
+    this.drainDeadline = performance.now() + Math.max(0, timeout * 1000);
     const open = this.sockets.size;
     let idle = 0;
     for (const [socket, state] of this.sockets) {
-      if (this.isIdle(state)) {
-        idle += 1;
-        socket.destroy();
-      } else {
+      if (!this.isIdle(state)) {
         for (const res of state.responses) closeAfter(res);
+      } else {
+        if (state.requests > 0) idle += 1;
+        this.closeIfStillIdle(socket, state);
       }
     }
     return this.waitOrCut(timeout).then((cut) => ({ open, idle, cut }));
@@ -95,12 +121,24 @@ export class HTTPConnections {
     return all.length;
   }
 
+  /** Closes an idle connection that gets no request within its wait (see the module notes), at the latest at the deadline. */
+  private closeIfStillIdle(socket: net.Socket, state: SocketState): void {
+    const grace = state.requests === 0 ? FIRST_REQUEST_GRACE_MS : KEEPALIVE_LINGER_MS;
+    const seen = state.requests;
+    const timer = setTimeout(
+      () => {
+        if (state.requests === seen && this.isIdle(state)) socket.destroy();
+      },
+      Math.min(grace, Math.max(0, this.drainDeadline - performance.now())),
+    );
+    socket.once('close', () => clearTimeout(timer));
+  }
+
   private isIdle(state: SocketState): boolean {
     return state.responses.size === 0 && !state.upgraded;
   }
 
   private waitOrCut(timeout: number): Promise<number> {
-    if (this.sockets.size === 0) return Promise.resolve(0);
     return new Promise<number>((resolve) => {
       let cut = 0;
       let grace: NodeJS.Timeout | undefined;
@@ -120,7 +158,7 @@ export class HTTPConnections {
 
   private forget(socket: net.Socket): void {
     this.sockets.delete(socket);
-    if (this.sockets.size === 0) this.onEmpty?.();
+    if (this.sockets.size === 0 && this.portClosed) this.onEmpty?.();
   }
 
   private watch(): void {
@@ -153,6 +191,7 @@ export class HTTPConnections {
     const socket = req.socket;
     const state = this.sockets.get(socket);
     if (state === undefined) return;
+    state.requests += 1;
     state.responses.add(res);
     if (this.draining) closeAfter(res);
     res.once('close', () => this.responded(socket, state, res));

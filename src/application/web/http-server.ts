@@ -12,8 +12,8 @@
  *   in privilegedStartService, before the runner drops privileges; a start
  *   resolves once it listens (readiness), and fails with the address when
  *   it cannot (a port in use).
- * - stopService stops accepting, closes idle keep-alive connections at
- *   once, lets requests in flight finish (with `Connection: close`) for up
+ * - stopService stops accepting, closes idle keep-alive connections (after
+ *   a moment for a request already on its way), lets requests in flight finish (with `Connection: close`) for up
  *   to `drainTimeout` seconds (default 10, well under systemd's 90 s
  *   TimeoutStopSec), then destroys what is left, upgraded sockets included.
  *   A Fastify instance is closed (its onClose hooks run) after that.
@@ -92,6 +92,11 @@ export class HTTPServer extends StreamServerEndpointService {
     this.raiseSynchronously = true;
   }
 
+  /** Unnamed, it logs as 'HTTPServer listening on ...'. */
+  protected override get label(): string {
+    return WHERE;
+  }
+
   /** The http.Server the requests go through (attach 'upgrade' listeners, e.g. a WebSocket server, here). */
   get server(): http.Server {
     return this.handler.server;
@@ -116,9 +121,13 @@ export class HTTPServer extends StreamServerEndpointService {
     this.generation += 1;
     this.starting = null;
     const draining = this.connections.drain(this.drainTimeout);
-    await super.stopService();
+    try {
+      await super.stopService();
+    } finally {
+      this.connections.closed(); // connections accepted until the port closed are drained too
+    }
     const report = await draining;
-    if (report.open > 0) this.log.info('{service} drained {open} connections ({idle} idle closed at once, {cut} cut at the {timeout} s deadline)', { service: this.name ?? WHERE, ...report, timeout: this.drainTimeout });
+    if (report.open > 0) this.log.info('{service} drained {open} connections ({idle} idle, {cut} cut at the {timeout} s deadline)', { service: this.name ?? this.label, ...report, timeout: this.drainTimeout });
     await this.handler.close?.();
   }
 

@@ -64,6 +64,7 @@ function program(prog: string, family: Family, sourceHelp: string): Command {
     .option('--sign-key <key>', `gpg key (id, fingerprint or user id) to sign ${family === 'rpm' ? `the .rpm and ${sourceHelp}` : sourceHelp} with; unsigned by default`)
     .option('--templates <dir>', 'folder of .ejs files overriding built-in templates by name')
     .option('--socket-activation', 'ship a .socket unit so systemd binds the port')
+    .option('--env <NAME=VALUE>', "a variable of the service's environment, in /etc/default/NAME (repeatable; over package.json's tacd.env)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--json', 'print a JSON report of what was built')
     .option('--no-load-check', 'do not load the staged app from a scratch folder before writing the package')
     .option('--no-cache', 'neither use nor fill the build cache ($TACD_CACHE_DIR or ~/.cache/tacd; also TACD_NO_CACHE=1)')
@@ -105,6 +106,7 @@ export function parse(adapter: FormatAdapter, argv: readonly string[], io: CliIO
       longDescription: s('longDescription'), license: s('license'), homepage: s('homepage'), arch: s('arch'), depends: s('depends'),
       recommends: s('recommends'), suggests: s('suggests'), conflicts: s('conflicts'), replaces: s('replaces'), provides: s('provides'),
       user: s('user'), group: s('group'), runtime: s('runtime'), node: s('node'), nodeVersion: s('nodeVersion'), socketActivation: o['socketActivation'] === true ? true : undefined,
+      env: (o['env'] as unknown as string[]).length > 0 ? (o['env'] as unknown as string[]) : undefined,
     }).filter(([, v]) => v !== undefined),
   );
   return {

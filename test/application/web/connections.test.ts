@@ -1,6 +1,7 @@
 // The graceful drain of HTTPServer's stop, over real loopback connections:
 // a slow request finishes (with Connection: close) and then the connection
-// closes; idle keep-alive connections close at once; a streamed response
+// closes; idle keep-alive connections close after a 250 ms linger (a request
+// in it is answered with Connection: close); a streamed response
 // whose headers were sent finishes and its connection is ended; a request
 // past the deadline is cut; an upgraded socket is cut at the deadline.
 import { test } from 'node:test';
@@ -54,7 +55,7 @@ test('stop during a slow request: no new connections, the request finishes with 
   agent.destroy();
 });
 
-test('idle keep-alive connections are closed at once on stop', async () => {
+test('idle keep-alive connections are closed on stop after the 250 ms linger', async () => {
   const { svc, port } = await started((_req, res) => res.end('hi'));
   const agent = new http.Agent({ keepAlive: true });
   const first = await request({ port, path: '/', agent });
@@ -63,7 +64,7 @@ test('idle keep-alive connections are closed at once on stop', async () => {
   assert.equal(svc.connectionCount, 1, 'one kept-alive connection served both requests');
   const t0 = performance.now();
   await within(svc.stopService(), 1000, 'stopService with only an idle connection');
-  assert.ok(since(t0) < 500, `the idle connection did not hold the stop (${since(t0)} ms)`);
+  assert.ok(since(t0) >= 200 && since(t0) < 600, `the idle connection held the stop for the linger only (${since(t0)} ms)`);
   await within(second.closed, 1000, 'the idle connection is closed by the server');
   agent.destroy();
 });
@@ -142,4 +143,61 @@ test('an upgrade listener added later is watched, and once removed, Upgrade requ
   const r = await request({ port, path: '/x', headers: { Connection: 'Upgrade', Upgrade: 'echo' } });
   assert.equal(r.body, 'GET /x', 'Node answers it as a plain request, as without HTTPServer');
   await svc.stopService();
+});
+
+/** A raw connection that has sent nothing yet; `send` writes a request and resolves with everything read until the server closes. */
+function rawConnection(port: number): Promise<{ send: (text: string) => Promise<string>; closed: Promise<string> }> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    let data = '';
+    s.setEncoding('utf8');
+    s.on('data', (d: string) => (data += d));
+    const closed = new Promise<string>((r) => s.once('close', () => r(data)));
+    s.once('error', () => undefined);
+    s.once('connect', () => resolve({ send: (text) => (s.write(text), closed), closed }));
+    s.once('error', reject);
+  });
+}
+
+async function untilCount(svc: HTTPServer, n: number): Promise<void> {
+  for (let i = 0; i < 100 && svc.connectionCount !== n; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(svc.connectionCount, n);
+}
+
+test('a connection accepted before the stop but without its request yet is served (Connection: close), not reset', async () => {
+  const { svc, port } = await started((_req, res) => res.end('late but served'));
+  const conn = await rawConnection(port);
+  await untilCount(svc, 1);
+  const stopped = svc.stopService();
+  await new Promise((r) => setTimeout(r, 100));
+  const reply = await within(conn.send('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), 2000, 'the reply');
+  assert.match(reply, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(reply, /\r\nConnection: close\r\n/i);
+  assert.match(reply, /late but served$/);
+  await within(stopped, 2000, 'stopService');
+});
+
+test('a new connection that sends nothing holds the stop for the first-request grace (2 s) only', async () => {
+  const { svc, port } = await started((_req, res) => res.end('x'), 5);
+  const conn = await rawConnection(port);
+  await untilCount(svc, 1);
+  const t0 = performance.now();
+  await within(svc.stopService(), 4000, 'stopService');
+  const ms = since(t0);
+  assert.ok(ms >= 1900 && ms < 3500, `closed after the grace (${ms} ms)`);
+  assert.equal(await within(conn.closed, 1000, 'the connection is closed'), '');
+});
+
+test('a request on a pooled keep-alive connection just after the stop began is answered with Connection: close, not reset', async () => {
+  const { svc, port } = await started((_req, res) => res.end('pooled'));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  await request({ port, path: '/', agent });
+  assert.equal(svc.connectionCount, 1);
+  const stopped = svc.stopService();
+  await new Promise((r) => setTimeout(r, 50));
+  const r = await request({ port, path: '/again', agent });
+  assert.equal(r.body, 'pooled');
+  assert.equal(r.headers.connection, 'close');
+  await within(stopped, 2000, 'stopService');
+  agent.destroy();
 });

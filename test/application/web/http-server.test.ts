@@ -13,6 +13,7 @@ import { haveProgram, run, spawnProgram } from '../../../src/core/exec.js';
 import { Application } from '../../../src/application/application.js';
 import { HTTPServer, DEFAULT_DRAIN_TIMEOUT } from '../../../src/application/web/http-server.js';
 import { EndpointError } from '../../../src/application/endpoints/parse.js';
+import { globalLogPublisher, type LogEvent } from '../../../src/application/logger/logger.js';
 import { freePort, tempDir, until } from '../internet/net-helpers.js';
 import { request, within } from './helpers.js';
 
@@ -34,6 +35,28 @@ test('tcp: the start resolves once listening (readiness), requests are served, t
   assert.equal(svc.drainTimeout, DEFAULT_DRAIN_TIMEOUT);
   await app.stopService();
   await assert.rejects(request({ port, path: '/' }), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
+});
+
+test('an unnamed HTTPServer logs "HTTPServer listening on ...", a named one its name', async () => {
+  const port = await freePort();
+  const events: LogEvent[] = [];
+  const observer = (e: LogEvent): void => void events.push(e);
+  globalLogPublisher.addObserver(observer);
+  const unnamed = new HTTPServer(`tcp:${port}:interface=127.0.0.1`, hello);
+  const named = new HTTPServer('tcp:0:interface=127.0.0.1', hello);
+  named.setName('api');
+  try {
+    for (const svc of [unnamed, named]) {
+      await svc.privilegedStartService();
+      await svc.stopService();
+    }
+  } finally {
+    globalLogPublisher.removeObserver(observer);
+  }
+  const lines = events.map((e) => e.message).filter((m) => m.includes(' listening on '));
+  assert.equal(lines.length, 2, lines.join('\n'));
+  assert.match(lines[0]!, new RegExp(`^HTTPServer listening on .*${port}`));
+  assert.match(lines[1]!, /^api listening on /);
 });
 
 test('unix: served on a UNIX socket', async () => {
