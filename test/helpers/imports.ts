@@ -7,6 +7,8 @@ import path from 'node:path';
 
 const IMPORT = /(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g;
 const BIN = /\bbin\/(tacd|ts2deb|ts2rpm)\.js\b/g;
+// path.join(ROOT, 'bin', `${prog}.js`): either packager.
+const ANY_PACKAGER_BIN = /['"]bin['"],\s*`\$\{\w+\}\.js`/;
 
 /** The files `file` imports directly (absolute .ts paths), with spawned bins as their entries. */
 export function directImports(file: string, root: string): string[] {
@@ -16,6 +18,7 @@ export function directImports(file: string, root: string): string[] {
     out.push(path.join(root, 'src/cli', `${m[1]}.ts`));
     if (m[1] === 'tacd') out.push(path.join(root, 'src/index.ts'));
   }
+  if (ANY_PACKAGER_BIN.test(code)) out.push(path.join(root, 'src/cli/ts2deb.ts'), path.join(root, 'src/cli/ts2rpm.ts'));
   return out;
 }
 

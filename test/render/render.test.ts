@@ -69,8 +69,8 @@ test('tacd.env: the default file gets NAME="value" lines that sh reads back exac
   assert.equal(r.stdout, '--port 7001|3000|say "hi" to $USER\nand `them`');
   for (const name of ['initd/debian', 'initd/redhat'] as const) {
     const script = render(name, WITH_ENV);
-    assert.match(script, /^\[ -r \/etc\/default\/echo \] && \. \/etc\/default\/echo\nexport PORT GREETING$/m, name);
-    assert.equal(script.replace('export PORT GREETING\n', ''), render(name, SERVICE), `${name}: one line added`);
+    assert.match(script, /^export TACD_ARGS PORT GREETING$/m, name);
+    assert.equal(script.replace('export TACD_ARGS PORT GREETING\n', 'export TACD_ARGS\n'), render(name, SERVICE), `${name}: the names added to the export line, nothing else`);
   }
 });
 

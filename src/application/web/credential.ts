@@ -26,7 +26,7 @@ function checkName(name: unknown): string {
 }
 
 function hint(name: string): string {
-  return `set LoadCredential=${name}:/etc/credstore/${name} (or SetCredential=${name}:VALUE) in the unit`;
+  return `put it in /etc/credstore/${name} (mode 0600) and set LoadCredential=${name} in the unit (tacd.credentials does), or SetCredential=${name}:VALUE`;
 }
 
 /** The path of credential `name`. @throws NoInputError when $CREDENTIALS_DIRECTORY is not set. */
