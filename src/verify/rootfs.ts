@@ -57,6 +57,8 @@ export interface RootfsOptions {
    * is satisfied offline. Part of the cache key (by the node version).
    */
   readonly hostNode?: boolean;
+  /** A foreign Debian architecture (arm64 on amd64): built and booted under qemu-user-static (binfmt.ts); default the host's. */
+  readonly arch?: string;
   /** Default: mmdebstrap when installed, else debootstrap. */
   readonly builder?: RootfsBuilder;
   /** Build a new generation even when a fresh cached entry exists. */
@@ -130,7 +132,7 @@ function resolve(options: RootfsOptions): Request {
   };
 }
 
-const keyFor = (r: Request, builder: RootfsBuilder): string => cacheKey({ suite: r.suite, builder, packages: r.packages, node: r.node });
+const keyFor = (r: Request, builder: RootfsBuilder): string => cacheKey({ suite: r.suite, builder, packages: r.packages, node: r.node, ...(r.options.arch !== undefined ? { arch: r.options.arch } : {}) });
 
 /** A fresh cached entry for the request (the builder is part of the key: both are tried unless one is asked for). */
 async function lookup(r: Request): Promise<Rootfs | undefined> {
@@ -157,7 +159,8 @@ async function buildLocked(r: Request): Promise<Rootfs> {
   const key = keyFor(r, builder);
   const debs = r.options.hostNode ? [(await hostNodeDeb({ cacheDir: r.cacheDir, onProgress: r.progress })).path] : [];
   await removeLeftovers(r.cacheDir);
-  const { entry, buildMs } = await build({ cacheDir: r.cacheDir, suite: r.suite, builder, key, packages: r.packages, debs, progress: r.progress });
+  const arch = r.options.arch !== undefined ? { arch: r.options.arch } : {};
+  const { entry, buildMs } = await build({ cacheDir: r.cacheDir, suite: r.suite, ...arch, builder, key, packages: r.packages, debs, progress: r.progress });
   await pruneGenerations(r.cacheDir, r.suite, key, entry, r.progress);
   return rootfsOf(r, key, entry, false, buildMs);
 }

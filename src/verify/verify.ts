@@ -40,6 +40,8 @@ import { checkPackageFiles, type PackageFiles } from './preflight.js';
 import type { Probe } from './probe.js';
 import { ensureRootfs, LIFECYCLE_ROOTFS, type RootfsOptions } from './rootfs.js';
 import { StepRunner } from './step-runner.js';
+import { isForeign, requireBinfmt } from './binfmt.js';
+import { packageArch } from './package-arch.js';
 
 export type PackageFormat = 'deb' | 'rpm';
 
@@ -49,6 +51,8 @@ export interface VerifyOptions {
   readonly format: PackageFormat;
   /** Debian suite of the container (--distro); default bookworm. */
   readonly suite?: string;
+  /** The package's architecture (read from it when absent); a foreign one runs under qemu (binfmt.ts). */
+  readonly arch?: string;
   /** Parsed --probe (parseProbe); default: the first TCP port the service listens on. */
   readonly probe?: Probe;
   /** An older package of the same name: install it first, then upgrade to `pkg`. */
@@ -107,9 +111,14 @@ export interface VerifyResult {
 
 type Progress = (line: string) => void;
 
-/** The image of a run: the shared lifecycle variant, on the suite asked for. */
+/**
+ * The image of a run: the shared lifecycle variant, on the suite asked for;
+ * for a foreign-arch package a root of that arch (no rpm, no host nodejs: its runtime is bundled).
+ */
 function rootfsOf(o: VerifyOptions): RootfsOptions {
-  return { ...o.rootfs, ...LIFECYCLE_ROOTFS, ...(o.suite !== undefined ? { suite: o.suite } : {}) };
+  const suite = o.suite !== undefined ? { suite: o.suite } : {};
+  if (o.arch !== undefined && isForeign(o.arch)) return { ...o.rootfs, ...suite, arch: o.arch, extraPackages: o.format === 'rpm' ? ['rpm'] : [] };
+  return { ...o.rootfs, ...LIFECYCLE_ROOTFS, ...suite };
 }
 
 /** 1. the image (slow the first time: progress comes from ensureRootfs) */
@@ -133,8 +142,20 @@ async function bootStep(o: VerifyOptions, result: VerifyResult, progress: Progre
   return c;
 }
 
+/**
+ * Under qemu-user a service cannot get a user namespace (unshare fails with
+ * EINVAL), so PrivateUsers= is turned off for every unit by a drop-in in /run:
+ * the package is unchanged and the drop-in is gone with the container.
+ */
+async function allowEmulation(c: Container, o: VerifyOptions): Promise<void> {
+  if (o.arch === undefined || !isForeign(o.arch)) return;
+  const dropIn = '/run/systemd/system/service.d/tacd-qemu.conf';
+  await c.exec(['sh', '-c', `mkdir -p ${path.posix.dirname(dropIn)} && printf '[Service]\\nPrivateUsers=no\\n' > ${dropIn} && systemctl daemon-reload`]);
+}
+
 /** Copies the package files in and runs the check table. */
 async function checks(c: Container, o: VerifyOptions, files: PackageFiles, steps: StepRunner): Promise<void> {
+  await allowEmulation(c, o);
   const inside = `/var/tmp/tacd-verify/new/${path.basename(files.pkg)}`;
   await c.copyIn(files.pkg, inside);
   const oldInside = files.old === undefined ? undefined : `/var/tmp/tacd-verify/old/${path.basename(files.old)}`;
@@ -207,11 +228,14 @@ export async function verifyPackage(o: VerifyOptions): Promise<VerifyResult> {
   const progress = o.onProgress ?? (() => undefined);
   await removeStaleContainers(o, progress);
   const result: VerifyResult = { ok: true, pkg: files.pkg, format: o.format, suite: o.suite ?? 'bookworm', steps: [], totalMs: 0 };
+  const arch = o.arch ?? (await packageArch(files.pkg, o.format));
+  if (isForeign(arch)) await requireBinfmt(arch);
+  const run = { ...o, arch };
   throwIfAborted(o.signal);
-  await rootfsStep(o, result, progress);
+  await rootfsStep(run, result, progress);
   throwIfAborted(o.signal);
-  const c = await bootStep(o, result, progress);
-  const failure = await checksIn(c, o, files, new StepRunner(result, progress, o.signal));
+  const c = await bootStep(run, result, progress);
+  const failure = await checksIn(c, run, files, new StepRunner(result, progress, o.signal));
   await shutdownAfter(c, result, failure);
   if (failure) throw failure.error;
   result.totalMs = Date.now() - t0;

@@ -16,6 +16,8 @@ import { configureImage } from './image.js';
 export interface BuildPlan {
   readonly cacheDir: string;
   readonly suite: string;
+  /** A foreign architecture, if any. */
+  readonly arch?: string;
   readonly builder: RootfsBuilder;
   readonly key: string;
   readonly packages: readonly string[];
@@ -30,7 +32,7 @@ export function buildBanner(plan: Omit<BuildPlan, 'cacheDir' | 'key' | 'progress
   const { suite, builder, packages, debs } = plan;
   const extra = debs.length ? ` + ${debs.map((d) => path.basename(d)).join(',')}` : '';
   const from = sources.length ? sources.map((s) => s.replace(/^deb (\[[^\]]*\] )?/, '')).join('; ') : `${builder}'s default mirror (no Debian source in /etc/apt)`;
-  return `building ${suite} rootfs with ${builder} (minbase + ${packages.join(',')}${extra}) from ${from}; log ${logFile}`;
+  return `building ${suite}${plan.arch !== undefined ? ` ${plan.arch}` : ''} rootfs with ${builder} (minbase + ${packages.join(',')}${extra}) from ${from}; log ${logFile}`;
 }
 
 /**

@@ -15,6 +15,8 @@ import { chroot, sh1 } from './image.js';
 /** What to bootstrap, and where. */
 export interface BootstrapPlan {
   readonly suite: string;
+  /** A foreign Debian architecture (mmdebstrap --architectures, run under qemu-user through binfmt_misc); none: the host's. */
+  readonly arch?: string;
   /** The directory to fill (a tmpfs, mode 0755). */
   readonly target: string;
   readonly packages: readonly string[];
@@ -85,9 +87,10 @@ function debHooks(deb: string): string[] {
 }
 
 /** The mmdebstrap command line for a plan. */
-export function mmdebstrapArgs(p: Pick<BootstrapPlan, 'suite' | 'target' | 'packages' | 'debs' | 'sources'>): string[] {
+export function mmdebstrapArgs(p: Pick<BootstrapPlan, 'suite' | 'target' | 'packages' | 'debs' | 'sources' | 'arch'>): string[] {
   return [
     '--mode=root',
+    ...(p.arch !== undefined ? [`--architectures=${p.arch}`] : []),
     '--variant=minbase',
     `--include=${p.packages.join(',')}`,
     // keep apt's lists so `apt-get install ./x.deb` resolves dependencies inside
@@ -134,5 +137,6 @@ async function debootstrap(p: BootstrapPlan): Promise<void> {
 /** Fills p.target with a minbase Debian plus p.packages and p.debs. */
 export async function bootstrap(builder: RootfsBuilder, p: BootstrapPlan): Promise<void> {
   if (builder === 'mmdebstrap') await runBuilder('mmdebstrap', mmdebstrapArgs(p), p.logFile, p.progress);
+  else if (p.arch !== undefined) throw new UnavailableError('tacd.verify.missing', `building an ${p.arch} rootfs needs mmdebstrap (debootstrap's two stages are not supported); apt-get install mmdebstrap`);
   else await debootstrap(p);
 }

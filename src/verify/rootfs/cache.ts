@@ -33,6 +33,8 @@ export interface Recipe {
   readonly packages: readonly string[];
   /** The host Node version baked in as nodejs, or null. */
   readonly node: string | null;
+  /** A foreign architecture (absent for the host's, so existing keys stay). */
+  readonly arch?: string;
 }
 
 /** meta.json of a complete cache entry. */
@@ -60,7 +62,7 @@ export function defaultProgress(line: string): void {
 /** The 16 hex digit key of a recipe (stable: existing caches depend on it). */
 export function cacheKey(r: Recipe): string {
   const rpm = r.packages.includes('rpm') ? { rpm: RPM_RECIPE_VERSION } : {};
-  const parts = { recipe: RECIPE_VERSION, suite: r.suite, builder: r.builder, packages: r.packages, node: r.node, ...rpm };
+  const parts = { recipe: RECIPE_VERSION, suite: r.suite, builder: r.builder, packages: r.packages, node: r.node, ...rpm, ...(r.arch !== undefined ? { arch: r.arch } : {}) };
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
 
