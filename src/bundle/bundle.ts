@@ -20,6 +20,7 @@ import { packAsar } from './asar.js';
 import { moduleLocationPlugin, type ModuleLocation } from '../compile/module-meta.js';
 import { APP_FILES_DIR, runFiles, selectRunFiles, type FilePatterns } from './run-files.js';
 import { pruneSourceMap, type RawSourceMap } from './sourcemap.js';
+import { packageRelativeSources, shiftColumns, stableModuleKeys } from './stable-paths.js';
 import { unbundledPackages, type AddonRecord } from './unbundled.js';
 import { hostDebianArch } from './native.js';
 
@@ -248,7 +249,10 @@ const THIRD_PARTY = /(^|\/)node_modules\//;
 
 async function compileOnce(input: BundleInput, stage: string, name: string, how: Surroundings): Promise<Compiled> {
   try {
+    // Module names are paths from the working folder: the app's root (or tacd's for a plugin), never the caller's cwd.
+    const workDir = how.appRoot ?? PROJECT_ROOT;
     const result = await build({
+      absWorkingDir: workDir,
       stdin: { contents: entrySource(input), resolveDir: DIST_SRC_DIR, sourcefile: 'tacd-entry.js', loader: 'js' },
       // A fixed virtual output path keeps source-map paths independent of temp dirs.
       outfile: `/usr/lib/${name}/app.asar/${BUNDLE_ENTRY}`,
@@ -276,8 +280,10 @@ async function compileOnce(input: BundleInput, stage: string, name: string, how:
     const js = result.outputFiles.find((f) => f.path.endsWith('.cjs'))!;
     const map = result.outputFiles.find((f) => f.path.endsWith('.map'))!;
     const pruned = pruneSourceMap(JSON.parse(map.text) as RawSourceMap, (s) => THIRD_PARTY.test(s));
+    const keys = stableModuleKeys(js.text, workDir);
+    const stable = { ...packageRelativeSources(pruned, path.dirname(map.path), how.appRoot), mappings: shiftColumns(pruned.mappings, keys.edits) };
     // Resolved by node against /usr/lib/NAME/app.asar/main.cjs: /usr/lib/NAME/main.cjs.map.
-    return { code: `${js.text}//# sourceMappingURL=../${SOURCE_MAP}\n`, map: JSON.stringify(pruned) };
+    return { code: `${keys.code}//# sourceMappingURL=../${SOURCE_MAP}\n`, map: JSON.stringify(stable) };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     if (errors && errors[0]) throw bundleError(errors[0], input);

@@ -20,7 +20,7 @@ export interface RawSourceMap {
   mappings: string;
 }
 
-function decodeSegment(s: string): number[] {
+export function decodeSegment(s: string): number[] {
   const out: number[] = [];
   let value = 0;
   let shift = 0;
@@ -39,7 +39,7 @@ function decodeSegment(s: string): number[] {
   return out;
 }
 
-function encodeValue(n: number): string {
+export function encodeValue(n: number): string {
   let v = n < 0 ? -n * 2 + 1 : n * 2;
   let s = '';
   do {
