@@ -133,8 +133,9 @@ export function cpioSize(members: Iterable<CpioMember>): number {
 
 /**
  * Where the content of every member of at least `min` bytes starts and ends
- * (after its padding) in cpioStream(members): the parts a segment-aware
- * compressor keeps independent of their offset (archive/segments.ts).
+ * (before its padding, as tarBreaks) in cpioStream(members): the parts a
+ * segment-aware compressor keeps independent of their offset
+ * (archive/segments.ts).
  */
 export function cpioBreaks(members: Iterable<CpioMember>, min: number): number[] {
   const breaks: number[] = [];
@@ -143,7 +144,7 @@ export function cpioBreaks(members: Iterable<CpioMember>, min: number): number[]
     const h = m.header;
     at += ('strippedIndex' in h ? strippedHeader(h.strippedIndex) : newcHeader(h)).length;
     const end = at + h.size + padding(h.size).length;
-    if (h.size >= min) breaks.push(at, end);
+    if (h.size >= min) breaks.push(at, at + h.size);
     at = end;
   }
   return breaks;

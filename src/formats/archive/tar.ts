@@ -193,9 +193,10 @@ export function tarSize(entries: Iterable<TarEntry>): number {
 }
 
 /**
- * Where the data of every file of at least `min` bytes starts and ends (after
- * its padding) in tarStream(entries): the parts a segment-aware compressor
- * keeps independent of their offset (archive/segments.ts).
+ * Where the data of every file of at least `min` bytes starts and ends (before
+ * its padding, so that a file's blocks are the same in a tar and a cpio) in
+ * tarStream(entries): the parts a segment-aware compressor keeps independent
+ * of their offset (archive/segments.ts).
  */
 export function tarBreaks(entries: Iterable<TarEntry>, min: number): number[] {
   const breaks: number[] = [];
@@ -205,7 +206,7 @@ export function tarBreaks(entries: Iterable<TarEntry>, min: number): number[] {
     if (e.type !== 'file') continue;
     const size = byteLength(e.data!);
     const end = at + size + ((BLOCK - (size % BLOCK)) % BLOCK);
-    if (size >= min) breaks.push(at, end);
+    if (size >= min) breaks.push(at, at + size);
     at = end;
   }
   return breaks;

@@ -120,6 +120,17 @@ test('after each kind of change, an incremental build equals a clean one, and th
   }
 });
 
+test('a .deb and an .rpm of the same plan share the large files\' blocks: the rpm after the deb compresses only its small members', async () => {
+  const cache = memoryCache();
+  await bytes(writers[0]![1], plan(), cache);
+  const before = cache.map.size;
+  cache.hits = 0;
+  await bytes(writers[1]![1], plan(), cache);
+  // node (4 blocks), app.asar and dep: all hits; new are the runs of cpio headers and small files between them.
+  assert.ok(cache.hits >= 6, `${cache.hits} blocks reused`);
+  assert.ok(cache.map.size - before <= 4, `${cache.map.size - before} new blocks`);
+});
+
 function counting(c: Compressor): Compressor & { finished: number } {
   const w = {
     name: c.name,

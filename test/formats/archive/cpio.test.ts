@@ -6,6 +6,7 @@ import path from 'node:path';
 import { run, haveProgram } from '../../../src/core/exec.js';
 import { DataError } from '../../../src/core/errors.js';
 import {
+  cpioBreaks,
   cpioSize,
   cpioStream,
   newcHeader,
@@ -99,4 +100,20 @@ test('round trip through GNU cpio: names, modes, content, symlinks, padding', as
   assert.equal(readFileSync(path.join(out, 'dir/empty')).length, 0);
   assert.equal(readlinkSync(path.join(out, 'dir/link')), 'one');
   assert.equal(readFileSync(path.join(out, long.slice(2)), 'utf8'), 'abc');
+});
+
+test('cpioBreaks: where each large member\'s content starts and ends, before its padding, also with stripped headers', async () => {
+  const big = new Uint8Array(70_001).fill(5);
+  const members: CpioMember[] = [
+    { header: { name: './small', mode: S_IFREG | 0o644, size: 3 }, data: new Uint8Array(3) },
+    { header: { name: './big', mode: S_IFREG | 0o644, size: big.length }, data: big },
+    { header: { strippedIndex: 2, size: big.length }, data: () => (async function* () { yield big; })() },
+  ];
+  const chunks: Uint8Array[] = [];
+  for await (const c of cpioStream(members)) chunks.push(c);
+  const all = Buffer.concat(chunks);
+  const breaks = cpioBreaks(members, 65_536);
+  assert.equal(breaks.length, 4);
+  for (const i of [0, 2]) assert.ok(all.subarray(breaks[i]!, breaks[i + 1]!).equals(Buffer.from(big)), `break pair ${i / 2}`);
+  assert.deepEqual(cpioBreaks(members, 1 << 20), []);
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tarStreamReader from 'tar-stream';
 import { DataError } from '../../../src/core/errors.js';
-import { entryHeaders, tarSize, tarStream, type TarEntry } from '../../../src/formats/archive/tar.js';
+import { entryHeaders, tarBreaks, tarSize, tarStream, type TarEntry } from '../../../src/formats/archive/tar.js';
 import { debTree, toTarEntry } from '../../../src/formats/deb/tree.js';
 import type { PackagePlan, PayloadEntry } from '../../../src/formats/plan.js';
 import { collect, have, walkTar } from './tar-walk.js';
@@ -176,4 +176,18 @@ test('bad modes, long owner names and NUL in names are rejected', () => {
   assert.throws(() => entryHeaders({ ...base, name: './a\0b' }), /NUL/);
   assert.throws(() => entryHeaders({ ...base, type: 'symlink' }), /target/);
   assert.throws(() => entryHeaders({ ...base, mtime: -1 }), /mtime/);
+});
+
+test('tarBreaks: where each large file\'s data starts and ends in the stream, before its padding; small files are left out', async () => {
+  const file = (name: string, data: Uint8Array): TarEntry => ({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: 1700000000, data });
+  const big = new Uint8Array(70_001).fill(7);
+  const big2 = new Uint8Array(65_536).fill(9);
+  const entries = [file('./a', new Uint8Array(10).fill(1)), file('./big', big), file('./' + 'l'.repeat(120), big2), file('./z', new Uint8Array(3))];
+  const tar = await collect(tarStream(entries));
+  const breaks = tarBreaks(entries, 65_536);
+  assert.equal(breaks.length, 4);
+  assert.ok(tar.subarray(breaks[0]!, breaks[1]!).equals(Buffer.from(big)), 'the first break pair spans big\'s data');
+  assert.ok(tar.subarray(breaks[2]!, breaks[3]!).equals(Buffer.from(big2)), 'the second spans the long-named file\'s data');
+  assert.equal(tar[breaks[0]! - 512 + 156], '0'.charCodeAt(0), 'a header ends right before the data');
+  assert.deepEqual(tarBreaks(entries, 1 << 20), []);
 });
