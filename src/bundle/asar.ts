@@ -26,7 +26,7 @@ async function waitForCompleteArchive(dest: string, timeoutMs = 60_000): Promise
     const expected = expectedArchiveSize(dest);
     if (expected !== undefined && statSync(dest).size === expected) return;
     if (Date.now() > deadline) {
-      throw new TacError('ts2deb.asar.incomplete', `${dest}: the asar archive was not completely written within ${timeoutMs / 1000} s`, { exitCode: ExitCode.IOERR });
+      throw new TacError('tacd.asar.incomplete', `${dest}: the asar archive was not completely written within ${timeoutMs / 1000} s`, { exitCode: ExitCode.IOERR });
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -209,7 +209,7 @@ function tacdBuildVersion(): string {
 function bundleError(m: Message, input: BundleInput): DataError {
   const file = m.location?.file ? path.resolve(m.location.file) : input.kind === 'tac' ? input.file : `plugin ${input.plugin}`;
   const loc = m.location ? `${file}:${m.location.line}:${m.location.column + 1}` : file;
-  return new DataError('ts2deb.bundle.failed', `${loc}: ${m.text}`, { field: input.kind === 'tac' ? input.file : 'plugin' });
+  return new DataError('tacd.bundle.failed', `${loc}: ${m.text}`, { field: input.kind === 'tac' ? input.file : 'plugin' });
 }
 
 /**
@@ -308,13 +308,13 @@ function walk(dir: string, rel = ''): string[] {
  */
 export async function bundleApp(input: BundleInput, name: string, renderer: RenderFn, options: BundleOptions = {}): Promise<BundleResult> {
   if (input.kind === 'tac' && !(existsSync(input.file) && statSync(input.file).isFile())) {
-    throw new NoInputError(input.file, `tac file not found: ${input.file}`, { code: 'ts2deb.tac.missing' });
+    throw new NoInputError(input.file, `tac file not found: ${input.file}`, { code: 'tacd.tac.missing' });
   }
   if (input.kind === 'tac') {
     try {
       accessSync(input.file, constants.R_OK);
     } catch (e) {
-      throw new NoInputError(input.file, `tac file not readable: ${input.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { code: 'ts2deb.tac.unreadable', cause: e });
+      throw new NoInputError(input.file, `tac file not readable: ${input.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { code: 'tacd.tac.unreadable', cause: e });
     }
   }
   const appRoot = input.kind === 'tac' ? path.resolve(options.appRoot ?? path.dirname(path.resolve(input.file))) : undefined;

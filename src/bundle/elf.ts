@@ -34,7 +34,7 @@ const MACHINES: Readonly<Record<number, { readonly cls: 1 | 2; readonly deb: str
 export function elfDebianArch(head: Uint8Array, file: string, addon = false): string {
   const kind = addon ? 'addon' : 'node';
   const fail = (code: string, what: string): never => {
-    throw new DataError(`ts2deb.${kind}.${code}`, `${addon ? file : `--node ${file}`}: ${what}`, { field: kind });
+    throw new DataError(`tacd.${kind}.${code}`, `${addon ? file : `--node ${file}`}: ${what}`, { field: kind });
   };
   if (head.length < 20 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) {
     fail('notElf', addon ? 'not an ELF shared object (a native addon built for another OS?)' : 'not an ELF executable (expected a Linux node binary)');
@@ -105,7 +105,7 @@ interface Section {
  */
 export function parseElfDynamic(read: ReadAt, size: number, label: string, field = 'node'): ElfDynamic {
   const bad = (what: string): never => {
-    throw new DataError('ts2deb.elf.malformed', `${label}: malformed ELF file (${what})`, { field });
+    throw new DataError('tacd.elf.malformed', `${label}: malformed ELF file (${what})`, { field });
   };
   const exact = (offset: number, length: number, what: string): Uint8Array => {
     if (offset < 0 || length < 0 || offset + length > size) bad(`${what} at ${offset}+${length} is beyond the end of the file (${size} bytes)`);
@@ -304,7 +304,7 @@ export function readElf(file: string): { readonly arch: string; readonly dynamic
     } catch (e) {
       throw cannotRead(file, e);
     }
-    if (!st.isFile()) throw new NoInputError(file, `--node ${file}: not a regular file (expected a node binary)`, { code: 'ts2deb.node.notFile' });
+    if (!st.isFile()) throw new NoInputError(file, `--node ${file}: not a regular file (expected a node binary)`, { code: 'tacd.node.notFile' });
     const size = st.size;
     const read: ReadAt = (offset, length) => {
       const b = new Uint8Array(length);

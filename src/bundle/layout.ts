@@ -52,14 +52,14 @@ export function placePackages(roots: readonly InstalledPackage[], arch: string):
   const layout = new Map<string, InstalledPackage>();
   const queue: Placement[] = [];
   const put = (pkg: InstalledPackage, dest: string): void => {
-    if (layout.size >= MAX_PLACEMENTS) throw new DataError('ts2deb.external.tree', `the unbundled dependency tree did not settle after ${MAX_PLACEMENTS} packages`, { field: 'tacd.external' });
+    if (layout.size >= MAX_PLACEMENTS) throw new DataError('tacd.external.tree', `the unbundled dependency tree did not settle after ${MAX_PLACEMENTS} packages`, { field: 'tacd.external' });
     layout.set(dest, pkg);
     queue.push({ pkg, dest });
   };
   for (const r of roots) {
     const dest = `node_modules/${r.name}`;
     const there = layout.get(dest);
-    if (there && there.dir !== r.dir) throw new DataError('ts2deb.external.conflict', `two packages named ${r.name} must be shipped unbundled: ${there.dir} and ${r.dir}`, { field: 'tacd.external' });
+    if (there && there.dir !== r.dir) throw new DataError('tacd.external.conflict', `two packages named ${r.name} must be shipped unbundled: ${there.dir} and ${r.dir}`, { field: 'tacd.external' });
     if (!there) put(r, dest);
   }
   for (let i = 0; i < queue.length; i++) {

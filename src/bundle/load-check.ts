@@ -98,7 +98,7 @@ export async function loadCheck(input: LoadCheckInput): Promise<LoadCheckResult>
     const r = await runUntilLoaded(input.node, path.join(dir, 'launcher.cjs'), scratch, timeoutMs);
     if (r.loaded) return { ran: true };
     const why = r.timedOut ? `it did not finish loading within ${timeoutMs / 1000} s` : r.exitCode === 0 ? 'it exited without building its service tree' : failureLine(r.stderr, r.exitCode);
-    throw new DataError('ts2deb.loadCheck.failed', `load check: the packaged app does not load from a copy outside the source tree: ${why} (--no-load-check skips this check)`, { field: 'load-check' });
+    throw new DataError('tacd.loadCheck.failed', `load check: the packaged app does not load from a copy outside the source tree: ${why} (--no-load-check skips this check)`, { field: 'load-check' });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

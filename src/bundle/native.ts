@@ -119,7 +119,7 @@ function napiTarget(pkg: InstalledPackage, arch: string): string {
 }
 
 function missing(pkg: InstalledPackage, loader: NativeLoader, arch: string, detail: string): DataError {
-  return new DataError('ts2deb.addon.missing', `${pkg.name}@${pkg.version} (${pkg.dir}): its ${loader} addon has no build for ${arch} (linux, glibc): ${detail}; install it for that arch or build the package on an ${arch} host`, { field: 'arch' });
+  return new DataError('tacd.addon.missing', `${pkg.name}@${pkg.version} (${pkg.dir}): its ${loader} addon has no build for ${arch} (linux, glibc): ${detail}; install it for that arch or build the package on an ${arch} host`, { field: 'arch' });
 }
 
 /**

@@ -45,7 +45,7 @@ function listFiles(root: string, rel = '', out: string[] = []): string[] {
     const st = lstatSync(path.join(root, r));
     if (st.isDirectory()) listFiles(root, r, out);
     else if (st.isFile()) out.push(r);
-    if (out.length > MAX_FILES) throw new DataError('ts2deb.files.tooMany', `${root}: more than ${MAX_FILES} files below the app folder`, { field: 'files' });
+    if (out.length > MAX_FILES) throw new DataError('tacd.files.tooMany', `${root}: more than ${MAX_FILES} files below the app folder`, { field: 'files' });
   }
   return out;
 }
@@ -53,7 +53,7 @@ function listFiles(root: string, rel = '', out: string[] = []): string[] {
 function normalized(pattern: string, field: string): string {
   const p = pattern.replace(/^\.\//, '').replace(/\/+$/, '');
   if (p === '' || path.isAbsolute(p) || p.split('/').includes('..')) {
-    throw new DataError('ts2deb.files.pattern', `${field}: '${pattern}' must be a path or glob inside the app folder (no '..', not absolute)`, { field });
+    throw new DataError('tacd.files.pattern', `${field}: '${pattern}' must be a path or glob inside the app folder (no '..', not absolute)`, { field });
   }
   return p;
 }
@@ -79,7 +79,7 @@ export function selectRunFiles(root: string, lists: readonly FilePatterns[]): st
       const neg = raw.startsWith('!');
       const re = globToRegExp(normalized(neg ? raw.slice(1) : raw, l.field));
       const hit = all.filter((f) => matches(re, f));
-      if (l.strict && !neg && hit.length === 0) throw new DataError('ts2deb.files.none', `${l.field}: '${raw}' matches no file in ${root}`, { field: l.field });
+      if (l.strict && !neg && hit.length === 0) throw new DataError('tacd.files.none', `${l.field}: '${raw}' matches no file in ${root}`, { field: l.field });
       for (const f of hit) neg ? chosen.delete(f) : chosen.add(f);
     }
   }

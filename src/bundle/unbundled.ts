@@ -54,7 +54,7 @@ export function byPathPackages(tree: readonly { pkg: InstalledPackage }[], taken
 
 function externalPackage(name: string, appRoot: string): InstalledPackage {
   const pkg = resolvePackage(name, appRoot);
-  if (!pkg) throw new DataError('ts2deb.external.missing', `tacd.external: '${name}' is not installed (no node_modules/${name} from ${appRoot}); run npm install first`, { field: 'tacd.external' });
+  if (!pkg) throw new DataError('tacd.external.missing', `tacd.external: '${name}' is not installed (no node_modules/${name} from ${appRoot}); run npm install first`, { field: 'tacd.external' });
   return pkg;
 }
 

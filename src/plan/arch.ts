@@ -15,5 +15,5 @@ export function debianArch(value: string | undefined, field: string): string | u
   if (DEBIAN_NAMES.includes(v)) return v;
   const mapped = RPM_NAMES[v];
   if (mapped !== undefined) return mapped;
-  throw new DataError('ts2deb.spec.arch', `${field} '${value}': unknown architecture; expected amd64, arm64 or armhf (or rpm's x86_64, aarch64, armv7hl), ${DEBIAN_NAMES.slice(3, -1).join(', ')} or all`, { field: 'arch' });
+  throw new DataError('tacd.spec.arch', `${field} '${value}': unknown architecture; expected amd64, arm64 or armhf (or rpm's x86_64, aarch64, armv7hl), ${DEBIAN_NAMES.slice(3, -1).join(', ')} or all`, { field: 'arch' });
 }

@@ -81,18 +81,18 @@ function addons(name: string, files: readonly BundledFile[]): Addon[] {
 function resolveArch(spec: PackageSpec, nodeArch: string | undefined, native: readonly Addon[]): string {
   const archs = [...new Set(native.map((a) => a.arch))];
   if (archs.length > 1) {
-    throw new DataError('ts2deb.addon.arch', `native addons for different architectures: ${native.map((a) => `${a.path} is ${a.arch}`).join(', ')}`, { field: 'addon' });
+    throw new DataError('tacd.addon.arch', `native addons for different architectures: ${native.map((a) => `${a.path} is ${a.arch}`).join(', ')}`, { field: 'addon' });
   }
   const addonArch = archs[0];
   const addonFiles = native.map((a) => a.path).join(', ');
   if (nodeArch !== undefined && addonArch !== undefined && addonArch !== nodeArch) {
-    throw new DataError('ts2deb.addon.arch', `native addon ${addonFiles} is ${addonArch} but the node binary ${spec.node} is ${nodeArch}`, { field: 'addon' });
+    throw new DataError('tacd.addon.arch', `native addon ${addonFiles} is ${addonArch} but the node binary ${spec.node} is ${nodeArch}`, { field: 'addon' });
   }
   if (spec.arch !== undefined && nodeArch !== undefined && spec.arch !== nodeArch) {
-    throw new DataError('ts2deb.spec.arch', `--arch ${spec.arch} does not match the node binary ${spec.node}, which is ${nodeArch}`, { field: 'arch' });
+    throw new DataError('tacd.spec.arch', `--arch ${spec.arch} does not match the node binary ${spec.node}, which is ${nodeArch}`, { field: 'arch' });
   }
   if (spec.arch !== undefined && addonArch !== undefined && spec.arch !== addonArch) {
-    throw new DataError('ts2deb.spec.arch', `--arch ${spec.arch} does not match the native addon ${addonFiles}, which is ${addonArch}`, { field: 'arch' });
+    throw new DataError('tacd.spec.arch', `--arch ${spec.arch} does not match the native addon ${addonFiles}, which is ${addonArch}`, { field: 'arch' });
   }
   return nodeArch ?? addonArch ?? spec.arch ?? 'all';
 }
@@ -284,7 +284,7 @@ export async function buildPlan(spec: PackageSpec, family: Family, deps: PlanDep
   const { render, mtime } = deps;
   const n = spec.name;
   if (family === 'rpm' && spec.release === '') {
-    throw new DataError('ts2rpm.spec.release', `--release '': an RPM needs a release (e.g. 1); an empty release (Debian native) is for ts2deb only`, { field: 'release' });
+    throw new DataError('tacd.spec.release', `--release '': an RPM needs a release (e.g. 1); an empty release (Debian native) is for ts2deb only`, { field: 'release' });
   }
   // Plugin options are parsed now, as tacd will parse them: a bad one fails the build, not the installed service.
   if (spec.source.kind === 'plugin') await checkPluginOptions(spec.source);

@@ -22,18 +22,18 @@ const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,254}$/;
 
 function checkName(name: unknown, where: string): string {
   if (typeof name !== 'string' || !NAME_RE.test(name)) {
-    throw new DataError('ts2deb.spec.credentials', `${where}: ${JSON.stringify(name)} is not a credential name (expected letters, digits and _.@+-, at most 255, not starting with '.', '@', '+' or '-')`, { field: 'credentials' });
+    throw new DataError('tacd.spec.credentials', `${where}: ${JSON.stringify(name)} is not a credential name (expected letters, digits and _.@+-, at most 255, not starting with '.', '@', '+' or '-')`, { field: 'credentials' });
   }
   return name;
 }
 
 function descriptionOf(v: unknown, where: string): string | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw new DataError('ts2deb.spec.credentials', `${where}: expected {"description": "..."}, got ${JSON.stringify(v)}`, { field: 'credentials' });
+  if (typeof v !== 'object' || Array.isArray(v)) throw new DataError('tacd.spec.credentials', `${where}: expected {"description": "..."}, got ${JSON.stringify(v)}`, { field: 'credentials' });
   const d = (v as { description?: unknown }).description;
   // eslint-disable-next-line no-control-regex
   if (d !== undefined && (typeof d !== 'string' || /[\u0000-\u001f\u007f]/.test(d) || d.length > 200)) {
-    throw new DataError('ts2deb.spec.credentials', `${where}.description: expected one line of at most 200 characters, got ${JSON.stringify(d)}`, { field: 'credentials' });
+    throw new DataError('tacd.spec.credentials', `${where}.description: expected one line of at most 200 characters, got ${JSON.stringify(d)}`, { field: 'credentials' });
   }
   return d === '' ? undefined : d;
 }
@@ -47,8 +47,8 @@ export function credentialsFromPackageJson(v: unknown, where: string): Credentia
     : typeof v === 'object' && v !== null
       ? Object.entries(v).map(([name, d]) => ({ name: checkName(name, `${field}.${printable(name)}`), description: descriptionOf(d, `${field}.${printable(name)}`) }))
       : undefined;
-  if (list === undefined) throw new DataError('ts2deb.spec.credentials', `${field}: expected a list of names or an object NAME: {"description": "..."}, got ${JSON.stringify(v)}`, { field: 'credentials' });
+  if (list === undefined) throw new DataError('tacd.spec.credentials', `${field}: expected a list of names or an object NAME: {"description": "..."}, got ${JSON.stringify(v)}`, { field: 'credentials' });
   const dup = list.find((c, i) => list.findIndex((o) => o.name === c.name) !== i);
-  if (dup) throw new DataError('ts2deb.spec.credentials', `${field}: ${dup.name} is listed twice`, { field: 'credentials' });
+  if (dup) throw new DataError('tacd.spec.credentials', `${field}: ${dup.name} is listed twice`, { field: 'credentials' });
   return list;
 }

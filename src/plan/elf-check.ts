@@ -29,7 +29,7 @@ export function checkShippedElf(dir: string, files: readonly BundledFile[], arch
     if (!isElf(f.data)) continue;
     const got = archOf(f.data, `${dir}/${f.rel}`);
     if (got !== arch) {
-      throw new DataError('ts2deb.elf.arch', `${dir}/${f.rel} is ${got === 'an unsupported machine' ? got : `an ${got} binary`}, but the package is for ${arch}: ship a build for ${arch} or leave the file out`, { field: 'arch' });
+      throw new DataError('tacd.elf.arch', `${dir}/${f.rel} is ${got === 'an unsupported machine' ? got : `an ${got} binary`}, but the package is for ${arch}: ship a build for ${arch} or leave the file out`, { field: 'arch' });
     }
   }
 }

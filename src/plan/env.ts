@@ -33,13 +33,13 @@ export function printable(s: string): string {
 /** @throws DataError naming `where` when `name` is not a usable variable name. */
 function checkName(name: string, where: string): void {
   if (!NAME_RE.test(name)) {
-    throw new DataError('ts2deb.spec.env', `${where}: '${printable(name)}' is not a variable name (expected letters, digits and '_', not starting with a digit)`, { field: 'env' });
+    throw new DataError('tacd.spec.env', `${where}: '${printable(name)}' is not a variable name (expected letters, digits and '_', not starting with a digit)`, { field: 'env' });
   }
   if (RESERVED.has(name)) {
-    throw new DataError('ts2deb.spec.env', `${where}: ${name} is set by systemd or tacd for the service; choose another name`, { field: 'env' });
+    throw new DataError('tacd.spec.env', `${where}: ${name} is set by systemd or tacd for the service; choose another name`, { field: 'env' });
   }
   if (INIT_SCRIPT.has(name)) {
-    throw new DataError('ts2deb.spec.env', `${where}: ${name} is a variable of the package's init script, which reads the same file; choose another name`, { field: 'env' });
+    throw new DataError('tacd.spec.env', `${where}: ${name} is a variable of the package's init script, which reads the same file; choose another name`, { field: 'env' });
   }
 }
 
@@ -52,21 +52,21 @@ function checkValue(name: string, value: string, where: string): void {
       : Buffer.byteLength(`${name}=${value}`) + 1 > MAX_ENV_STRING
         ? `is ${Buffer.byteLength(value)} bytes: NAME=value must fit in ${MAX_ENV_STRING} bytes (Linux's limit for one environment string)`
         : undefined;
-  if (why !== undefined) throw new DataError('ts2deb.spec.env', `${where}: the value of ${name} ${why}`, { field: 'env' });
+  if (why !== undefined) throw new DataError('tacd.spec.env', `${where}: the value of ${name} ${why}`, { field: 'env' });
 }
 
 /** A value from package.json: a string, or a number written as JSON writes it. */
 function valueOf(v: unknown, where: string): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  throw new DataError('ts2deb.spec.env', `${where}: expected a string, got ${JSON.stringify(v) ?? String(v)}`, { field: 'env' });
+  throw new DataError('tacd.spec.env', `${where}: expected a string, got ${JSON.stringify(v) ?? String(v)}`, { field: 'env' });
 }
 
 /** package.json's tacd.env, validated, in its order. @throws DataError naming the file and key. */
 export function envFromPackageJson(v: unknown, where: string): EnvVar[] {
   if (v === undefined) return [];
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new DataError('ts2deb.spec.env', `${where}: tacd.env: expected an object of NAME: "value", got ${JSON.stringify(v)}`, { field: 'env' });
+    throw new DataError('tacd.spec.env', `${where}: tacd.env: expected an object of NAME: "value", got ${JSON.stringify(v)}`, { field: 'env' });
   }
   return Object.entries(v).map(([name, raw]) => {
     const field = `${where}: tacd.env.${printable(name)}`;
@@ -78,7 +78,7 @@ export function envFromPackageJson(v: unknown, where: string): EnvVar[] {
 export function envFromArgs(args: readonly string[]): EnvVar[] {
   return args.map((a) => {
     const eq = a.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--env ${JSON.stringify(a)}: expected NAME=VALUE`, { code: 'ts2deb.usage.env' });
+    if (eq <= 0) throw new UsageError(`--env ${JSON.stringify(a)}: expected NAME=VALUE`, { code: 'tacd.usage.env' });
     const name = a.slice(0, eq);
     return envVar(name, a.slice(eq + 1), `--env ${printable(name)}`);
   });

@@ -35,8 +35,8 @@ function enginesNode(engines: unknown): string | undefined {
 
 /** The runtime request, or undefined for this host's node (or an explicit --node). @throws UsageError for a conflict. */
 export function nodeVersionRequest(i: NodeVersionInput): NodeVersionRequest | undefined {
-  if (i.cliRange !== undefined && i.cliNode !== undefined) throw new UsageError(`--node-version '${i.cliRange}' conflicts with --node ${i.cliNode}; give one of them`, { code: 'ts2deb.spec.nodeVersion' });
-  if (i.cliRange !== undefined && i.runtime === 'system') throw new UsageError(`--node-version '${i.cliRange}' conflicts with --runtime system (no node is bundled); drop one of them`, { code: 'ts2deb.spec.nodeVersion' });
+  if (i.cliRange !== undefined && i.cliNode !== undefined) throw new UsageError(`--node-version '${i.cliRange}' conflicts with --node ${i.cliNode}; give one of them`, { code: 'tacd.spec.nodeVersion' });
+  if (i.cliRange !== undefined && i.runtime === 'system') throw new UsageError(`--node-version '${i.cliRange}' conflicts with --runtime system (no node is bundled); drop one of them`, { code: 'tacd.spec.nodeVersion' });
   if (i.runtime === 'system' || i.cliNode !== undefined) return undefined;
   if (i.cliRange !== undefined) return { range: i.cliRange, field: '--node-version' };
   if (i.keyNode !== undefined) return undefined;

@@ -42,10 +42,10 @@ export function readPackageJson(file: string): PackageJson {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new DataError('ts2deb.packageJson.parse', `${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`, { field: file, cause: e });
+    throw new DataError('tacd.packageJson.parse', `${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`, { field: file, cause: e });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new DataError('ts2deb.packageJson.parse', `${file}: expected a JSON object`, { field: file });
+    throw new DataError('tacd.packageJson.parse', `${file}: expected a JSON object`, { field: file });
   }
   return { ...(raw as object), file };
 }

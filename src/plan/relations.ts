@@ -9,7 +9,7 @@ const ONE = /^([a-z0-9][a-z0-9+.\-_/()]*?)\s*(?:\(\s*(<<|<=|=|>=|>>|<|>)\s*([^\s
 
 function parseOne(text: string, field: string): Relation {
   const m = ONE.exec(text.trim());
-  if (!m) throw new DataError('ts2deb.spec.relation', `--${field}: expected 'name' or 'name (op version)', got '${text.trim()}'`, { field });
+  if (!m) throw new DataError('tacd.spec.relation', `--${field}: expected 'name' or 'name (op version)', got '${text.trim()}'`, { field });
   const op = m[2] === '<' ? '<=' : m[2] === '>' ? '>=' : m[2];
   return op === undefined ? { name: m[1]! } : { name: m[1]!, op: op as Relation['op'] & string, version: m[3]! };
 }

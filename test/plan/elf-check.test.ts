@@ -22,7 +22,7 @@ test('ELF files of the package arch pass; other files are not ELF and pass', () 
 test('a wrong-arch binary in the tree is refused naming the file (65)', () => {
   assert.throws(
     () => checkShippedElf('/usr/lib/app', [file('app.asar', new Uint8Array(30)), file('tools/helper', elf(62))], 'arm64'),
-    (e: unknown) => e instanceof DataError && e.exitCode === 65 && e.code === 'ts2deb.elf.arch' && e.message === '/usr/lib/app/tools/helper is an amd64 binary, but the package is for arm64: ship a build for arm64 or leave the file out',
+    (e: unknown) => e instanceof DataError && e.exitCode === 65 && e.code === 'tacd.elf.arch' && e.message === '/usr/lib/app/tools/helper is an amd64 binary, but the package is for arm64: ship a build for arm64 or leave the file out',
   );
   assert.throws(() => checkShippedElf('/d', [file('x', elf(8))], 'amd64'), (e: unknown) => e instanceof DataError && /^\/d\/x is an unsupported machine, but the package is for amd64/.test(e.message));
 });
