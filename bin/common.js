@@ -11,15 +11,21 @@ function missingBuild(cmd, rel) {
 // Until the command's own handlers (src/cli/report.ts) replace these, a stop
 // signal while the modules load ends the command at once, as 128 + its number.
 const EARLY = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
-function exitEarlyOnSignals() {
-  const handlers = Object.entries(EARLY).map(([s, status]) => [s, () => process.exit(status)]);
+function exitEarlyOnSignals(cmd) {
+  const handlers = Object.entries(EARLY).map(([s, status]) => [
+    s,
+    () => {
+      process.stderr.write(`${cmd}: interrupted by ${s}\n`);
+      process.exit(status);
+    },
+  ]);
   for (const [s, h] of handlers) process.once(s, h);
   return () => handlers.forEach(([s, h]) => process.removeListener(s, h));
 }
 
 /** Runs the main() of dist/src/cli/CMD.js, an ES module (the packagers). */
 function runEsmCli(cmd) {
-  const handOver = exitEarlyOnSignals();
+  const handOver = exitEarlyOnSignals(cmd);
   const rel = `dist/src/cli/${cmd}.js`;
   import(`../${rel}`).then(
     (m) => {
