@@ -20,7 +20,7 @@ export interface RawSourceMap {
   mappings: string;
 }
 
-export function decodeSegment(s: string): number[] {
+function decodeSegment(s: string): number[] {
   const out: number[] = [];
   let value = 0;
   let shift = 0;
@@ -39,7 +39,7 @@ export function decodeSegment(s: string): number[] {
   return out;
 }
 
-export function encodeValue(n: number): string {
+function encodeValue(n: number): string {
   let v = n < 0 ? -n * 2 + 1 : n * 2;
   let s = '';
   do {
@@ -51,100 +51,82 @@ export function encodeValue(n: number): string {
   return s;
 }
 
-/** Drops every mapping whose source matches `drop`, then the unused sources and names. */
-export function pruneSourceMap(map: RawSourceMap, drop: (source: string) => boolean): RawSourceMap {
-  // Decode to absolute values.
-  const lines: number[][][] = [];
-  let src = 0;
-  let oLine = 0;
-  let oCol = 0;
-  let name = 0;
-  for (const line of map.mappings.split(';')) {
+/** A segment with absolute values: [column] (unmapped) or [column, source, line, column, name?]. */
+export type Segment = number[];
+
+/** The mappings as absolute segments, a list per generated line. */
+export function decodeMappings(mappings: string): Segment[][] {
+  const at = [0, 0, 0, 0]; // source, original line, original column, name: relative across lines
+  return mappings.split(';').map((line) => {
     let col = 0;
-    const segs: number[][] = [];
-    if (line !== '') {
-      for (const raw of line.split(',')) {
-        const f = decodeSegment(raw);
-        col += f[0]!;
-        if (f.length === 1) {
-          segs.push([col]);
-          continue;
-        }
-        src += f[1]!;
-        oLine += f[2]!;
-        oCol += f[3]!;
-        if (f.length >= 5) {
-          name += f[4]!;
-          segs.push([col, src, oLine, oCol, name]);
-        } else segs.push([col, src, oLine, oCol]);
+    return line === ''
+      ? []
+      : line.split(',').map((raw) => {
+          const f = decodeSegment(raw);
+          col += f[0]!;
+          for (let k = 1; k < f.length; k++) at[k - 1]! += f[k]!;
+          return f.length === 1 ? [col] : [col, ...at.slice(0, f.length - 1)];
+        });
+  });
+}
+
+/** Absolute segments back to mappings, sources and names renumbered; consecutive unmapped segments collapse to one. */
+export function encodeMappings(lines: readonly Segment[][], sourceIndex: (i: number) => number = (i) => i, nameIndex: (i: number) => number = (i) => i): string {
+  const prev = [0, 0, 0, 0];
+  return lines
+    .map((segs) => {
+      let pc = 0;
+      let lastUnmapped = true; // a line starts unmapped
+      const parts: string[] = [];
+      for (const s of segs) {
+        if (s.length === 1 && lastUnmapped) continue;
+        const values = s.length === 1 ? [] : [sourceIndex(s[1]!), s[2]!, s[3]!, ...(s.length === 5 ? [nameIndex(s[4]!)] : [])];
+        parts.push(encodeValue(s[0]! - pc) + values.map((v, k) => encodeValue(v - prev[k]!)).join(''));
+        values.forEach((v, k) => (prev[k] = v));
+        pc = s[0]!;
+        lastUnmapped = s.length === 1;
       }
-    }
-    lines.push(segs);
-  }
-  // A dropped source's segments become unmapped-column segments ([col]) so
-  // that its code is not attributed to the previous mapped segment.
-  const keepSource = map.sources.map((s) => !drop(s));
+      return parts.join(',');
+    })
+    .join(';');
+}
+
+/** The kept entries of `list` and their new index by old index. */
+function kept<T>(list: readonly T[], keep: (i: number) => boolean): { items: T[]; index: Map<number, number> } {
+  const index = new Map<number, number>();
+  const items: T[] = [];
+  list.forEach((x, i) => {
+    if (!keep(i)) return;
+    index.set(i, items.length);
+    items.push(x);
+  });
+  return { items, index };
+}
+
+// A dropped source's segments become unmapped-column segments ([col]) so that
+// its code is not attributed to the previous mapped segment; returns the names still used.
+function unmapDropped(lines: Segment[][], keepSource: readonly boolean[]): Set<number> {
   const usedNames = new Set<number>();
   for (const segs of lines) {
-    for (let i = 0; i < segs.length; i++) {
-      const s = segs[i]!;
+    segs.forEach((s, i) => {
       if (s.length > 1 && !keepSource[s[1]!]) segs[i] = [s[0]!];
       else if (s.length === 5) usedNames.add(s[4]!);
-    }
+    });
   }
-  const sourceIndex = new Map<number, number>();
-  const sources: string[] = [];
-  const sourcesContent: (string | null)[] = [];
-  map.sources.forEach((s, i) => {
-    if (!keepSource[i]) return;
-    sourceIndex.set(i, sources.length);
-    sources.push(s);
-    sourcesContent.push(map.sourcesContent?.[i] ?? null);
-  });
-  const nameIndex = new Map<number, number>();
-  const names: string[] = [];
-  map.names.forEach((n, i) => {
-    if (!usedNames.has(i)) return;
-    nameIndex.set(i, names.length);
-    names.push(n);
-  });
-  // Re-encode relative values; consecutive unmapped segments collapse to one.
-  let pSrc = 0;
-  let pLine = 0;
-  let pCol = 0;
-  let pName = 0;
-  const out: string[] = [];
-  for (const segs of lines) {
-    let pc = 0;
-    const parts: string[] = [];
-    let lastUnmapped = true; // a line starts unmapped
-    for (const s of segs) {
-      if (s.length === 1) {
-        if (lastUnmapped) continue;
-        parts.push(encodeValue(s[0]! - pc));
-        pc = s[0]!;
-        lastUnmapped = true;
-        continue;
-      }
-      const si = sourceIndex.get(s[1]!)!;
-      let seg = encodeValue(s[0]! - pc) + encodeValue(si - pSrc) + encodeValue(s[2]! - pLine) + encodeValue(s[3]! - pCol);
-      pc = s[0]!;
-      pSrc = si;
-      pLine = s[2]!;
-      pCol = s[3]!;
-      if (s.length === 5) {
-        const ni = nameIndex.get(s[4]!)!;
-        seg += encodeValue(ni - pName);
-        pName = ni;
-      }
-      parts.push(seg);
-      lastUnmapped = false;
-    }
-    out.push(parts.join(','));
-  }
-  const result: RawSourceMap = { version: map.version, sources, names, mappings: out.join(';') };
+  return usedNames;
+}
+
+/** Drops every mapping whose source matches `drop`, then the unused sources and names. */
+export function pruneSourceMap(map: RawSourceMap, drop: (source: string) => boolean): RawSourceMap {
+  const lines = decodeMappings(map.mappings);
+  const keepSource = map.sources.map((s) => !drop(s));
+  const usedNames = unmapDropped(lines, keepSource);
+  const sources = kept(map.sources, (i) => keepSource[i]!);
+  const names = kept(map.names, (i) => usedNames.has(i));
+  const mappings = encodeMappings(lines, (i) => sources.index.get(i)!, (i) => names.index.get(i)!);
+  const result: RawSourceMap = { version: map.version, sources: sources.items, names: names.items, mappings };
   if (map.file !== undefined) result.file = map.file;
   if (map.sourceRoot !== undefined) result.sourceRoot = map.sourceRoot;
-  if (map.sourcesContent !== undefined) result.sourcesContent = sourcesContent;
+  if (map.sourcesContent !== undefined) result.sourcesContent = kept(map.sources.map((_, i) => map.sourcesContent?.[i] ?? null), (i) => keepSource[i]!).items;
   return result;
 }

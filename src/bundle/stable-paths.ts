@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { PROJECT_ROOT } from '../core/paths.js';
-import { decodeSegment, encodeValue, type RawSourceMap } from './sourcemap.js';
+import { decodeMappings, encodeMappings, type RawSourceMap } from './sourcemap.js';
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -51,26 +51,12 @@ function shifted(col: number, edits: readonly ColumnEdit[]): number {
 /** `mappings` with every segment's generated column moved as the edits moved the code (the other fields as they were). */
 export function shiftColumns(mappings: string, edits: readonly ColumnEdit[]): string {
   if (edits.length === 0) return mappings;
-  return mappings
-    .split(';')
-    .map((line, i) => {
-      const mine = edits.filter((e) => e.line === i);
-      if (mine.length === 0 || line === '') return line;
-      let col = 0;
-      let newPrev = 0;
-      return line
-        .split(',')
-        .map((seg) => {
-          const [dc, ...rest] = decodeSegment(seg);
-          col += dc!;
-          const next = shifted(col, mine);
-          const out = encodeValue(next - newPrev) + rest.map(encodeValue).join('');
-          newPrev = next;
-          return out;
-        })
-        .join(',');
-    })
-    .join(';');
+  const lines = decodeMappings(mappings);
+  lines.forEach((segs, i) => {
+    const mine = edits.filter((e) => e.line === i);
+    for (const s of segs) s[0] = shifted(s[0]!, mine);
+  });
+  return encodeMappings(lines);
 }
 
 /** One source path (absolute, on the build machine) as the package names it. */
