@@ -80,94 +80,89 @@ export class HeaderBuilder {
     if (tags.length > 0 && tags[0]! <= regionTag) throw new Error(`rpm header: tag ${tags[0]} sorts before the region tag ${regionTag}`);
     const il = tags.length + 1;
     const index = new Uint8Array(il * 16);
-    const iv = new DataView(index.buffer);
-    const chunks: Uint8Array[] = [];
-    let dl = 0;
-    const put = (bytes: Uint8Array): void => {
-      chunks.push(bytes);
-      dl += bytes.length;
-    };
+    const data = new DataBuilder();
     tags.forEach((tag, i) => {
       const v = this.#tags.get(tag)!;
-      const align = alignOf(v.type);
-      const pad = (align - (dl % align)) % align;
-      if (pad) put(new Uint8Array(pad));
-      const offset = dl;
-      let count: number;
-      let data: Uint8Array;
-      switch (v.type) {
-        case TagType.INT16: {
-          count = v.values.length;
-          data = new Uint8Array(count * 2);
-          const dv = new DataView(data.buffer);
-          v.values.forEach((n, j) => dv.setUint16(j * 2, n & 0xffff));
-          break;
-        }
-        case TagType.INT32: {
-          count = v.values.length;
-          data = new Uint8Array(count * 4);
-          const dv = new DataView(data.buffer);
-          v.values.forEach((n, j) => dv.setUint32(j * 4, n >>> 0));
-          break;
-        }
-        case TagType.INT64: {
-          count = v.values.length;
-          data = new Uint8Array(count * 8);
-          const dv = new DataView(data.buffer);
-          v.values.forEach((n, j) => dv.setBigUint64(j * 8, BigInt(n)));
-          break;
-        }
-        case TagType.STRING:
-        case TagType.I18NSTRING: {
-          count = 1;
-          data = nulTerminated([v.value]);
-          break;
-        }
-        case TagType.STRING_ARRAY: {
-          count = v.values.length;
-          data = nulTerminated(v.values);
-          break;
-        }
-        case TagType.BIN: {
-          count = v.value.length;
-          data = v.value;
-          break;
-        }
-      }
+      data.align(alignOf(v.type));
+      const offset = data.length;
+      const { count, bytes } = tagData(v);
       if (count === 0) throw new Error(`rpm header: tag ${tag} has no values`);
-      put(data);
-      const at = (i + 1) * 16;
-      iv.setUint32(at, tag);
-      iv.setUint32(at + 4, v.type);
-      iv.setUint32(at + 8, offset);
-      iv.setUint32(at + 12, count);
+      data.put(bytes);
+      indexEntry(index, i + 1, [tag, v.type, offset, count]);
     });
     // Region entry first in the index, its trailer last in the data.
-    iv.setUint32(0, regionTag);
-    iv.setUint32(4, TagType.BIN);
-    iv.setUint32(8, dl);
-    iv.setUint32(12, 16);
-    const trailer = new Uint8Array(16);
-    const tv = new DataView(trailer.buffer);
-    tv.setUint32(0, regionTag);
-    tv.setUint32(4, TagType.BIN);
-    tv.setInt32(8, -16 * il);
-    tv.setUint32(12, 16);
-    put(trailer);
-
-    const out = new Uint8Array(16 + index.length + dl);
-    out.set(HEADER_MAGIC, 0);
-    const ov = new DataView(out.buffer);
-    ov.setUint32(8, il);
-    ov.setUint32(12, dl);
-    out.set(index, 16);
-    let pos = 16 + index.length;
-    for (const c of chunks) {
-      out.set(c, pos);
-      pos += c.length;
-    }
-    return out;
+    indexEntry(index, 0, [regionTag, TagType.BIN, data.length, 16]);
+    data.put(indexEntry(new Uint8Array(16), 0, [regionTag, TagType.BIN, -16 * il, 16]));
+    return assemble(index, il, data);
   }
+}
+
+// One index entry {tag, type, offset, count} (big-endian int32 each) at `slot` of `index`; returns `index`.
+function indexEntry(index: Uint8Array, slot: number, fields: readonly number[]): Uint8Array {
+  const view = new DataView(index.buffer, index.byteOffset, index.byteLength);
+  fields.forEach((f, k) => view.setInt32(slot * 16 + k * 4, f | 0));
+  return index;
+}
+
+/** The data store of a header, padded where integers need alignment. */
+class DataBuilder {
+  readonly chunks: Uint8Array[] = [];
+  length = 0;
+  put(bytes: Uint8Array): void {
+    this.chunks.push(bytes);
+    this.length += bytes.length;
+  }
+  align(to: number): void {
+    const pad = (to - (this.length % to)) % to;
+    if (pad) this.put(new Uint8Array(pad));
+  }
+}
+
+// Integers in big-endian, `size` bytes each.
+function integers(values: readonly (number | bigint)[], size: 2 | 4 | 8): Uint8Array {
+  const out = new Uint8Array(values.length * size);
+  const dv = new DataView(out.buffer);
+  values.forEach((n, j) => {
+    if (size === 2) dv.setUint16(j * 2, Number(n) & 0xffff);
+    else if (size === 4) dv.setUint32(j * 4, Number(n) >>> 0);
+    else dv.setBigUint64(j * 8, BigInt(n));
+  });
+  return out;
+}
+
+// A tag's count and its bytes in the data store.
+function tagData(v: TagValue): { count: number; bytes: Uint8Array } {
+  switch (v.type) {
+    case TagType.INT16:
+      return { count: v.values.length, bytes: integers(v.values, 2) };
+    case TagType.INT32:
+      return { count: v.values.length, bytes: integers(v.values, 4) };
+    case TagType.INT64:
+      return { count: v.values.length, bytes: integers(v.values, 8) };
+    case TagType.STRING:
+    case TagType.I18NSTRING:
+      return { count: 1, bytes: nulTerminated([v.value]) };
+    case TagType.STRING_ARRAY:
+      return { count: v.values.length, bytes: nulTerminated(v.values) };
+    case TagType.BIN:
+      return { count: v.value.length, bytes: v.value };
+  }
+}
+
+// magic, il, dl, the index, the data.
+function assemble(index: Uint8Array, il: number, data: DataBuilder): Uint8Array {
+  const out = new Uint8Array(16 + index.length + data.length);
+  out.set(HEADER_MAGIC, 0);
+  const ov = new DataView(out.buffer);
+  ov.setUint32(8, il);
+  ov.setUint32(12, data.length);
+  out.set(index, 16);
+  let pos = 16 + index.length;
+  for (const c of data.chunks) {
+    out.set(c, pos);
+    pos += c.length;
+  }
+  return out;
 }
 
 function nulTerminated(values: readonly string[]): Uint8Array {

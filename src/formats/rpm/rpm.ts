@@ -147,35 +147,27 @@ function dependencies(meta: PackageMeta, arch: string, files: readonly RpmFile[]
   return { provides, requires, conflicts, obsoletes, recommends, suggests };
 }
 
-/**
- * Writes the package. Returns the parts in file order (lead, signature,
- * header, payload); concatenate them or write them one after another.
- */
-export async function writeRpm(plan: PackagePlan, options: RpmOptions): Promise<Uint8Array[]> {
-  validateRpmPlan(plan);
-  const meta = plan.meta;
-  const source = options.source === true;
-  const arch = source ? 'src' : rpmArch(meta.arch);
-  const compression = options.compression;
-  if (compression.name !== 'gzip' && compression.name !== 'xz') {
-    throw new DataError('tacd.rpm.compression', `compression '${String(compression.name)}' is not supported for RPM; expected gzip or xz`, { field: 'compression' });
-  }
+interface Payload {
+  readonly data: Uint8Array;
+  /** The uncompressed cpio's size and SHA-256. */
+  readonly archiveSize: number;
+  readonly digestAlt: string;
+  readonly digest: string;
+}
 
-  const collected = await collectFiles(meta, plan.payload);
-  const files = source ? sourceFiles(collected) : collected;
-
-  // Payload: cpio → (count, sha256) → compressor; unchanged blocks from the compression cache.
-  // A source package's payload is the already compressed source tarball: its blocks are new whenever a
-  // source changes and shrink by nothing, so the process default cache is not used for it.
+// Payload: cpio → (count, sha256) → compressor; unchanged blocks from the compression cache.
+// A source package's payload is the already compressed source tarball: its blocks are new whenever a
+// source changes and shrink by nothing, so the process default cache is not used for it.
+async function payloadOf(files: readonly RpmFile[], meta: PackagePlan['meta'], options: RpmOptions, source: boolean): Promise<Payload> {
   const cache = options.cache === undefined ? (source ? undefined : defaultCompressionCache()) : (options.cache ?? undefined);
   const members = () => cpioMembers(files, meta.mtime, source ? '' : '.');
-  const compressed = await compressCached(compression, () => cpioStream(members()), { cache, size: cpioSize(members()), breaks: cpioBreaks(members(), SEGMENT_MIN) });
-  const payload = compressed.data;
-  const archiveSize = compressed.stats.size;
-  const payloadDigestAlt = compressed.stats.sha256;
-  const payloadDigest = createHash('sha256').update(payload).digest('hex');
+  const compressed = await compressCached(options.compression, () => cpioStream(members()), { cache, size: cpioSize(members()), breaks: cpioBreaks(members(), SEGMENT_MIN) });
+  const data = compressed.data;
+  return { data, archiveSize: compressed.stats.size, digestAlt: compressed.stats.sha256, digest: createHash('sha256').update(data).digest('hex') };
+}
 
-  const h = new HeaderBuilder();
+// Name .. ENCODING: what the package is.
+function putIdentity(h: HeaderBuilder, meta: PackagePlan['meta'], files: readonly RpmFile[], arch: string, source: boolean): void {
   h.strings(RPMTAG_HEADERI18NTABLE, ['C']);
   h.string(RPMTAG_NAME, meta.name);
   h.string(RPMTAG_VERSION, meta.version);
@@ -199,27 +191,43 @@ export async function writeRpm(plan: PackagePlan, options: RpmOptions): Promise<
   else h.string(RPMTAG_SOURCERPM, `${meta.name}-${meta.version}-${meta.release}.src.rpm`);
   h.string(RPMTAG_RPMVERSION, RPM_FORMAT_VERSION);
   h.string(RPMTAG_ENCODING, 'utf-8');
+}
 
-  const scriptDeps = putScripts(h, plan.scripts);
-  putChangelog(h, meta);
-  const deps = dependencies(meta, arch, files, scriptDeps, compression, source);
-  putDeps(h, 'provide', deps.provides);
-  putDeps(h, 'require', deps.requires);
-  putDeps(h, 'conflict', deps.conflicts);
-  putDeps(h, 'obsolete', deps.obsoletes);
-  putDeps(h, 'recommend', deps.recommends);
-  putDeps(h, 'suggest', deps.suggests);
-  putFileTags(h, files, meta.mtime);
-
+function putPayloadTags(h: HeaderBuilder, compression: Compressor, p: Payload): void {
   h.string(RPMTAG_PAYLOADFORMAT, 'cpio');
   h.string(RPMTAG_PAYLOADCOMPRESSOR, compression.name);
   h.string(RPMTAG_PAYLOADFLAGS, String(compression.level ?? (compression.name === 'gzip' ? 9 : 6)));
-  h.strings(RPMTAG_PAYLOADDIGEST, [payloadDigest]);
-  h.strings(RPMTAG_PAYLOADDIGESTALT, [payloadDigestAlt]);
+  h.strings(RPMTAG_PAYLOADDIGEST, [p.digest]);
+  h.strings(RPMTAG_PAYLOADDIGESTALT, [p.digestAlt]);
   h.int32(RPMTAG_PAYLOADDIGESTALGO, PGPHASHALGO_SHA256);
+}
 
+/**
+ * Writes the package. Returns the parts in file order (lead, signature,
+ * header, payload); concatenate them or write them one after another.
+ */
+export async function writeRpm(plan: PackagePlan, options: RpmOptions): Promise<Uint8Array[]> {
+  validateRpmPlan(plan);
+  const meta = plan.meta;
+  const source = options.source === true;
+  const arch = source ? 'src' : rpmArch(meta.arch);
+  const compression = options.compression;
+  if (compression.name !== 'gzip' && compression.name !== 'xz') {
+    throw new DataError('tacd.rpm.compression', `compression '${String(compression.name)}' is not supported for RPM; expected gzip or xz`, { field: 'compression' });
+  }
+  const collected = await collectFiles(meta, plan.payload);
+  const files = source ? sourceFiles(collected) : collected;
+  const payload = await payloadOf(files, meta, options, source);
+  const h = new HeaderBuilder();
+  putIdentity(h, meta, files, arch, source);
+  const scriptDeps = putScripts(h, plan.scripts);
+  putChangelog(h, meta);
+  const deps = dependencies(meta, arch, files, scriptDeps, compression, source);
+  for (const kind of ['provide', 'require', 'conflict', 'obsolete', 'recommend', 'suggest'] as const) putDeps(h, kind, deps[`${kind}s`]);
+  putFileTags(h, files, meta.mtime);
+  putPayloadTags(h, compression, payload);
   const header = h.encode(RPMTAG_HEADERIMMUTABLE);
-  const signature = await encodeSignature({ header, payload, archiveSize, signer: options.signer });
+  const signature = await encodeSignature({ header, payload: payload.data, archiveSize: payload.archiveSize, signer: options.signer });
   const lead = encodeLead({ nvr: `${meta.name}-${meta.version}-${meta.release}`, arch, source });
-  return [lead, signature, header, payload];
+  return [lead, signature, header, payload.data];
 }
