@@ -129,99 +129,144 @@ function handOverLogFile(logSetup: LogSetup, id: Identity, proc: PrivilegedProce
   }
 }
 
+type LogChoice = Omit<Parameters<typeof chooseLogTarget>[0], 'appObserver'>;
+
+/** What one run holds while it starts, runs and stops. */
+interface Run {
+  readonly opts: RunnerOptions;
+  readonly deps: RunDeps;
+  readonly log: Logger;
+  readonly statusPipe: ReturnType<typeof openStatusPipe>;
+  readonly supervisor: ReturnType<typeof detectSupervisor>;
+  readonly daemon: boolean;
+  readonly accounts: NonNullable<RunDeps['accounts']>;
+  readonly logChoice: LogChoice;
+}
+
+function runOf(opts: RunnerOptions, deps: RunDeps): Run {
+  const statusPipe = openStatusPipe(deps.env);
+  const supervisor = detectSupervisor(deps.env);
+  const daemon = statusPipe !== null || (!opts.nodaemon && supervisor === null);
+  const logChoice = { syslog: opts.syslog, logfile: opts.logfile, daemon, rundir: opts.rundir, env: deps.env, stdoutId: streamId(1) };
+  return { opts, deps, log: new Logger('tacd'), statusPipe, supervisor, daemon, accounts: deps.accounts ?? systemAccountFiles, logChoice };
+}
+
+// The daemonizing parent checks what it can without running the application (the
+// daemon builds it, once: a tac file's top-level code must not run twice), so these
+// errors reach the terminal with their own status; the daemon reports the rest.
+async function daemonize(r: Run): Promise<Outcome> {
+  const { opts, deps } = r;
+  checkPid(opts.pidfile, deps.proc, r.log, { removeStale: false }); // the daemon removes a stale file and logs that
+  resolveIdentity(opts.uid, opts.gid, r.accounts);
+  if (opts.logger === null) {
+    // The log file the daemon will open (the default tacd.log too), unless an observer replaces it.
+    const { file } = chooseLogTarget({ ...r.logChoice, appObserver: null });
+    if (file) assertWritable(file, 'log file');
+  }
+  if (opts.pidfile) assertWritable(opts.pidfile, 'pidfile');
+  return { status: await spawnDaemon({ command: deps.reexecCommand, cwd: deps.cwd, env: deps.env, stderr: deps.stderr }) };
+}
+
+interface Built {
+  readonly app: Application;
+  readonly identity: ReturnType<typeof resolveIdentity>;
+  readonly logger: LogObserver | null;
+}
+
+// The application, the account to run as and a --logger observer; a failure is told to the parent first.
+async function build(r: Run, buildApp: () => Promise<Application>): Promise<Built> {
+  try {
+    checkPid(r.opts.pidfile, r.deps.proc, r.log);
+    const app = await buildApp();
+    const identity = resolveIdentity(r.opts.uid ?? app.process.uid, r.opts.gid ?? app.process.gid, r.accounts);
+    const logger = r.opts.logger === null ? null : await loadLogger(r.opts.logger, r.deps.cwd);
+    return { app, identity, logger };
+  } catch (e) {
+    // The daemon tells its parent why, and the parent exits with the same status.
+    r.statusPipe?.failure(e);
+    throw e;
+  }
+}
+
+/** What a started run has set up, for undoing after a failed start or a stop. */
+interface Started {
+  logSetup: LogSetup | null;
+  handlers: SignalHandlers | null;
+  pidWritten: boolean;
+}
+
+// umask, logging, signal handlers, chdir, pidfile, privileged start, privilege drop, start: twistd's order.
+async function startUp(r: Run, b: Built, notifier: ReturnType<typeof createNotifier>, crashed: Promise<never>, st: Started): Promise<void> {
+  const { opts, deps, log } = r;
+  const { proc } = deps;
+  const mask = opts.umask ?? (r.daemon ? 0o077 : null);
+  if (mask !== null) proc.umask(mask);
+  st.logSetup = startLogging({ ...r.logChoice, appObserver: b.logger ?? b.app.logObserver, format: opts.logFormat, level: opts.logLevel, debug: opts.debug, rotateLength: opts.logRotateLength, maxRotatedFiles: opts.logMaxFiles, prefix: opts.prefix, stdout: deps.stdout, stderr: deps.stderr });
+  log.info('tacd {version} (node {node}) starting up.', { version: tacdVersion(), node: process.version });
+  st.handlers = installSignalHandlers({ root: b.app, log, notifier, logSetup: st.logSetup, timeoutMs: opts.shutdownTimeoutMs, proc });
+  if (r.supervisor && !opts.nodaemon) log.info('{var} is set: running under a supervisor, not daemonizing', { var: r.supervisor });
+  if (b.app.process.processName) proc.title = b.app.process.processName;
+  proc.chdir(opts.rundir);
+  writePid(opts.pidfile, proc, log);
+  st.pidWritten = true;
+  await Promise.race([b.app.privilegedStartService(), crashed]);
+  handOverLogFile(st.logSetup, b.identity, proc, log);
+  dropPrivileges(b.identity, proc, log);
+  await Promise.race([b.app.startService(), crashed]);
+}
+
+// Undoes a failed start and says why; the error to throw.
+async function failedStart(r: Run, b: Built, notifier: ReturnType<typeof createNotifier>, st: Started, e: unknown): Promise<TacError> {
+  const err = startupError(e);
+  r.statusPipe?.failure(e);
+  if (st.pidWritten) removePid(r.opts.pidfile, r.log);
+  if (st.logSetup && st.logSetup.target !== 'stdout') r.log.critical('{app} failed to start: {error}', { app: b.app.name ?? 'application', error: err.message });
+  await notifier.status(`Failed to start: ${err.message}`);
+  st.handlers?.dispose();
+  st.logSetup?.stop();
+  // A daemon that fails while starting ends with 1, and so does its parent, as twistd's;
+  // what failed before starting (a bad tac file, an unknown user) keeps its own status.
+  return r.statusPipe ? new TacError(err.code, err.message, { exitCode: ExitCode.FAILURE, cause: e }) : err;
+}
+
+// Running: ready, the watchdog, until a stop signal or a crash; then the stop's bookkeeping.
+async function runUntilStopped(r: Run, b: Built, notifier: ReturnType<typeof createNotifier>, crash: ReturnType<typeof watchForCrash>, st: Started): Promise<Outcome> {
+  const { proc } = r.deps;
+  r.statusPipe?.success();
+  r.log.info('{app} started (pid {pid}).', { app: b.app.name ?? 'application', pid: proc.pid });
+  await notifier.ready(`Running (pid ${proc.pid})`);
+  notifier.startWatchdog();
+  st.handlers!.arm();
+  // Like a reactor, the runner runs until told to stop, even when no service holds a handle open.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
+  const outcome = await Promise.race([st.handlers!.done, crash.crashed.then(() => ({ status: 1 }), () => ({ status: ExitCode.SOFTWARE }))]);
+  clearInterval(keepAlive);
+  crash.dispose();
+  st.handlers!.dispose();
+  notifier.stopWatchdog();
+  removePid(r.opts.pidfile, r.log);
+  r.log.info('Server Shut Down.');
+  st.logSetup!.stop();
+  return outcome;
+}
+
 /**
  * Runs the application until it is stopped. Returns the Outcome (a status
  * to exit with, or the stop signal to re-raise); throws a TacError when
  * startup fails.
  */
 export async function runApplication(opts: RunnerOptions, buildApp: () => Promise<Application>, deps: RunDeps): Promise<Outcome> {
-  const log = new Logger('tacd');
-  const { env, proc } = deps;
-  const statusPipe = openStatusPipe(env);
-  const supervisor = detectSupervisor(env);
-  const daemon = statusPipe !== null || (!opts.nodaemon && supervisor === null);
-
-  const accounts = deps.accounts ?? systemAccountFiles;
-  const logChoice = { syslog: opts.syslog, logfile: opts.logfile, daemon, rundir: opts.rundir, env, stdoutId: streamId(1) };
-
-  if (daemon && statusPipe === null) {
-    // The daemonizing parent checks what it can without running the application (the
-    // daemon builds it, once: a tac file's top-level code must not run twice), so these
-    // errors reach the terminal with their own status; the daemon reports the rest.
-    checkPid(opts.pidfile, proc, log, { removeStale: false }); // the daemon removes a stale file and logs that
-    resolveIdentity(opts.uid, opts.gid, accounts);
-    if (opts.logger === null) {
-      // The log file the daemon will open (the default tacd.log too), unless an observer replaces it.
-      const { file } = chooseLogTarget({ ...logChoice, appObserver: null });
-      if (file) assertWritable(file, 'log file');
-    }
-    if (opts.pidfile) assertWritable(opts.pidfile, 'pidfile');
-    return { status: await spawnDaemon({ command: deps.reexecCommand, cwd: deps.cwd, env, stderr: deps.stderr }) };
-  }
-
-  let app: Application;
-  let identity: ReturnType<typeof resolveIdentity>;
-  let logger: LogObserver | null;
+  const r = runOf(opts, deps);
+  if (r.daemon && r.statusPipe === null) return daemonize(r);
+  const b = await build(r, buildApp);
+  const notifier = createNotifier(deps.env, r.log, deps.notifySender ?? systemdNotifyBinary, deps.proc.pid);
+  const crash = watchForCrash(r.log);
+  const st: Started = { logSetup: null, handlers: null, pidWritten: false };
   try {
-    checkPid(opts.pidfile, proc, log);
-    app = await buildApp();
-    identity = resolveIdentity(opts.uid ?? app.process.uid, opts.gid ?? app.process.gid, accounts);
-    logger = opts.logger === null ? null : await loadLogger(opts.logger, deps.cwd);
-  } catch (e) {
-    // The daemon tells its parent why, and the parent exits with the same status.
-    statusPipe?.failure(e);
-    throw e;
-  }
-
-  const notifier = createNotifier(env, log, deps.notifySender ?? systemdNotifyBinary, proc.pid);
-  const crash = watchForCrash(log);
-  let logSetup: LogSetup | null = null;
-  let handlers: SignalHandlers | null = null;
-  let pidWritten = false;
-  try {
-    const mask = opts.umask ?? (daemon ? 0o077 : null);
-    if (mask !== null) proc.umask(mask);
-    logSetup = startLogging({ ...logChoice, appObserver: logger ?? app.logObserver, format: opts.logFormat, level: opts.logLevel, debug: opts.debug, rotateLength: opts.logRotateLength, maxRotatedFiles: opts.logMaxFiles, prefix: opts.prefix, stdout: deps.stdout, stderr: deps.stderr });
-    log.info('tacd {version} (node {node}) starting up.', { version: tacdVersion(), node: process.version });
-    handlers = installSignalHandlers({ root: app, log, notifier, logSetup, timeoutMs: opts.shutdownTimeoutMs, proc });
-    if (supervisor && !opts.nodaemon) log.info('{var} is set: running under a supervisor, not daemonizing', { var: supervisor });
-    if (app.process.processName) proc.title = app.process.processName;
-    proc.chdir(opts.rundir);
-    writePid(opts.pidfile, proc, log);
-    pidWritten = true;
-    await Promise.race([app.privilegedStartService(), crash.crashed]);
-    handOverLogFile(logSetup, identity, proc, log);
-    dropPrivileges(identity, proc, log);
-    await Promise.race([app.startService(), crash.crashed]);
+    await startUp(r, b, notifier, crash.crashed, st);
   } catch (e) {
     crash.dispose();
-    const err = startupError(e);
-    statusPipe?.failure(e);
-    if (pidWritten) removePid(opts.pidfile, log);
-    if (logSetup && logSetup.target !== 'stdout') log.critical('{app} failed to start: {error}', { app: app.name ?? 'application', error: err.message });
-    await notifier.status(`Failed to start: ${err.message}`);
-    handlers?.dispose();
-    logSetup?.stop();
-    // A daemon that fails while starting ends with 1, and so does its parent, as twistd's;
-    // what failed before starting (a bad tac file, an unknown user) keeps its own status.
-    throw statusPipe ? new TacError(err.code, err.message, { exitCode: ExitCode.FAILURE, cause: e }) : err;
+    throw await failedStart(r, b, notifier, st, e);
   }
-
-  statusPipe?.success();
-  log.info('{app} started (pid {pid}).', { app: app.name ?? 'application', pid: proc.pid });
-  await notifier.ready(`Running (pid ${proc.pid})`);
-  notifier.startWatchdog();
-  handlers!.arm();
-
-  // Like a reactor, the runner runs until told to stop, even when no service holds a handle open.
-  const keepAlive = setInterval(() => undefined, 2 ** 30);
-  const outcome = await Promise.race([handlers!.done, crash.crashed.then(() => ({ status: 1 }), () => ({ status: ExitCode.SOFTWARE }))]);
-  clearInterval(keepAlive);
-  crash.dispose();
-  handlers!.dispose();
-  notifier.stopWatchdog();
-  removePid(opts.pidfile, log);
-  log.info('Server Shut Down.');
-  logSetup.stop();
-  return outcome;
+  return runUntilStopped(r, b, notifier, crash, st);
 }

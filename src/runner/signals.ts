@@ -118,64 +118,9 @@ export interface SignalHandlers {
   dispose(): void;
 }
 
-/**
- * Installs the handlers before startup begins, so that a SIGTERM arriving
- * while services start (the port already answers) is not Node's default
- * "die at once": it is remembered and acted on when `arm()` is called.
- */
-export function installSignalHandlers(o: ShutdownOptions): SignalHandlers {
-  let tracker: { pending(): IService[] } = { pending: () => [] };
-  let armed = false;
-  let deferred: NodeJS.Signals | null = null;
-  let resolve!: (v: Outcome) => void;
-  const done = new Promise<Outcome>((r) => (resolve = r));
-  let stopping = false;
-  let timer: NodeJS.Timeout | null = null;
-  const finish = (v: Outcome): void => {
-    if (timer) clearTimeout(timer);
-    resolve(v);
-  };
-
-  const onStop = (signal: NodeJS.Signals): void => {
-    if (!armed && deferred === null) {
-      o.log.info('Received {signal} while starting; stopping once started.', { signal });
-      deferred = signal;
-      return;
-    }
-    if (stopping || !armed) {
-      o.log.error('Received second {signal} while stopping, forcing exit.', { signal });
-      finish({ status: 1 });
-      return;
-    }
-    stopping = true;
-    o.log.info('Received {signal}, shutting down.', { signal });
-    void o.notifier.stopping();
-    if (o.timeoutMs > 0) {
-      timer = setTimeout(() => {
-        const hung = tracker.pending().map(describeService);
-        o.log.critical('Shutdown timed out after {seconds} s; still stopping: {services}. Forcing exit.', {
-          seconds: o.timeoutMs / 1000,
-          services: hung.length ? hung.join(', ') : '(none)',
-        });
-        finish({ status: 1 });
-      }, o.timeoutMs);
-    }
-    Promise.resolve()
-      .then(() => o.root.stopService())
-      .then(
-        () => {
-          closeLeftoverConnections(o.root);
-          finish({ signal: signal as StopSignal });
-        },
-        (e: unknown) => {
-          o.log.failure('Error while stopping the service tree', e);
-          closeLeftoverConnections(o.root);
-          finish({ status: 1 });
-        },
-      );
-  };
-
-  const onHup = (): void => {
+/** SIGHUP: reopen the log files and reload the tree (Twisted's reload hooks). */
+function hupHandler(o: ShutdownOptions): () => void {
+  return () => {
     o.log.info('Received SIGHUP, reopening log files and reloading.');
     o.logSetup?.reopen();
     void (async () => {
@@ -188,8 +133,11 @@ export function installSignalHandlers(o: ShutdownOptions): SignalHandlers {
       await o.notifier.ready('Running');
     })();
   };
+}
 
-  const onRotate = (signal: NodeJS.Signals): void => {
+/** SIGUSR1 (twistd's) and SIGUSR2: rotate the log file. */
+function rotateHandler(o: ShutdownOptions): (signal: NodeJS.Signals) => void {
+  return (signal) => {
     try {
       const done = o.logSetup?.rotate() ?? null;
       if (done === true) o.log.info('Log rotated on {signal}.', { signal });
@@ -199,26 +147,95 @@ export function installSignalHandlers(o: ShutdownOptions): SignalHandlers {
       o.log.failure('Log rotation failed', e);
     }
   };
+}
 
-  o.proc.on('SIGTERM', onStop);
-  o.proc.on('SIGINT', onStop);
-  o.proc.on('SIGHUP', onHup);
-  o.proc.on('SIGUSR1', onRotate);
-  o.proc.on('SIGUSR2', onRotate);
+/** Where a stop stands: before arm() a signal is only remembered. */
+interface StopState {
+  armed: boolean;
+  deferred: NodeJS.Signals | null;
+  stopping: boolean;
+  timer: NodeJS.Timeout | null;
+  tracker: { pending(): IService[] };
+}
+
+// The shutdown deadline: past it, the services still stopping are named and the process exits 1.
+function armDeadline(o: ShutdownOptions, st: StopState, finish: (v: Outcome) => void): void {
+  if (o.timeoutMs <= 0) return;
+  st.timer = setTimeout(() => {
+    const hung = st.tracker.pending().map(describeService);
+    o.log.critical('Shutdown timed out after {seconds} s; still stopping: {services}. Forcing exit.', {
+      seconds: o.timeoutMs / 1000,
+      services: hung.length ? hung.join(', ') : '(none)',
+    });
+    finish({ status: 1 });
+  }, o.timeoutMs);
+}
+
+// Stops the whole tree, then closes what connections are left.
+function stopTree(o: ShutdownOptions, signal: NodeJS.Signals, finish: (v: Outcome) => void): void {
+  Promise.resolve()
+    .then(() => o.root.stopService())
+    .then(
+      () => {
+        closeLeftoverConnections(o.root);
+        finish({ signal: signal as StopSignal });
+      },
+      (e: unknown) => {
+        o.log.failure('Error while stopping the service tree', e);
+        closeLeftoverConnections(o.root);
+        finish({ status: 1 });
+      },
+    );
+}
+
+/** SIGTERM/SIGINT: remembered while starting, a graceful stop once armed, a forced exit the second time. */
+function stopHandler(o: ShutdownOptions, st: StopState, finish: (v: Outcome) => void): (signal: NodeJS.Signals) => void {
+  return (signal) => {
+    if (!st.armed && st.deferred === null) {
+      o.log.info('Received {signal} while starting; stopping once started.', { signal });
+      st.deferred = signal;
+      return;
+    }
+    if (st.stopping || !st.armed) {
+      o.log.error('Received second {signal} while stopping, forcing exit.', { signal });
+      finish({ status: 1 });
+      return;
+    }
+    st.stopping = true;
+    o.log.info('Received {signal}, shutting down.', { signal });
+    void o.notifier.stopping();
+    armDeadline(o, st, finish);
+    stopTree(o, signal, finish);
+  };
+}
+
+/**
+ * Installs the handlers before startup begins, so that a SIGTERM arriving
+ * while services start (the port already answers) is not Node's default
+ * "die at once": it is remembered and acted on when `arm()` is called.
+ */
+export function installSignalHandlers(o: ShutdownOptions): SignalHandlers {
+  const st: StopState = { armed: false, deferred: null, stopping: false, timer: null, tracker: { pending: () => [] } };
+  let resolve!: (v: Outcome) => void;
+  const done = new Promise<Outcome>((r) => (resolve = r));
+  const finish = (v: Outcome): void => {
+    if (st.timer) clearTimeout(st.timer);
+    resolve(v);
+  };
+  const onStop = stopHandler(o, st, finish);
+  const rotate = rotateHandler(o);
+  const handlers: [NodeJS.Signals, (signal: NodeJS.Signals) => void][] = [['SIGTERM', onStop], ['SIGINT', onStop], ['SIGHUP', hupHandler(o)], ['SIGUSR1', rotate], ['SIGUSR2', rotate]];
+  for (const [signal, h] of handlers) o.proc.on(signal, h);
   return {
     done,
     arm() {
-      if (armed) return;
-      armed = true;
-      tracker = trackStops(o.root);
-      if (deferred !== null) onStop(deferred);
+      if (st.armed) return;
+      st.armed = true;
+      st.tracker = trackStops(o.root);
+      if (st.deferred !== null) onStop(st.deferred);
     },
     dispose() {
-      o.proc.off('SIGTERM', onStop);
-      o.proc.off('SIGINT', onStop);
-      o.proc.off('SIGHUP', onHup);
-      o.proc.off('SIGUSR1', onRotate);
-      o.proc.off('SIGUSR2', onRotate);
+      for (const [signal, h] of handlers) o.proc.off(signal, h);
     },
   };
 }
