@@ -29,8 +29,10 @@ function runEsmCli(cmd) {
   const rel = `dist/src/cli/${cmd}.js`;
   import(`../${rel}`).then(
     (m) => {
-      handOver();
+      // main() installs the command's own handlers synchronously; only then are these removed, so a
+      // signal already on its way is delivered to those (with no listener left, Node would drop it).
       m.main(process.argv.slice(2));
+      handOver();
     },
     (e) => {
       if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(`${cmd}.js`)) missingBuild(cmd, rel);

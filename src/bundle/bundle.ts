@@ -11,9 +11,9 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build, type Message, type Plugin } from 'esbuild';
+import { build, stop as stopEsbuild, type Message, type Plugin } from 'esbuild';
 import { DataError, NoInputError } from '../core/errors.js';
-import { removeOnInterrupt } from '../core/interrupt.js';
+import { onInterrupt, removeOnInterrupt } from '../core/interrupt.js';
 import { DIST_SRC_DIR, PROJECT_ROOT } from '../core/paths.js';
 import type { RenderFn } from '../render/render.js';
 import { packAsar } from './asar.js';
@@ -322,7 +322,13 @@ export async function bundleApp(input: BundleInput, name: string, renderer: Rend
   const unbundled = appRoot ? unbundledPackages(appRoot, options.arch ?? hostDebianArch(), options.external ?? []) : { external: [], files: [], addons: [] };
   const runRels = appRoot ? selectRunFiles(appRoot, options.files ?? []) : [];
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tacd-bundle-'));
-  const release = removeOnInterrupt(tmp);
+  const releaseTmp = removeOnInterrupt(tmp);
+  // esbuild's service process would hold the command's stdout/stderr open for a second after an interrupt.
+  const releaseEsbuild = onInterrupt(() => void stopEsbuild());
+  const release = (): void => {
+    releaseTmp();
+    releaseEsbuild();
+  };
   try {
     const stage = path.join(tmp, 'app');
     mkdirSync(stage);
