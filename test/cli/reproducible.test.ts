@@ -68,7 +68,7 @@ test('the same folder, another umask, TZ and LANG: every output is byte-identica
 
 test(
   'another build folder as well: every output is byte-identical',
-  { timeout: 300_000, todo: 'the bundle carries build-relative paths: esbuild module keys in app.asar and the source map sources (src/bundle/bundle.ts, sourcemap.ts, being reworked; see README "Reproducible builds")' },
+  { timeout: 300_000, todo: 'the bundle carries build-relative paths: esbuild module keys in app.asar and the source map sources (src/bundle/bundle.ts, sourcemap.ts, being reworked; README: "Reproducible by default")' },
   async () => {
     const root = tempDir('tacd-repro-');
     try {
