@@ -2,8 +2,8 @@
 // Whole `ts2deb fixtures/echo/app.tac.ts` (bundled node, default gzip -9), cold
 // and warm: cold = an empty cache folder (esbuild, asar, the compression of
 // data.tar with the 90 MB node binary, and filling the cache); warm = the same
-// command again with nothing changed (the compressed data.tar comes from the
-// cache). Runs are interleaved (cold, warm, cold, warm ...), each in a fresh
+// command again with nothing changed (every compressed block of data.tar
+// comes from the cache). Runs are interleaved (cold, warm, cold, warm ...), each in a fresh
 // TACD_CACHE_DIR, SOURCE_DATE_EPOCH fixed; every warm output is checked to be
 // byte-identical to its cold one. Median of 5 each (BENCH_RUNS); also
 // `--runtime system` (no node binary) for the small case. Needs a build.
