@@ -16,7 +16,7 @@ import { onInterrupt } from '../core/interrupt.js';
 import path from 'node:path';
 import { buildEpoch } from '../plan/source-date-epoch.js';
 import { bundleApp } from '../bundle/bundle.js';
-import { configureBuildCache } from '../bundle/cache.js';
+import { cacheReportLine, configureBuildCache } from '../bundle/cache.js';
 import { loadCheckPackage } from '../bundle/load-check.js';
 import { buildPlan, type BuiltPlan } from '../plan/build-plan.js';
 import { normalizeSpec, type PackageSpec } from '../plan/spec.js';
@@ -36,14 +36,15 @@ async function plan(adapter: FormatAdapter, p: Parsed, io: CliIO): Promise<Plann
   const render = createRenderer(p.templates);
   const { source, pluginDescription } = appSource(p, io);
   const { spec } = await provisionNode(normalizeSpec({ cli: p.spec, source, cwd: io.cwd, execPath: io.execPath, ...(pluginDescription !== undefined ? { pluginDescription } : {}) }), io, adapter.prog);
-  const mtime = (await buildEpoch(io.env, { appDir: source.kind === 'tac' ? path.dirname(path.resolve(io.cwd, source.file)) : undefined, now: io.now })).seconds;
+  const epoch = await buildEpoch(io.env, { appDir: source.kind === 'tac' ? path.dirname(path.resolve(io.cwd, source.file)) : undefined, now: io.now });
+  const mtime = epoch.seconds;
   // The compressed-payload cache never changes the bytes, only the time (src/bundle/cache.ts).
   configureBuildCache(p.cache ? io.env : { ...io.env, TACD_NO_CACHE: '1' });
   const built = await buildPlan(spec, adapter.family, { render, bundle: bundleApp, readNode, mtime });
   for (const w of spec.warnings) io.stderr.write(`${adapter.prog}: warning: ${w}\n`);
   const node = spec.runtime === 'bundled' ? spec.node : io.execPath;
   const loadCheck = await loadCheckPackage({ enabled: p.loadCheck, name: spec.name, arch: built.plan.meta.arch, node, files: built.appFiles });
-  return { spec, built, loadCheck };
+  return { spec, built, loadCheck, epoch };
 }
 
 // A signing failure names the option that asked for it.
@@ -102,6 +103,8 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
   const files = await outputs(adapter, p, planned.spec, planned.built, io);
   const paths = await writeOutputs(p.output, files);
   io.stdout.write(p.json ? JSON.stringify(jsonReport(adapter, planned, files, paths), null, 2) + '\n' : paths.map((f) => `${f}\n`).join(''));
+  // On a terminal, where the timestamp came from and what the build cache saved (the --json report has both).
+  if ((io.stderr as { isTTY?: boolean }).isTTY) io.stderr.write(`${adapter.prog}: timestamp from ${planned.epoch.detail}; ${cacheReportLine()}\n`);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 /** The --json report of a ts2deb/ts2rpm build: what was written, with sizes and SHA-256 sums. */
 import { createHash } from 'node:crypto';
 import type { OutputFile } from './atomic-write.js';
+import { cacheReportLine, cacheStats } from '../../bundle/cache.js';
 import type { FormatAdapter, Planned } from './types.js';
 
 export type RoleOutput = OutputFile & { readonly role: 'binary' | 'source' };
@@ -48,6 +49,8 @@ export function jsonReport(adapter: FormatAdapter, planned: Planned, outputs: re
     external: built.external,
     runFiles: built.runFiles,
     loadCheck: planned.loadCheck,
+    timestamp: planned.epoch,
+    cache: { ...cacheStats(), line: cacheReportLine() },
     packageJson: spec.packageJson ?? null,
     files: built.plan.payload.map((e) => ({ path: e.path, kind: e.kind, mode: `0${e.mode.toString(8)}`, ...(e.kind === 'file' && e.config ? { config: true } : {}) })),
   };

@@ -7,6 +7,7 @@ import type { Family } from '../../render/locals.js';
 import type { LoadCheckResult } from '../../bundle/load-check.js';
 import type { BuiltPlan } from '../../plan/build-plan.js';
 import type { PackageSpec } from '../../plan/spec.js';
+import type { BuildEpoch } from '../../plan/source-date-epoch.js';
 import type { OutputFile } from './atomic-write.js';
 
 export type { OutputFile };
@@ -67,4 +68,6 @@ export interface Planned {
   readonly spec: PackageSpec;
   readonly built: BuiltPlan;
   readonly loadCheck: LoadCheckResult;
+  /** The packages' timestamp and where it came from (SOURCE_DATE_EPOCH, git, mtimes, the clock). */
+  readonly epoch: BuildEpoch;
 }
