@@ -6,8 +6,9 @@
  *   package    the package names a systemd .service unit
  *   install    dpkg -i (rpm -ivh --nodeps) succeeds, no maintainer script fails
  *   [upgrade]  with upgradeFrom: the old version installed and running, its
- *              conffile edited, then this package installed over it: the edit
- *              is kept, the service restarted exactly once and never stopped
+ *              conffile edited and a marker put in its state folder, then this
+ *              package installed over it: the edit and the marker are kept, the
+ *              service restarted exactly once and never stopped
  *   enabled    systemctl is-enabled says enabled
  *   active     the unit reaches active
  *   settle     after settleMs it is still active, same MainPID, NRestarts=0

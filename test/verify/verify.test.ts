@@ -98,8 +98,8 @@ test('verify passes on an upgrade (deb): conffile edit kept, one restart, never 
     const v2 = await buildPackage('ts2deb', echoArgs(out, 7102, ['--set-version', '2.0.0']));
     const r = await verifyPackage({ pkg: v2, format: 'deb', upgradeFrom: v1, probe: parseProbe('tcp:7102'), settleMs: 2500 });
     assert.equal(r.ok, true, formatTable(r, 'ts2deb verify'));
-    assert.match(step(r, 'install old').detail, /\/etc\/default\/echo edited/);
-    assert.equal(step(r, 'upgrade').detail, '/etc/default/echo edit kept, restarted once, never stopped');
+    assert.match(step(r, 'install old').detail, /\/etc\/default\/echo edited, state marked in \/var\/lib\/echo$/);
+    assert.equal(step(r, 'upgrade').detail, '/etc/default/echo edit and /var/lib/echo kept, restarted once, never stopped');
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -176,7 +176,7 @@ test('verify fails on a package that leaves its state behind on purge: "purge" n
   }
 });
 
-test('verify fails on an upgrade that loses the conffile edit: "upgrade"', SLOW, async (t) => {
+test('verify fails on an upgrade that loses the conffile edit and the state: "upgrade" names both', SLOW, async (t) => {
   if (await skipUnlessSystemd(t)) return;
   const out = tempDir();
   const tpl = tempDir('tacd-tpl-');
@@ -185,12 +185,12 @@ test('verify fails on an upgrade that loses the conffile edit: "upgrade"', SLOW,
     overrideTemplate(tpl, 'deb/postinst', (s) =>
       s.replace(
         /^if \[ "\$1" = configure \]; then$/m,
-        `if [ "$1" = configure ]; then\n    # regenerates the admin's file on every configure (the bug)\n    printf '%s=%s\\n' <%- sh(it.envVar) %> <%- sh(it.defaultArgs.join(' ')) %> > <%- sh(it.envFile) %>`,
+        `if [ "$1" = configure ]; then\n    # regenerates the admin's file and wipes the state on every configure (the bugs)\n    printf '%s=%s\\n' <%- sh(it.envVar) %> <%- sh(it.defaultArgs.join(' ')) %> > <%- sh(it.envFile) %>\n    rm -rf /var/lib/echoconf`,
       ),
     );
     const v2 = await buildPackage('ts2deb', echoArgs(out, 7107, ['--name', 'echoconf', '--set-version', '2.0.0', '--templates', tpl]));
     const r = await verifyPackage({ pkg: v2, format: 'deb', upgradeFrom: v1, settleMs: 1000 });
-    failedAt(r, 'upgrade', /the admin's edit of \/etc\/default\/echoconf was lost/);
+    failedAt(r, 'upgrade', /^the admin's edit of \/etc\/default\/echoconf was lost; the service's state in \/var\/lib\/echoconf was lost \(\.tacd-verify-state is gone\)$/);
   } finally {
     rmSync(out, { recursive: true, force: true });
     rmSync(tpl, { recursive: true, force: true });
@@ -304,7 +304,7 @@ test('verify passes on an rpm upgrade (rpm -U: %config(noreplace) edit kept, one
     const v2 = await buildPackage('ts2rpm', echoArgs(out, 7109, ['--set-version', '2.0.0']));
     let r = await verifyPackage({ pkg: v2, format: 'rpm', upgradeFrom: v1, settleMs: 1000 });
     assert.equal(r.ok, true, formatTable(r, 'ts2rpm verify'));
-    assert.equal(step(r, 'upgrade').detail, '/etc/sysconfig/echo edit kept, restarted once, never stopped');
+    assert.equal(step(r, 'upgrade').detail, '/etc/sysconfig/echo edit and /var/lib/echo kept, restarted once, never stopped');
 
     const junk = path.join(out, 'junk_1.0-1_all.deb');
     writeFileSync(junk, 'this is not an ar archive\n');

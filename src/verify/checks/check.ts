@@ -8,6 +8,7 @@ import { TacError } from '../../core/errors.js';
 import type { Container } from '../container.js';
 import type { PackageInfo } from '../package-info.js';
 import type { Probe } from '../probe.js';
+import type { StateMark } from './state.js';
 import type { PackageFormat, VerifyResult } from '../verify.js';
 
 /** The state a run's checks share; each check reads what earlier ones found. */
@@ -33,6 +34,8 @@ export interface CheckContext {
   installed: boolean;
   /** upgrade: the old version's conffile that was edited, if any. */
   edited: string | undefined;
+  /** upgrade: the marker put in the old version's state folder, if it has one. */
+  state: StateMark | undefined;
   /** upgrade: the journal cursor before the new version was installed. */
   cursor: string;
   /** The service's User=, read once by the first removal check. */
@@ -43,7 +46,7 @@ export interface CheckContext {
 export type ContextBase = Pick<CheckContext, 'c' | 'format' | 'result' | 'inside' | 'oldInside' | 'settleMs' | 'probeTimeoutMs' | 'probe'>;
 
 export function newContext(base: ContextBase): CheckContext {
-  return { ...base, probeNote: '', info: undefined, unit: '', installed: false, edited: undefined, cursor: '', user: undefined };
+  return { ...base, probeNote: '', info: undefined, unit: '', installed: false, edited: undefined, state: undefined, cursor: '', user: undefined };
 }
 
 /** One check: resolves with the step's detail; fail() for a check that does not pass. */

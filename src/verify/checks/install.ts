@@ -1,14 +1,16 @@
 /**
  * The package and install checks: read the package (name, unit), install it
  * (dpkg -i / rpm -ivh --nodeps), and with --upgrade-from: the old version
- * installed, running and its conffile edited first, then the upgrade checked
- * (the edit kept, exactly one restart, never stopped).
+ * installed, running, its conffile edited and its state marked first, then
+ * the upgrade checked (the edit and the state kept, exactly one restart,
+ * never stopped).
  */
 import path from 'node:path';
 import { packageInfo } from '../package-info.js';
 import { journalCursor, journalReason, settledState, unitEventsSince, unitStateDetail, type JournalEntry } from '../unit-state.js';
 import type { PackageFormat } from '../verify.js';
 import type { Container } from '../container.js';
+import { markState, stateProblem } from './state.js';
 import { fail, packageOf, problemLines, scriptletFailure, sleep, type CheckContext } from './check.js';
 
 const INSTALL_TIMEOUT_MS = 300_000;
@@ -49,7 +51,7 @@ async function editConffile(c: Container, file: string): Promise<void> {
   if (r.exitCode !== 0) fail(`cannot edit ${file}: ${r.stderr.trim()}`);
 }
 
-/** install old: the --upgrade-from package (same name) installed and active, its first conffile edited. */
+/** install old: the --upgrade-from package (same name) installed and active, its first conffile edited, its state marked. */
 export async function installOld(x: CheckContext): Promise<string> {
   const pkg = packageOf(x);
   const oldInfo = await packageInfo(x.c, x.format, x.oldInside!);
@@ -60,8 +62,10 @@ export async function installOld(x: CheckContext): Promise<string> {
   if (state !== 'active') fail(`the old version's ${x.unit} is not active: ${await unitStateDetail(x.c, x.unit)}${await journalReason(x.c, x.unit)}`);
   x.edited = oldInfo.conffiles[0];
   if (x.edited !== undefined) await editConffile(x.c, x.edited);
+  x.state = await markState(x.c, x.unit);
   x.cursor = await journalCursor(x.c);
-  return `${what} (${oldInfo.version}), ${x.unit} active${x.edited ? `, ${x.edited} edited` : ', no conffile to edit'}`;
+  const marked = x.state ? `, state marked in ${path.dirname(x.state.file)}` : ', no StateDirectory= to mark';
+  return `${what} (${oldInfo.version}), ${x.unit} active${x.edited ? `, ${x.edited} edited` : ', no conffile to edit'}${marked}`;
 }
 
 /** install: this package (over the old version with --upgrade-from). */
@@ -83,7 +87,7 @@ export function upgradeEventProblems(events: readonly JournalEntry[], unit: stri
   return problems;
 }
 
-/** upgrade: the conffile edit kept, restarted exactly once, never stopped, active. */
+/** upgrade: the conffile edit and the state kept, restarted exactly once, never stopped, active. */
 export async function checkUpgrade(x: CheckContext): Promise<string> {
   // our units restart with RestartSec=2s; give a late restart time to show
   await settledState(x.c, x.unit);
@@ -93,9 +97,12 @@ export async function checkUpgrade(x: CheckContext): Promise<string> {
     const text = (await x.c.readFile(x.edited).catch(() => Buffer.from(''))).toString();
     if (!text.includes(EDIT)) problems.push(`the admin's edit of ${x.edited} was lost`);
   }
+  const lost = x.state && (await stateProblem(x.c, x.state));
+  if (lost) problems.push(lost);
   problems.push(...upgradeEventProblems(await unitEventsSince(x.c, x.cursor, x.unit), x.unit));
   const state = (await x.c.exec(['systemctl', 'is-active', x.unit])).stdout.trim();
   if (state !== 'active') problems.push(`${x.unit} is ${state} after the upgrade`);
   if (problems.length) fail(problems.join('; '));
-  return `${x.edited ? `${x.edited} edit kept, ` : ''}restarted once, never stopped`;
+  const kept = [x.edited && `${x.edited} edit`, x.state && path.dirname(x.state.file)].filter(Boolean);
+  return `${kept.length ? `${kept.join(' and ')} kept, ` : ''}restarted once, never stopped`;
 }

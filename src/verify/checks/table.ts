@@ -3,9 +3,10 @@
  * and the small function that does it (see check.ts for the signature).
  *
  *   package      the package names a systemd .service unit (else the run ends)
- *   install old  --upgrade-from: the old version installed, active, conffile edited
+ *   install old  --upgrade-from: the old version installed, active, conffile edited,
+ *                a marker put in its StateDirectory=
  *   install      dpkg -i (rpm -ivh --nodeps; rpm -Uvh over the old version)
- *   upgrade      --upgrade-from: edit kept, restarted exactly once, never stopped
+ *   upgrade      --upgrade-from: edit and marker kept, restarted exactly once, never stopped
  *   enabled / active / settle / probe / reload / restart   the service
  *   remove, purge (deb) / erase (rpm)                      nothing left behind
  *
