@@ -21,6 +21,7 @@ import { moduleLocationPlugin, type ModuleLocation } from '../compile/module-met
 import { APP_FILES_DIR, runFiles, selectRunFiles, type FilePatterns } from './run-files.js';
 import { pruneSourceMap, type RawSourceMap } from './sourcemap.js';
 import { packageRelativeSources, shiftColumns, stableModuleKeys } from './stable-paths.js';
+import type { Supplements } from './packages.js';
 import { unbundledPackages, type AddonRecord } from './unbundled.js';
 import { hostDebianArch } from './native.js';
 
@@ -62,6 +63,8 @@ export interface BundleOptions {
   readonly external?: readonly string[];
   /** package.json `files` and tacd.files. */
   readonly files?: readonly FilePatterns[];
+  /** The target arch's platform packages a cross build fetched (src/runtime/platform-packages.ts). */
+  readonly supplements?: Supplements;
 }
 
 /** The path of the bundle inside the archive. */
@@ -319,7 +322,7 @@ export async function bundleApp(input: BundleInput, name: string, renderer: Rend
   }
   const appRoot = input.kind === 'tac' ? path.resolve(options.appRoot ?? path.dirname(path.resolve(input.file))) : undefined;
   // Checked before bundling: a missing addon build or run-time file fails fast.
-  const unbundled = appRoot ? unbundledPackages(appRoot, options.arch ?? hostDebianArch(), options.external ?? []) : { external: [], files: [], addons: [] };
+  const unbundled = appRoot ? unbundledPackages(appRoot, options.arch ?? hostDebianArch(), options.external ?? [], options.supplements) : { external: [], files: [], addons: [] };
   const runRels = appRoot ? selectRunFiles(appRoot, options.files ?? []) : [];
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tacd-bundle-'));
   const releaseTmp = removeOnInterrupt(tmp);

@@ -17,8 +17,8 @@ import path from 'node:path';
 import { DataError } from '../core/errors.js';
 import type { BundledFile } from './bundle.js';
 import { entryFolders } from './by-path.js';
-import { GYP_INTERMEDIATE, isPlatformPackage, unusableReason, usableAddons } from './native.js';
-import { dependenciesOf, type InstalledPackage } from './packages.js';
+import { GYP_INTERMEDIATE, isPlatformPackage, platformMatches, unusableReason } from './native.js';
+import { dependenciesOf, type InstalledPackage, type Supplements } from './packages.js';
 
 /** A package placed at `dest` ('node_modules/ws', 'node_modules/a/node_modules/b'). */
 export interface Placement {
@@ -39,16 +39,16 @@ function resolveInLayout(layout: ReadonlyMap<string, InstalledPackage>, dest: st
   return undefined;
 }
 
-// A platform package with nothing loadable on the target is not shipped (another OS's or libc's build).
+// A platform package is shipped only when its os/cpu/libc admit the target (not another OS's, arch's or libc's build).
 function shippable(pkg: InstalledPackage, arch: string): boolean {
-  return !isPlatformPackage(pkg) || usableAddons(pkg, arch).length > 0;
+  return !isPlatformPackage(pkg) || platformMatches(pkg.json, pkg.name, arch);
 }
 
 /**
  * Places `roots` and everything they need. @throws DataError when two roots
  * are different packages of one name, or the tree does not settle.
  */
-export function placePackages(roots: readonly InstalledPackage[], arch: string): Placement[] {
+export function placePackages(roots: readonly InstalledPackage[], arch: string, extra?: Supplements): Placement[] {
   const layout = new Map<string, InstalledPackage>();
   const queue: Placement[] = [];
   const put = (pkg: InstalledPackage, dest: string): void => {
@@ -64,7 +64,7 @@ export function placePackages(roots: readonly InstalledPackage[], arch: string):
   }
   for (let i = 0; i < queue.length; i++) {
     const { pkg, dest } = queue[i]!;
-    for (const dep of dependenciesOf(pkg)) {
+    for (const dep of dependenciesOf(pkg, extra)) {
       if (!shippable(dep, arch)) continue;
       const found = resolveInLayout(layout, dest, dep.name);
       if (found !== undefined && layout.get(found)!.dir === dep.dir) continue;

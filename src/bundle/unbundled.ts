@@ -12,7 +12,7 @@ import type { BundledFile } from './bundle.js';
 import { byPathReason } from './by-path.js';
 import { placedFiles, placePackages } from './layout.js';
 import { checkNative, isPlatformPackage, nativeLoaderOf, type NativeLoader, type NativePackage } from './native.js';
-import { productionTree, resolvePackage, type InstalledPackage } from './packages.js';
+import { productionTree, resolvePackage, type InstalledPackage, type Supplements } from './packages.js';
 
 /** One native addon shipped, for the build report. */
 export interface AddonRecord {
@@ -31,12 +31,12 @@ export interface Unbundled {
 }
 
 /** The native packages of the tree (platform packages come with their parent), checked for `arch`. */
-export function nativePackages(appRoot: string, arch: string, tree = productionTree(appRoot)): NativePackage[] {
+export function nativePackages(appRoot: string, arch: string, extra?: Supplements, tree = productionTree(appRoot, extra)): NativePackage[] {
   const out: NativePackage[] = [];
   for (const { pkg } of tree) {
     if (isPlatformPackage(pkg)) continue;
-    const loader = nativeLoaderOf(pkg);
-    if (loader) out.push(checkNative(pkg, loader, arch));
+    const loader = nativeLoaderOf(pkg, extra);
+    if (loader) out.push(checkNative(pkg, loader, arch, extra));
   }
   return out;
 }
@@ -72,13 +72,14 @@ function addonRecords(natives: readonly NativePackage[], placed: readonly { pkg:
  * Finds and lays out what is shipped unbundled (natives, tacd.external, then
  * the packages loading files by path). @throws DataError (65) for a
  * native package without a build for `arch`, or a missing tacd.external package.
+ * `extra`: the target arch's platform packages a cross build fetched.
  */
-export function unbundledPackages(appRoot: string, arch: string, external: readonly string[]): Unbundled {
-  const tree = productionTree(path.resolve(appRoot));
-  const natives = nativePackages(path.resolve(appRoot), arch, tree);
+export function unbundledPackages(appRoot: string, arch: string, external: readonly string[], extra?: Supplements): Unbundled {
+  const tree = productionTree(path.resolve(appRoot), extra);
+  const natives = nativePackages(path.resolve(appRoot), arch, extra, tree);
   const declared = [...natives.map((n) => n.pkg), ...external.map((e) => externalPackage(e, appRoot))];
   const roots = [...declared, ...byPathPackages(tree, new Set(declared.map((p) => p.name)))];
   if (roots.length === 0) return { external: [], files: [], addons: [] };
-  const placed = placePackages(roots, arch);
+  const placed = placePackages(roots, arch, extra);
   return { external: [...new Set(roots.map((r) => r.name))], files: placedFiles(placed, arch), addons: addonRecords(natives, placed) };
 }

@@ -21,6 +21,7 @@ import { loadCheckPackage } from '../bundle/load-check.js';
 import { buildPlan, type BuiltPlan } from '../plan/build-plan.js';
 import { normalizeSpec, type PackageSpec } from '../plan/spec.js';
 import { provisionNode } from '../plan/node-runtime.js';
+import { provisionPlatformPackages } from '../plan/platform-supply.js';
 import { createRenderer } from '../render/render.js';
 import { writeAllAtomically } from './package/atomic-write.js';
 import { jsonReport, type RoleOutput } from './package/json-report.js';
@@ -35,7 +36,8 @@ export type { AppSourceFile, CliIO, Emit, FormatAdapter, OutputFile, SourceOptio
 async function plan(adapter: FormatAdapter, p: Parsed, io: CliIO): Promise<Planned> {
   const render = createRenderer(p.templates);
   const { source, pluginDescription } = appSource(p, io);
-  const { spec } = await provisionNode(normalizeSpec({ cli: p.spec, source, cwd: io.cwd, execPath: io.execPath, ...(pluginDescription !== undefined ? { pluginDescription } : {}) }), io, adapter.prog);
+  const { spec: withNode } = await provisionNode(normalizeSpec({ cli: p.spec, source, cwd: io.cwd, execPath: io.execPath, ...(pluginDescription !== undefined ? { pluginDescription } : {}) }), io, adapter.prog);
+  const spec = await provisionPlatformPackages(withNode, io, adapter.prog);
   const epoch = await buildEpoch(io.env, { appDir: source.kind === 'tac' ? path.dirname(path.resolve(io.cwd, source.file)) : undefined, now: io.now });
   const mtime = epoch.seconds;
   // The compressed-payload cache never changes the bytes, only the time (src/bundle/cache.ts).

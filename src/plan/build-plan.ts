@@ -326,6 +326,7 @@ function bundleOptions(spec: PackageSpec, nodeArch: string | undefined): BundleO
     ...(spec.appRoot !== undefined ? { appRoot: spec.appRoot } : {}),
     arch: spec.arch ?? nodeArch ?? hostDebianArch(),
     external: spec.external,
+    ...(spec.supplements !== undefined ? { supplements: spec.supplements } : {}),
     files: [
       { field: `${spec.packageJson ?? 'package.json'}: files`, patterns: spec.runFiles.npm, strict: false },
       { field: `${spec.packageJson ?? 'package.json'}: tacd.files`, patterns: spec.runFiles.tacd, strict: true },

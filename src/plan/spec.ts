@@ -6,6 +6,7 @@
  * option or package.json field and what was expected.
  */
 import type { Relation } from '../formats/plan.js';
+import type { Supplements } from '../bundle/packages.js';
 import { account, appRootOf, context, descriptions, identity, legal, maintainerOf, pick, ports, relations, runtimeOf, stringList } from './spec-fields.js';
 import { debianArch } from './arch.js';
 import { nodeVersionRequest, type NodeVersionRequest } from './node-version.js';
@@ -112,6 +113,8 @@ export interface PackageSpec {
   readonly env: readonly EnvVar[];
   /** tacd.credentials: LoadCredential= lines of the unit. */
   readonly credentials: readonly CredentialSpec[];
+  /** The target arch's platform packages fetched for a cross build (platform-supply.ts). */
+  readonly supplements?: Supplements;
 }
 
 /** What normalizeSpec needs from its caller: the CLI values, the app, the working folder. */

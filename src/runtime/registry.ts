@@ -16,10 +16,25 @@ export interface Dist {
   readonly tarball: string;
 }
 
-/** What the runtime needs of a package's metadata. */
+/** What tacd reads of one version: its download and, for platform packages, where it runs. */
+export interface VersionMeta {
+  readonly dist: Dist;
+  readonly os?: unknown;
+  readonly cpu?: unknown;
+  readonly libc?: unknown;
+  readonly optionalDependencies?: Readonly<Record<string, string>>;
+}
+
+/** What tacd needs of a package's metadata. */
 export interface Packument {
   readonly name: string;
-  readonly versions: Readonly<Record<string, { readonly dist: Dist }>>;
+  readonly versions: Readonly<Record<string, VersionMeta>>;
+}
+
+/** One version with only the fields kept in the cache. */
+function slimVersion(m: VersionMeta): VersionMeta {
+  const { os, cpu, libc, optionalDependencies } = m;
+  return { dist: { integrity: m.dist.integrity, tarball: m.dist.tarball }, ...(os !== undefined ? { os } : {}), ...(cpu !== undefined ? { cpu } : {}), ...(libc !== undefined ? { libc } : {}), ...(optionalDependencies ? { optionalDependencies } : {}) };
 }
 
 const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
@@ -47,7 +62,7 @@ export async function get(url: string, accept: string, timeoutMs = FETCH_TIMEOUT
 }
 
 async function fetchPackument(registry: string, name: string): Promise<Packument> {
-  const res = await get(`${registry}${name}`, 'application/vnd.npm.install-v1+json');
+  const res = await get(`${registry}${name.replace('/', '%2f')}`, 'application/vnd.npm.install-v1+json');
   return (await res.json()) as Packument;
 }
 
@@ -69,7 +84,7 @@ export async function packument(cacheDir: string, registry: string, name: string
   const hit = await cachedPackument(file, ttlMs(env)).catch(() => undefined);
   if (hit) return hit;
   const doc = await fetchPackument(registry, name);
-  const slim: Packument = { name: doc.name, versions: Object.fromEntries(Object.entries(doc.versions).map(([v, m]) => [v, { dist: { integrity: m.dist.integrity, tarball: m.dist.tarball } }])) };
+  const slim: Packument = { name: doc.name, versions: Object.fromEntries(Object.entries(doc.versions).map(([v, m]) => [v, slimVersion(m)])) };
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(`${file}.${process.pid}`, JSON.stringify(slim));
   await fs.rename(`${file}.${process.pid}`, file);

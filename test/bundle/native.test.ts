@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exitCodeOf } from '../../src/core/errors.js';
-import { checkNative, nativeLoaderOf, usableAddons } from '../../src/bundle/native.js';
+import { checkNative, nativeLoaderOf, platformMatches, usableAddons } from '../../src/bundle/native.js';
 import { nativePackages } from '../../src/bundle/unbundled.js';
 import { resolvePackage } from '../../src/bundle/packages.js';
 import { elf, tree } from './tree-helpers.js';
@@ -75,5 +75,29 @@ describe('native addons in the dependency tree', () => {
   test('a native package whose install script never ran (no .node at all) is refused, saying so', () => {
     const root = tree({ 'package.json': { name: 'a', dependencies: { g: '1' } }, 'node_modules/g/package.json': { name: 'g', version: '1.0.0', gypfile: true } });
     assert.throws(() => nativePackages(root, 'amd64'), /g@1\.0\.0 .*build\/Release addon has no build for amd64 \(linux, glibc\): no \.node file was built or shipped/);
+  });
+
+  test("platformMatches reads os/cpu/libc as npm does (lists, strings, '!' negations); without libc a musl name is musl", () => {
+    assert.equal(platformMatches({ os: ['linux'], cpu: ['arm64'], libc: ['glibc'] }, 'x', 'arm64'), true);
+    assert.equal(platformMatches({ os: 'linux', cpu: 'x64' }, 'x', 'amd64'), true);
+    assert.equal(platformMatches({ os: ['linux'], cpu: ['x64'] }, 'x', 'arm64'), false);
+    assert.equal(platformMatches({ os: ['darwin'] }, 'x', 'amd64'), false);
+    assert.equal(platformMatches({ os: ['!win32'], cpu: ['!arm'] }, 'x', 'amd64'), true);
+    assert.equal(platformMatches({ cpu: ['!arm'] }, 'x', 'armhf'), false);
+    assert.equal(platformMatches({ os: ['linux'], libc: ['musl'] }, 'x', 'amd64'), false);
+    assert.equal(platformMatches({ os: ['linux'] }, 'x-linux-x64-musl', 'amd64'), false);
+  });
+
+  test("an addon in a platform package not named after its parent (sharp's @img/sharp-linux-x64) is found through the parent's optionalDependencies", () => {
+    const root = tree({
+      'package.json': { name: 'a', dependencies: { sharp: '1' } },
+      'node_modules/sharp/package.json': { name: 'sharp', version: '0.34.5', optionalDependencies: { '@img/sharp-linux-x64': '0.34.5', '@img/sharp-linuxmusl-x64': '0.34.5' } },
+      'node_modules/@img/sharp-linux-x64/package.json': { name: '@img/sharp-linux-x64', version: '0.34.5', os: ['linux'], cpu: ['x64'], libc: ['glibc'] },
+      'node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64.node': elf(62),
+      'node_modules/@img/sharp-linuxmusl-x64/package.json': { name: '@img/sharp-linuxmusl-x64', version: '0.34.5', os: ['linux'], cpu: ['x64'], libc: ['musl'] },
+      'node_modules/@img/sharp-linuxmusl-x64/lib/sharp-linuxmusl-x64.node': elf(62),
+    });
+    const found = nativePackages(root, 'amd64').map((n) => `${n.pkg.name} ${n.loader} ${n.provider.name} ${n.addons.join(',')}`);
+    assert.deepEqual(found, ['sharp platform-package @img/sharp-linux-x64 lib/sharp-linux-x64.node']);
   });
 });

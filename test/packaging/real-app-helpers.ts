@@ -5,7 +5,7 @@
 // HTTP (and websocket) requests inside the container.
 import { after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/core/paths.js';
@@ -65,16 +65,32 @@ export interface Report {
   readonly external: readonly string[];
   readonly runFiles: readonly string[];
   readonly loadCheck: { ran: boolean };
+  /** What the build wrote on stderr (fetch and cache lines). */
+  readonly stderr: string;
 }
 
-/** Builds `app/TAC` (default app.tac.ts) with `adapter`, --runtime system, --json; the report. */
-export async function buildApp(adapter: FormatAdapter, app: string, extra: readonly string[] = [], tac = 'app.tac.ts'): Promise<Report> {
+/** Builds `app/TAC` (default app.tac.ts) with `adapter`, --runtime system, --json, `env` added; the report. */
+export async function buildApp(adapter: FormatAdapter, app: string, extra: readonly string[] = [], tac = 'app.tac.ts', env: Readonly<Record<string, string>> = {}): Promise<Report> {
   const out = scratch('tacd-app-out-');
   const io = testIO({ cwd: app });
-  assert.equal(await runPackageCli(adapter, [path.join(app, tac), '--runtime', 'system', '--json', '--output', out, ...extra], io), 0, io.stderr.text());
-  const r = JSON.parse(io.stdout.text()) as Report;
+  const withEnv = { ...io, env: { ...io.env, ...env } };
+  assert.equal(await runPackageCli(adapter, [path.join(app, tac), '--runtime', 'system', '--json', '--output', out, ...extra], withEnv), 0, io.stderr.text());
+  const r = { ...(JSON.parse(io.stdout.text()) as Omit<Report, 'stderr'>), stderr: io.stderr.text() };
   process.stderr.write(`real-apps: ${path.basename(r.file)} is ${r.size} bytes\n`);
   return r;
+}
+
+/** The paths in a .deb's data (dpkg-deb -c). */
+export function debFiles(deb: string): string[] {
+  return execFileSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -t', 'sh', deb], { encoding: 'utf8', maxBuffer: 1 << 26 }).split('\n').filter(Boolean);
+}
+
+/** readelf's Machine: of one file in a .deb. */
+export function machineOf(deb: string, member: string): string {
+  const dir = scratch('tacd-elf-');
+  execFileSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" "$3"', 'sh', deb, dir, member]);
+  const header = execFileSync('readelf', ['-h', path.join(dir, member)], { encoding: 'utf8' });
+  return /Machine:\s+(.+)/.exec(header)?.[1]?.trim() ?? `no ELF header: ${header}`;
 }
 
 /** `s` quoted for sh. */
@@ -95,11 +111,11 @@ export function httpProbe(port: number, requests: readonly (readonly [string, st
 
 /**
  * A shell command (for a cmd: probe) that opens a websocket to
- * 127.0.0.1:PORT/PATH with the container's node (no library: an HTTP
+ * 127.0.0.1:PORT/PATH with the container's node (or `node`; no library: an HTTP
  * upgrade, the accept key checked, one masked text frame sent) and
  * succeeds when the first frame back is `want`.
  */
-export function websocketCheck(port: number, wsPath: string, send: string, want: string): string {
+export function websocketCheck(port: number, wsPath: string, send: string, want: string, node = 'node'): string {
   const js = [
     'const http=require("http"),c=require("crypto"),[port,p,send,want]=process.argv.slice(1);',
     'const key=c.randomBytes(16).toString("base64");',
@@ -116,7 +132,7 @@ export function websocketCheck(port: number, wsPath: string, send: string, want:
     'const text=got.subarray(2,2+(got[1]&127)).toString();console.log(text);s.destroy();process.exitCode=text===want?0:1})});',
     'req.end();',
   ].join('');
-  return ['node', '-e', sq(js), String(port), sq(wsPath), sq(send), sq(want)].join(' ');
+  return [node, '-e', sq(js), String(port), sq(wsPath), sq(send), sq(want)].join(' ');
 }
 
 /**
