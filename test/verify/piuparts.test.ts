@@ -1,7 +1,7 @@
 // piuparts (Debian's package installation tester) on the echo package:
 // install and purge on bookworm and trixie in a clean chroot, every file the
-// package made gone afterwards. The base tarball per suite is built once with
-// mmdebstrap into /var/cache/tacd/piuparts and reused for 30 days. Needs
+// package made gone afterwards, nothing ignored. The base tarball per suite is
+// built once with mmdebstrap into /var/cache/tacd/piuparts and reused for 30 days. Needs
 // root and piuparts (.ci/install-deps installs it); skips loudly otherwise,
 // and with TACD_REQUIRE_SYSTEMD=1 (CI) a missing piece fails instead.
 import { test, after } from 'node:test';
@@ -25,12 +25,21 @@ function skipReason(): string | undefined {
   return undefined;
 }
 
-/** The minbase tarball of `suite`, built with mmdebstrap when missing or older than 30 days. */
+/**
+ * The minbase tarball of `suite`, built with mmdebstrap when missing or older
+ * than 30 days, as a system where apt has run once: debconf is reinstalled
+ * through apt, so apt's pre-install hook (dpkg-preconfigure) makes debconf's
+ * scratch folder /var/cache/debconf/tmp.ci/ as on any installed machine.
+ * Trixie's debconf keeps that folder: on a bootstrap that never ran apt,
+ * piuparts counts it as left by whatever package it installs first (Debian's
+ * `hello` too).
+ */
 function baseTarball(suite: string): string {
-  const file = path.join(CACHE, `${suite}-minbase.tar.gz`);
+  const file = path.join(CACHE, `${suite}-minbase-apt.tar.gz`);
   if (existsSync(file) && Date.now() - statSync(file).mtimeMs < 30 * 86_400_000) return file;
   mkdirSync(CACHE, { recursive: true });
-  const r = spawnSync('mmdebstrap', ['--mode=root', '--variant=minbase', suite, `${file}.new.tar.gz`, MIRROR], { encoding: 'utf8', timeout: 600_000 });
+  const hook = '--customize-hook=chroot "$1" apt-get -y -q --reinstall install debconf';
+  const r = spawnSync('mmdebstrap', ['--mode=root', '--variant=minbase', hook, suite, `${file}.new.tar.gz`, MIRROR], { encoding: 'utf8', timeout: 600_000 });
   assert.equal(r.status, 0, `mmdebstrap ${suite}: ${r.stderr.slice(-2000)}`);
   renameSync(`${file}.new.tar.gz`, file);
   return file;
@@ -51,11 +60,8 @@ for (const suite of ['bookworm', 'trixie']) {
     }
     const base = baseTarball(suite);
     const t0 = Date.now();
-    // Bookworm's piuparts (1.1.7) on trixie reports debconf's own scratch folder
-    // /var/cache/debconf/tmp.ci/ as left over for every package (Debian's `hello`
-    // too): trixie's debconf keeps it; newer piuparts ignore it. Only that path is ignored.
-    const ignore = suite === 'trixie' ? ['--ignore=/var/cache/debconf/tmp.ci/'] : [];
-    const r = spawnSync('piuparts', ['--distribution', suite, '--basetgz', base, '--mirror', `${MIRROR} main`, '--no-upgrade-test', '--warn-on-debsums-errors', ...ignore, await echoDeb()], { encoding: 'utf8', timeout: 840_000, maxBuffer: 64 * 1024 * 1024 });
+    // Nothing is --ignore'd: every leftover piuparts reports fails the test.
+    const r = spawnSync('piuparts', ['--distribution', suite, '--basetgz', base, '--mirror', `${MIRROR} main`, '--no-upgrade-test', '--warn-on-debsums-errors', await echoDeb()], { encoding: 'utf8', timeout: 840_000, maxBuffer: 64 * 1024 * 1024 });
     t.diagnostic(`piuparts on ${suite} took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const log = `${r.stdout}${r.stderr}`;
     assert.equal(r.status, 0, log.split('\n').slice(-60).join('\n'));
