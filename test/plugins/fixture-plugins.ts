@@ -4,7 +4,7 @@
 // declaring their own plugin; poetry-site depends on the quotes plugin
 // package through a file: dependency, installed into its node_modules by
 // `npm ci --install-links` from its lock file.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/core/paths.js';
@@ -52,6 +52,22 @@ export function installFixturePlugins(): { dir: string; plugins: readonly Fixtur
       { name: 'quotes', kind: 'a dependency in node_modules', cwd: site, port: 10104, pkg: { name: 'tacd-plugin-quotes', version: '2.0.1', maintainer: 'Quinn Quote <quinn@example.org>', license: 'BSD-3-Clause', summary: "Serves a quotation (a dependency's plugin)" } },
     ],
   };
+}
+
+const OFFLINE = /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|ECONNRESET|network/i;
+
+/** Copies fixtures/plugins/NAME to a temp folder and `npm ci`s it from its lock (the registry); `{ skip }` when unreachable. */
+export function installPluginFixture(name: string): string | { skip: string } {
+  const dir = path.join(tempDir(`tacd-plugin-${name}-`), name);
+  cpSync(path.join(FIXTURE_PLUGINS, name), dir, { recursive: true });
+  const r = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
+  if (r.status === 0) return dir;
+  const why = `${r.stdout}${r.stderr}`.trim();
+  if (r.error || OFFLINE.test(why)) {
+    process.stderr.write(`\n*** SKIP ${name} plugin tests: npm ci could not reach the registry: ${why.split('\n').pop()}\n`);
+    return { skip: `npm ci could not reach the registry: ${why.split('\n').pop() ?? r.error?.message}` };
+  }
+  throw new Error(`npm ci in ${dir} failed: ${why}`);
 }
 
 /** The plugin options every test passes: the port, and the two values with every character class. */
