@@ -58,6 +58,8 @@ test('init.d: a crash leaves a stale pid file; status says dead, start replaces 
   });
 });
 
-test('init.d: the stale pid file removal is reported (in the log file or on start\'s output)', () => {
+test('init.d: the stale pid file removal is reported (in the log file or on start\'s output)', (t) => {
+  // The container test above skipped (no systemd, TACD_SKIP_SLOW): there is nothing to read; with TACD_REQUIRE_SYSTEMD it fails instead.
+  if (staleReported === undefined && process.env['TACD_REQUIRE_SYSTEMD'] !== '1') return t.skip('the init.d container test did not run');
   assert.equal(staleReported, true);
 });
