@@ -30,11 +30,14 @@ export interface RuntimeMeta {
   readonly fetchedAt: string;
 }
 
-/** The cache folder in effect. */
-export function runtimeCacheDir(env: Env): string {
-  if (env['TACD_CACHE_DIR']) return path.resolve(env['TACD_CACHE_DIR'], 'node');
-  return path.join(env['HOME'] ?? os.homedir(), '.cache', 'tacd', 'node');
+/** $TACD_CACHE_DIR/SUB, else ~/.cache/tacd/SUB: where the registry's downloads are kept. */
+export function registryCacheDir(env: Env, sub: string): string {
+  if (env['TACD_CACHE_DIR']) return path.resolve(env['TACD_CACHE_DIR'], sub);
+  return path.join(env['HOME'] ?? os.homedir(), '.cache', 'tacd', sub);
 }
+
+/** The runtime cache folder in effect. */
+export const runtimeCacheDir = (env: Env): string => registryCacheDir(env, 'node');
 
 /** The size cap in bytes: env TACD_NODE_CACHE_MAX_MB, default 2048. */
 export function cacheCapBytes(env: Env): number {

@@ -11,12 +11,12 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DataError } from '../core/errors.js';
 import { run } from '../core/exec.js';
 import { readManifest, type InstalledPackage } from '../bundle/packages.js';
 import { downloadTarball } from './download.js';
+import { registryCacheDir } from './cache.js';
 import { checkSri } from './integrity.js';
 import type { ProgressSink } from './progress.js';
 import type { Dist } from './registry.js';
@@ -46,11 +46,8 @@ interface PackageMeta {
   readonly tree: string;
 }
 
-/** The cache folder in effect. */
-export function packageCacheDir(env: Env): string {
-  if (env['TACD_CACHE_DIR']) return path.resolve(env['TACD_CACHE_DIR'], 'packages');
-  return path.join(env['HOME'] ?? os.homedir(), '.cache', 'tacd', 'packages');
-}
+/** The platform-package cache folder in effect. */
+export const packageCacheDir = (env: Env): string => registryCacheDir(env, 'packages');
 
 const entryOf = (dir: string, name: string, version: string): string => path.join(dir, `${name.replace('/', '+')}@${version}`);
 

@@ -6,10 +6,11 @@
 import { after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/core/paths.js';
 import { runPackageCli, type FormatAdapter } from '../../src/cli/package-cli.js';
+import { debAdapter } from '../../src/cli/ts2deb.js';
 import { parseProbe, type Probe } from '../../src/verify/probe.js';
 import { verifyPackage } from '../../src/verify/verify.js';
 import { skipUnlessSystemd } from '../helpers/systemd.js';
@@ -91,6 +92,17 @@ export function machineOf(deb: string, member: string): string {
   execFileSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" "$3"', 'sh', deb, dir, member]);
   const header = execFileSync('readelf', ['-h', path.join(dir, member)], { encoding: 'utf8' });
   return /Machine:\s+(.+)/.exec(header)?.[1]?.trim() ?? `no ELF header: ${header}`;
+}
+
+/** Builds `app/app.tac.ts` with ts2deb (--runtime system, `extra`) expecting a refusal: its error, after checking nothing was written. */
+export async function refusedBuild(app: string, extra: readonly string[]): Promise<Error> {
+  const out = scratch('tacd-app-out-');
+  const e = await runPackageCli(debAdapter, [path.join(app, 'app.tac.ts'), '--runtime', 'system', '--output', out, ...extra], testIO({ cwd: app })).then(
+    () => assert.fail('expected a refusal'),
+    (err: Error) => err,
+  );
+  assert.deepEqual(readdirSync(out), [], 'nothing written');
+  return e;
 }
 
 /** `s` quoted for sh. */
