@@ -38,7 +38,8 @@ async function plan(adapter: FormatAdapter, p: Parsed, io: CliIO): Promise<Plann
   const { source, pluginDescription } = appSource(p, io);
   const { spec: withNode } = await provisionNode(normalizeSpec({ cli: p.spec, source, cwd: io.cwd, execPath: io.execPath, ...(pluginDescription !== undefined ? { pluginDescription } : {}) }), io, adapter.prog);
   const spec = await provisionPlatformPackages(withNode, io, adapter.prog);
-  const epoch = await buildEpoch(io.env, { appDir: source.kind === 'tac' ? path.dirname(path.resolve(io.cwd, source.file)) : undefined, now: io.now });
+  const appDir = source.kind === 'tac' ? path.dirname(path.resolve(io.cwd, source.file)) : undefined;
+  const epoch = await buildEpoch(io.env, { appDir, exclude: [p.output], now: io.now });
   const mtime = epoch.seconds;
   // The compressed-payload cache never changes the bytes, only the time (src/bundle/cache.ts).
   configureBuildCache(p.cache ? io.env : { ...io.env, TACD_NO_CACHE: '1' });

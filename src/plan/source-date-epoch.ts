@@ -42,6 +42,8 @@ export interface BuildEpoch {
 export interface EpochOptions {
   /** The app's folder: its git HEAD's commit time, else its newest input's mtime. */
   readonly appDir?: string | undefined;
+  /** Folders under appDir that are not inputs (the --output folder). */
+  readonly exclude?: readonly string[] | undefined;
   /** Seconds since the epoch, the last resort (no folder, or an empty one). */
   readonly now: () => number;
 }
@@ -64,8 +66,23 @@ async function gitCommitTime(dir: string): Promise<number | undefined> {
 // node_modules (installed, so stamped at install time), VCS and other dot folders are not the app's inputs.
 const SKIP = new Set(['node_modules']);
 
-/** The newest mtime (whole seconds) of the regular files under `dir`, bounded in depth and count; undefined when there are none. */
-export function newestMtime(dir: string): number | undefined {
+/**
+ * Package files (ours, or dpkg-buildpackage's and rpmbuild's) are outputs,
+ * not inputs: with --output in the app folder (the default is '.') the last
+ * build's .deb would otherwise move the next build's timestamp.
+ */
+const OUTPUT = /\.(deb|ddeb|udeb|rpm|dsc|changes|buildinfo)$|\.(orig|debian)(-[a-z0-9-]+)?\.tar\.[a-z0-9]+$/;
+
+/** Whether a file named `name` is a build output, never a build input. */
+export const isBuildOutput = (name: string): boolean => OUTPUT.test(name);
+
+/**
+ * The newest mtime (whole seconds) of the regular files under `dir`, bounded
+ * in depth and count; undefined when there are none. Left out: node_modules,
+ * dot entries, package files (isBuildOutput) and the folders in `exclude`.
+ */
+export function newestMtime(dir: string, exclude: readonly string[] = []): number | undefined {
+  const skipped = new Set(exclude.map((d) => path.resolve(d)));
   let newest: number | undefined;
   let seen = 0;
   const walk = (d: string, depth: number): void => {
@@ -78,8 +95,8 @@ export function newestMtime(dir: string): number | undefined {
     for (const e of names) {
       if (seen >= WALK_MAX_FILES || e.name.startsWith('.') || SKIP.has(e.name)) continue;
       const p = path.join(d, e.name);
-      if (e.isDirectory() && depth < WALK_MAX_DEPTH) walk(p, depth + 1);
-      if (!e.isFile()) continue;
+      if (e.isDirectory() && depth < WALK_MAX_DEPTH && !skipped.has(p)) walk(p, depth + 1);
+      if (!e.isFile() || isBuildOutput(e.name)) continue;
       seen++;
       newest = Math.max(newest ?? 0, Math.floor((statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? 0) / 1000));
     }
@@ -92,7 +109,8 @@ export function newestMtime(dir: string): number | undefined {
  * The build's timestamp, reproducible by default: SOURCE_DATE_EPOCH when set
  * (validated as sourceDateEpoch does); else, with the app's folder, the commit
  * time of its git HEAD, or outside git the newest mtime of its files
- * (node_modules and dot folders left out); else the clock. Times before
+ * (node_modules, dot folders, package files and `exclude` left out); else
+ * the clock. Times before
  * EARLIEST_MTIME are raised to it (lintian's cut-off), never refused: the
  * user did not give them.
  */
@@ -104,7 +122,7 @@ export async function buildEpoch(env: Readonly<Record<string, string | undefined
   if (dir !== undefined) {
     const git = await gitCommitTime(dir);
     if (git !== undefined) return { seconds: clamp(git), source: 'git', detail: `git commit time of ${dir} (HEAD)` };
-    const newest = newestMtime(dir);
+    const newest = newestMtime(dir, options.exclude);
     if (newest !== undefined) return { seconds: clamp(newest), source: 'mtime', detail: `newest mtime of the files in ${dir}` };
   }
   return { seconds: clamp(options.now()), source: 'clock', detail: 'the clock (no SOURCE_DATE_EPOCH, no app folder)' };

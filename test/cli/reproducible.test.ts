@@ -80,3 +80,31 @@ test(
     }
   },
 );
+
+// Every tool twice in the app folder itself (--output's default '.'): the
+// first build's packages sit beside app.tac.ts, newer than it, and must not
+// become the next build's timestamp (outside git it is the newest input's mtime).
+test('builds in the app folder itself (--output .): a rebuild is byte-identical to the first build', { timeout: 300_000 }, async () => {
+  const root = tempDir('tacd-repro-inplace-');
+  try {
+    const app = path.join(root, 'app');
+    mkdirSync(app);
+    copyFileSync(APP, path.join(app, 'app.tac.ts'));
+    const m = statSync(APP).mtime;
+    utimesSync(path.join(app, 'app.tac.ts'), m, m);
+    const env = { SOURCE_DATE_EPOCH: '', TACD_NO_CACHE: '1' };
+    const round = async (): Promise<Map<string, Buffer>> => {
+      for (const tool of ['ts2deb', 'ts2rpm']) {
+        const r = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', `${tool}.js`), 'app.tac.ts', ...META], { cwd: app, env, allowFailure: true, timeoutMs: 120_000 });
+        assert.equal(r.exitCode, 0, `${tool}: ${r.stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+      }
+      return new Map(readdirSync(app).filter((f) => f !== 'app.tac.ts').sort().map((f) => [f, readFileSync(path.join(app, f))]));
+    };
+    const first = await round();
+    assert.ok(first.size >= 6, `outputs: ${[...first.keys()].join(' ')}`);
+    assert.deepEqual(differing(first, await round()), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -43,6 +43,24 @@ test('outside git: the newest mtime of the app folder, node_modules and dot fold
   }
 });
 
+test('outside git: package files and the --output folder are outputs, never inputs', async () => {
+  const dir = tempDir('tacd-sde-out-');
+  try {
+    file(dir, 'app.tac.ts', 1_600_000_000);
+    for (const name of ['echo_1.0-1_amd64.deb', 'echo-1.0-1.x86_64.rpm', 'echo-1.0-1.src.rpm', 'echo_1.0-1.dsc', 'echo_1.0.orig.tar.gz', 'echo_1.0-1.debian.tar.xz', 'echo_1.0-1_source.changes', 'echo_1.0-1_amd64.buildinfo']) {
+      file(dir, name, 1_700_000_000);
+    }
+    file(dir, 'dist/out/anything.txt', 1_700_000_000);
+    file(dir, 'assets/data.tar.gz', 1_610_000_000);
+    assert.equal(newestMtime(dir, [path.join(dir, 'dist/out')]), 1_610_000_000);
+    assert.equal((await buildEpoch({}, { appDir: dir, exclude: [path.join(dir, 'dist/out')], now })).seconds, 1_610_000_000);
+    assert.equal(newestMtime(dir), 1_700_000_000, 'a folder not excluded is an input');
+    assert.equal(newestMtime(dir, [dir]), 1_700_000_000, 'the app folder itself is never left out');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('in git: the commit time of HEAD, whatever the files\' mtimes', async (t) => {
   const dir = tempDir('tacd-sde-git-');
   try {
