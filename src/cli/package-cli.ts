@@ -17,7 +17,7 @@ import path from 'node:path';
 import { buildEpoch } from '../plan/source-date-epoch.js';
 import { bundleApp } from '../bundle/bundle.js';
 import { cacheReportLine, configureBuildCache } from '../bundle/cache.js';
-import { loadCheckPackage } from '../bundle/load-check.js';
+import { loadCheckPackage, type LoadCheckResult } from '../bundle/load-check.js';
 import { buildPlan, type BuiltPlan } from '../plan/build-plan.js';
 import { normalizeSpec, type PackageSpec } from '../plan/spec.js';
 import { provisionNode } from '../plan/node-runtime.js';
@@ -33,7 +33,8 @@ import type { CliIO, FormatAdapter, Planned, Signing } from './package/types.js'
 export type { AppSourceFile, CliIO, Emit, FormatAdapter, OutputFile, SourceOptions } from './package/types.js';
 
 
-async function plan(adapter: FormatAdapter, p: Parsed, io: CliIO): Promise<Planned> {
+// The plan, and its load check running in its own process (the writers go on beside it).
+async function plan(adapter: FormatAdapter, p: Parsed, io: CliIO): Promise<Omit<Planned, 'loadCheck'> & { readonly checking: Promise<LoadCheckResult> }> {
   const render = createRenderer(p.templates);
   const { source, pluginDescription } = appSource(p, io);
   const { spec: withNode } = await provisionNode(normalizeSpec({ cli: p.spec, source, cwd: io.cwd, execPath: io.execPath, ...(pluginDescription !== undefined ? { pluginDescription } : {}) }), io, adapter.prog);
@@ -46,8 +47,9 @@ async function plan(adapter: FormatAdapter, p: Parsed, io: CliIO): Promise<Plann
   const built = await buildPlan(spec, adapter.family, { render, bundle: bundleApp, readNode, mtime });
   for (const w of spec.warnings) io.stderr.write(`${adapter.prog}: warning: ${w}\n`);
   const node = spec.runtime === 'bundled' ? spec.node : io.execPath;
-  const loadCheck = await loadCheckPackage({ enabled: p.loadCheck, name: spec.name, arch: built.plan.meta.arch, node, files: built.appFiles });
-  return { spec, built, loadCheck, epoch };
+  const checking = loadCheckPackage({ enabled: p.loadCheck, name: spec.name, arch: built.plan.meta.arch, node, files: built.appFiles });
+  checking.catch(() => undefined); // awaited with the writers
+  return { spec, built, checking, epoch };
 }
 
 // A signing failure names the option that asked for it.
@@ -102,8 +104,10 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
     return 0;
   }
   checkOutputDir(p.output);
-  const planned = await plan(adapter, p, io);
-  const files = await outputs(adapter, p, planned.spec, planned.built, io);
+  const { checking, ...draft } = await plan(adapter, p, io);
+  // Nothing is written before the load check has passed; a failing one ends the build at once.
+  const [files, loadCheck] = await Promise.all([outputs(adapter, p, draft.spec, draft.built, io), checking]);
+  const planned: Planned = { ...draft, loadCheck };
   const paths = await writeOutputs(p.output, files);
   io.stdout.write(p.json ? JSON.stringify(jsonReport(adapter, planned, files, paths), null, 2) + '\n' : paths.map((f) => `${f}\n`).join(''));
   // On a terminal, where the timestamp came from and what the build cache saved (the --json report has both).

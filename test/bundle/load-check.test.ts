@@ -81,19 +81,22 @@ function app(files: string[] = ['lib/worker.cjs']): string {
   return root;
 }
 
-async function build(root: string, extra: string[] = []): Promise<{ status: number; report: { loadCheck: unknown; addons: unknown[] }; out: string }> {
-  const out = tempDir('tacd-loadapp-out-');
+async function build(root: string, extra: string[] = [], out = tempDir('tacd-loadapp-out-')): Promise<{ status: number; report: { loadCheck: unknown; addons: unknown[] }; out: string }> {
   dirs.push(out);
   const io = testIO();
   const status = await runPackageCli(debAdapter, [path.join(root, 'app.tac.ts'), '--runtime', 'system', '--json', '--output', out, ...extra], io);
   return { status, report: JSON.parse(io.stdout.text()), out };
 }
 
+// The refusal; the package writers run beside the load check, and nothing of theirs is written.
 async function refusal(root: string): Promise<Error> {
-  return build(root).then(
+  const out = tempDir('tacd-loadapp-out-');
+  const e = await build(root, [], out).then(
     () => assert.fail('expected the build to be refused'),
-    (e: Error) => e,
+    (err: Error) => err,
   );
+  assert.deepEqual(readdirSync(out), [], 'nothing written');
+  return e;
 }
 
 describe('the load check', () => {

@@ -38,6 +38,8 @@ const OS_UNIX = 3;
 const BLOCK_SIZE = 1 << 20;
 const WINDOW = 32 * 1024;
 const IN_FLIGHT = 4;
+// deflate's worst case is its input plus 5 bytes per 16 KiB stored block and a few more: under 1 MiB + 400 B for a block.
+const DEFLATE_SLACK = 4096;
 
 function deflateBlock(data: Buffer, options: ZlibOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => deflateRaw(data, options, (e, out) => (e ? reject(e) : resolve(out))));
@@ -83,7 +85,9 @@ async function block(level: number, data: Block, dictionary: Buffer | undefined,
   const key = cache === undefined ? '' : blockKey(`${GZIP_IMPLEMENTATION}\0level ${level}\0${last ? 'finish' : 'sync'}`, [dictionary, data]);
   const hit = await cacheGet(cache, key);
   if (hit !== undefined) return Buffer.from(hit.buffer, hit.byteOffset, hit.byteLength);
-  const out = await deflateBlock(joined(data), { level, finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH, ...(dictionary ? { dictionary } : {}) });
+  // Room for the whole output: one trip through the thread pool, not one per 16 KiB chunk (each of
+  // which waits for the main thread to queue the next one). The bytes do not depend on it.
+  const out = await deflateBlock(joined(data), { level, chunkSize: data.length + DEFLATE_SLACK, finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH, ...(dictionary ? { dictionary } : {}) });
   await cachePut(cache, key, out);
   return out;
 }
