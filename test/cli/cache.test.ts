@@ -3,7 +3,7 @@
 // TACD_NO_CACHE=1 (SOURCE_DATE_EPOCH fixed). No timing asserts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../../src/core/exec.js';
 import { PROJECT_ROOT } from '../../src/core/paths.js';
@@ -45,6 +45,41 @@ test('ts2deb --no-cache neither reads nor fills the cache folder', { timeout: 12
     assert.equal(r.exitCode, 0, r.stderr);
     assert.ok(existsSync(r.stdout.trim()), 'the package was written');
     assert.ok(!existsSync(path.join(cache, 'compressed')), 'nothing was cached');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// The source packages' tarballs hold the binary package's payload: the bundled
+// node's blocks come from the cache there too, and every output of an
+// incremental --both build equals that of a clean one.
+test('--both after an app edit and a version bump: the binary and source packages reuse the node\'s blocks and equal a clean build', { timeout: 300_000 }, async () => {
+  const dir = tempDir('tacd-cache-both-');
+  try {
+    const app = path.join(dir, 'app.tac.ts');
+    writeFileSync(app, readFileSync(path.join(PROJECT_ROOT, 'fixtures/echo/app.tac.ts')));
+    const env = { TACD_CACHE_DIR: path.join(dir, 'cache'), TACD_NO_CACHE: '' };
+    const meta = ['--name', 'echo', '--maintainer', 'T <t@example.org>', '--description', 'echo', '--license', 'MIT', '--both', '--json'];
+    const build = async (tool: string, out: string, version: string, extra: Record<string, string> = {}): Promise<{ files: Map<string, Buffer>; hits: number; misses: number }> => {
+      const args = [path.join(PROJECT_ROOT, 'bin', `${tool}.js`), app, ...meta, '--set-version', version, '--output', path.join(dir, out)];
+      const r = await run(process.execPath, args, { env: { ...env, SOURCE_DATE_EPOCH: version === '1.0' ? '1700000000' : '1700086400', ...extra }, allowFailure: true, timeoutMs: 240_000 });
+      assert.equal(r.exitCode, 0, r.stderr);
+      const { cache } = JSON.parse(r.stdout) as { cache: { hits: number; misses: number } };
+      const files = new Map(readdirSync(path.join(dir, out)).filter((f) => f.includes(version)).map((f) => [f, readFileSync(path.join(dir, out, f))]));
+      return { files, hits: cache.hits, misses: cache.misses };
+    };
+    for (const tool of ['ts2deb', 'ts2rpm']) await build(tool, 'first', '1.0');
+    appendFileSync(app, '(globalThis as { edited?: boolean }).edited = true;\n');
+    for (const tool of ['ts2deb', 'ts2rpm']) {
+      const incremental = await build(tool, `${tool}-incremental`, '1.1');
+      // about 95 blocks of node in the binary package and as many in its source tarball
+      assert.ok(incremental.hits >= 180, `${tool}: ${incremental.hits} blocks reused, ${incremental.misses} compressed`);
+      assert.ok(incremental.misses < 40, `${tool}: ${incremental.misses} blocks compressed again`);
+      const clean = await build(tool, `${tool}-clean`, '1.1', { TACD_NO_CACHE: '1' });
+      assert.deepEqual([...incremental.files.keys()], [...clean.files.keys()]);
+      for (const [f, bytes] of incremental.files) assert.ok(bytes.equals(clean.files.get(f)!), `${f}: incremental == clean`);
+      assert.ok(incremental.files.size >= (tool === 'ts2deb' ? 5 : 2), [...incremental.files.keys()].join(' '));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

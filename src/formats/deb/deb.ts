@@ -20,9 +20,9 @@
 import { createHash } from 'node:crypto';
 import { DataError } from '../../core/errors.js';
 import { arChunks } from '../archive/ar.js';
-import { compressCached, defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
-import { SEGMENT_MIN } from '../archive/segments.js';
-import { tarBreaks, tarSize, tarStream, type TarEntry } from '../archive/tar.js';
+import { compressedTar } from '../archive/compressed-tar.js';
+import { defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
+import { tarStream, type TarEntry } from '../archive/tar.js';
 import type { Compressor, FileData, PackageMeta, PackagePlan } from '../plan.js';
 import { debVersion, renderControl } from './control.js';
 import { installedSizeKiB } from './installed-size.js';
@@ -122,12 +122,7 @@ export async function writeDeb(plan: PackagePlan, options: DebOptions): Promise<
   // data.tar may be streamed twice (the cache's key pass beside the compressor):
   // tarStream reopens every FileData, and the MD5 of each pass is the same.
   const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
-  const { data: dataTar } = await compressCached(options.compression, () => tarStream(dataEntries), {
-    cache,
-    needDigest: false,
-    size: tarSize(dataEntries),
-    breaks: tarBreaks(dataEntries, SEGMENT_MIN),
-  });
+  const dataTar = await compressedTar(options.compression, dataEntries, cache);
 
   const files = tree.filter((e) => e.kind === 'file');
   const sums = files.map((e) => {

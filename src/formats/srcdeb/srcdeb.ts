@@ -20,7 +20,9 @@
  * xz via the system xz with a fixed block size), so the same input gives the same bytes.
  */
 import { DataError } from '../../core/errors.js';
-import { tarStream, type TarEntry } from '../archive/tar.js';
+import { compressedTar } from '../archive/compressed-tar.js';
+import { defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
+import type { TarEntry } from '../archive/tar.js';
 import { debTree } from '../deb/tree.js';
 import type { Compressor, FileData, PackagePlan, PayloadEntry } from '../plan.js';
 import { debianDir, type DebianDirInput, type DebianFile } from './debian-dir.js';
@@ -52,6 +54,8 @@ export interface DebianSourceOptions {
    * lists the checksums of the signed .dsc, so the .dsc is signed first.
    */
   readonly clearsign?: ClearSigner;
+  /** Compressed blocks kept between builds (archive/compression-cache.ts); default: the process default, `null`: none. */
+  readonly cache?: CompressionCache | null;
 }
 
 /** Returns `text` wrapped in an OpenPGP cleartext signature (RFC 4880 §7). */
@@ -149,7 +153,9 @@ export async function writeDebianSource(input: DebianSourceInput, options: Debia
     ...subtree(`${top}/payload`, plan, dir.payload, mtime),
     ...(sources.length > 0 ? subtree(`${top}/source`, plan, sources, mtime) : []),
   ];
-  const compress = (entries: TarEntry[]): Promise<Uint8Array> => options.compression.compress(tarStream(entries));
+  // The payload's large files (the bundled node) reuse the binary package's compressed blocks.
+  const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
+  const compress = (entries: TarEntry[]): Promise<Uint8Array> => compressedTar(options.compression, entries, cache);
   const out: OutputFile[] = native
     ? [{ name: `${base}.tar.${ext}`, bytes: await compress(upstream) }]
     : [

@@ -13,7 +13,9 @@
  */
 import type { Compressor, FileData, PackageMeta, PackagePlan, PayloadEntry, Signer } from '../plan.js';
 import { gzipCompressor } from '../archive/gzip.js';
-import { tarStream, type TarEntry } from '../archive/tar.js';
+import { compressedTar } from '../archive/compressed-tar.js';
+import { defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
+import type { TarEntry } from '../archive/tar.js';
 import { compareBytes } from '../rpm/files.js';
 import { rpmFileName, writeRpm } from '../rpm/rpm.js';
 import { validateRpmPlan } from '../rpm/validate.js';
@@ -24,6 +26,8 @@ export interface SourceRpmOptions {
   readonly compression: Compressor;
   /** Optional detached OpenPGP signer, as for writeRpm. */
   readonly signer?: Signer;
+  /** Compressed blocks of Source0 kept between builds (archive/compression-cache.ts); default: the process default, `null`: none. */
+  readonly cache?: CompressionCache | null;
 }
 
 /** 'echo-1.0.0-1.src.rpm' */
@@ -70,17 +74,20 @@ export function payloadTarEntries(plan: PackagePlan): TarEntry[] {
     });
 }
 
-/** Source0: the payload tarball, gzip -9 with a fixed header. */
-export async function payloadTarball(plan: PackagePlan): Promise<Uint8Array> {
-  return gzipCompressor(9).compress(tarStream(payloadTarEntries(plan)));
+/**
+ * Source0: the payload tarball, gzip -9 with a fixed header; its large files'
+ * blocks come from `cache` when the binary package compressed them already.
+ */
+export async function payloadTarball(plan: PackagePlan, cache: CompressionCache | null | undefined = undefined): Promise<Uint8Array> {
+  return compressedTar(gzipCompressor(9), payloadTarEntries(plan), cache === undefined ? defaultCompressionCache() : (cache ?? undefined));
 }
 
 /** The plan of the source package itself: the spec and Source0 as flat files. */
-export async function sourcePlan(plan: PackagePlan): Promise<PackagePlan> {
+export async function sourcePlan(plan: PackagePlan, cache?: CompressionCache | null): Promise<PackagePlan> {
   validateRpmPlan(plan);
   const meta = plan.meta;
   const spec = new TextEncoder().encode(renderSpec(plan, { sourceName: sourceTarballName(meta) }));
-  const tarball: FileData = await payloadTarball(plan);
+  const tarball: FileData = await payloadTarball(plan, cache);
   return {
     // Runtime relations and scriptlets belong to the binary package (they are in the spec);
     // the .src.rpm itself only provides NAME = EVR, as rpmbuild -bs writes it.
@@ -98,5 +105,5 @@ export async function sourcePlan(plan: PackagePlan): Promise<PackagePlan> {
  * or tacd.srcrpm.spec for what a spec cannot express.
  */
 export async function writeSourceRpm(plan: PackagePlan, options: SourceRpmOptions): Promise<Uint8Array[]> {
-  return writeRpm(await sourcePlan(plan), { compression: options.compression, source: true, ...(options.signer ? { signer: options.signer } : {}) });
+  return writeRpm(await sourcePlan(plan, options.cache), { compression: options.compression, source: true, ...(options.signer ? { signer: options.signer } : {}) });
 }
