@@ -80,35 +80,41 @@ function dataSize(d: FileData): number {
   return d instanceof Uint8Array ? d.length : d.size;
 }
 
-async function* chunksOf(d: FileData): AsyncIterable<Uint8Array> {
-  if (d instanceof Uint8Array) yield d;
-  else yield* d.open();
+/** What reading a regular file tells the header: its SHA-256 and first 4 KiB (for FILECLASS). */
+export interface FileContent {
+  readonly digest: string;
+  readonly head: Uint8Array;
 }
 
 /**
- * Reads every regular file once for its SHA-256 and a 4 KiB head (for FILECLASS),
- * checking the declared size. Content is streamed, never kept.
+ * Wraps a regular file's data so that every time it is streamed (the payload
+ * pass) its SHA-256 and head are recorded in `into` under `path`, and its
+ * length checked against the declared size: the header's digests come from
+ * the pass that writes the payload, with no read of their own.
  */
-async function digestFile(path: string, d: FileData): Promise<{ digest: string; head: Uint8Array }> {
-  const hash = createHash('sha256');
-  const headParts: Uint8Array[] = [];
-  let headLen = 0;
-  let n = 0;
-  for await (const chunk of chunksOf(d)) {
-    hash.update(chunk);
-    n += chunk.length;
-    if (headLen < 4096) {
-      const part = chunk.subarray(0, 4096 - headLen);
-      headParts.push(part.slice());
-      headLen += part.length;
-    }
+export function recording(path: string, d: FileData, into: Map<string, FileContent>): FileData {
+  if (d instanceof Uint8Array) {
+    into.set(path, { digest: createHash('sha256').update(d).digest('hex'), head: d.subarray(0, 4096) });
+    return d;
   }
-  if (n !== dataSize(d)) {
-    throw new DataError('tacd.rpm.fileSize', `payload file '${path}': declared size ${dataSize(d)} but its content has ${n} bytes`, {
-      field: 'payload.data',
-    });
-  }
-  return { digest: hash.digest('hex'), head: Buffer.concat(headParts) };
+  return {
+    size: d.size,
+    async *open() {
+      const hash = createHash('sha256');
+      const headParts: Uint8Array[] = [];
+      let n = 0;
+      for await (const chunk of d.open()) {
+        hash.update(chunk);
+        if (n < 4096) headParts.push(chunk.slice(0, 4096 - n));
+        n += chunk.length;
+        yield chunk;
+      }
+      if (n !== d.size) {
+        throw new DataError('tacd.rpm.fileSize', `payload file '${path}': declared size ${d.size} but its content has ${n} bytes`, { field: 'payload.data' });
+      }
+      into.set(path, { digest: hash.digest('hex'), head: Buffer.concat(headParts) });
+    },
+  };
 }
 
 const ELF_MACHINES: Readonly<Record<number, string>> = {
@@ -170,45 +176,59 @@ function trimPartialUtf8(b: Uint8Array): Uint8Array {
   return need > back + 1 ? b.subarray(0, i) : b;
 }
 
-/** Entries the RPM owns, sorted by path, with digests and classes. */
-export async function collectFiles(meta: PackageMeta, payload: readonly PayloadEntry[]): Promise<RpmFile[]> {
+/**
+ * Entries the RPM owns, sorted by path. A regular file's data is wrapped by
+ * recording() into `contents`; its digest and class are filled in by
+ * withContents() once the payload has been streamed.
+ */
+export function ownedFiles(payload: readonly PayloadEntry[], contents: Map<string, FileContent>): RpmFile[] {
   const owned = payload.filter((e) => e.kind !== 'dir' || e.owned === true);
   owned.sort((a, b) => compareBytes(a.path, b.path));
-  const out: RpmFile[] = [];
-  for (const e of owned) {
-    const user = e.owner ?? 'root';
-    const group = e.group ?? 'root';
-    const perms = e.mode & 0o7777;
-    switch (e.kind) {
-      case 'file': {
-        const size = dataSize(e.data);
-        const { digest, head } = await digestFile(e.path, e.data);
-        const [fileClass, color] = classify(head, size, perms);
-        let flags = 0;
-        if (e.config) flags |= RPMFILE_CONFIG | RPMFILE_NOREPLACE;
-        if (e.doc) flags |= RPMFILE_DOC;
-        if (e.license) flags |= RPMFILE_LICENSE;
-        out.push({ path: e.path, entry: e, mode: S_IFREG | perms, size, payloadSize: size, digest, linkTo: '', flags, verifyFlags: RPMVERIFY_ALL, user, group, fileClass, color });
-        break;
-      }
-      case 'symlink': {
-        const size = encoder.encode(e.target).length;
-        out.push({ path: e.path, entry: e, mode: S_IFLNK | 0o777, size, payloadSize: size, digest: '', linkTo: e.target, flags: 0, verifyFlags: RPMVERIFY_ALL, user, group, fileClass: '', color: 0 });
-        break;
-      }
-      case 'dir':
-        out.push({ path: e.path, entry: e, mode: S_IFDIR | perms, size: DIR_SIZE, payloadSize: 0, digest: '', linkTo: '', flags: 0, verifyFlags: RPMVERIFY_ALL, user, group, fileClass: 'directory', color: 0 });
-        break;
-      case 'ghost': {
-        // rpmbuild (build/files.c) drops the content checks for %ghost.
-        const verifyFlags = (RPMVERIFY_ALL & ~(RPMVERIFY_FILEDIGEST | RPMVERIFY_FILESIZE | RPMVERIFY_LINKTO | RPMVERIFY_MTIME)) >>> 0;
-        out.push({ path: e.path, entry: e, mode: S_IFREG | perms, size: 0, payloadSize: 0, digest: '', linkTo: '', flags: RPMFILE_GHOST, verifyFlags, user, group, fileClass: '', color: 0 });
-        break;
-      }
+  return owned.map((e) => rpmFile(e.kind === 'file' ? { ...e, data: recording(e.path, e.data, contents) } : e));
+}
+
+/** One entry's header fields (a regular file's digest and class still empty). */
+function rpmFile(e: PayloadEntry): RpmFile {
+  const user = e.owner ?? 'root';
+  const group = e.group ?? 'root';
+  const perms = e.mode & 0o7777;
+  const common = { path: e.path, entry: e, user, group, linkTo: '', digest: '', fileClass: '', color: 0, flags: 0, verifyFlags: RPMVERIFY_ALL };
+  switch (e.kind) {
+    case 'file': {
+      const size = dataSize(e.data);
+      const flags = (e.config ? RPMFILE_CONFIG | RPMFILE_NOREPLACE : 0) | (e.doc ? RPMFILE_DOC : 0) | (e.license ? RPMFILE_LICENSE : 0);
+      return { ...common, mode: S_IFREG | perms, size, payloadSize: size, flags };
     }
+    case 'symlink': {
+      const size = encoder.encode(e.target).length;
+      return { ...common, mode: S_IFLNK | 0o777, size, payloadSize: size, linkTo: e.target };
+    }
+    case 'dir':
+      return { ...common, mode: S_IFDIR | perms, size: DIR_SIZE, payloadSize: 0, fileClass: 'directory' };
+    case 'ghost':
+      // rpmbuild (build/files.c) drops the content checks for %ghost.
+      return { ...common, mode: S_IFREG | perms, size: 0, payloadSize: 0, flags: RPMFILE_GHOST, verifyFlags: (RPMVERIFY_ALL & ~(RPMVERIFY_FILEDIGEST | RPMVERIFY_FILESIZE | RPMVERIFY_LINKTO | RPMVERIFY_MTIME)) >>> 0 };
   }
+}
+
+/** The regular files' digests and classes from what the payload pass recorded. */
+export function withContents(files: readonly RpmFile[], contents: ReadonlyMap<string, FileContent>): RpmFile[] {
+  return files.map((f) => {
+    if (f.entry.kind !== 'file') return f;
+    const c = contents.get(f.entry.path);
+    if (c === undefined) throw new Error(`internal: '${f.entry.path}' was not streamed into the payload`);
+    const [fileClass, color] = classify(c.head, f.size, f.mode & 0o7777);
+    return { ...f, digest: c.digest, fileClass, color };
+  });
+}
+
+/** Entries the RPM owns, sorted by path, with digests and classes (each regular file read once). */
+export async function collectFiles(meta: PackageMeta, payload: readonly PayloadEntry[]): Promise<RpmFile[]> {
+  const contents = new Map<string, FileContent>();
+  const files = ownedFiles(payload, contents);
+  for (const f of files) if (f.entry.kind === 'file' && !(f.entry.data instanceof Uint8Array)) for await (const _ of f.entry.data.open());
   void meta;
-  return out;
+  return withContents(files, contents);
 }
 
 /**

@@ -2,8 +2,9 @@
  * The .rpm writer: lead, signature header (padded to 8), main header (region
  * 63), compressed cpio payload — what rpm 4.18 checks and rpmbuild writes.
  *
- * Pure: file bytes come from the plan (FileData.open() is called twice per
- * regular file: once for digests, once for the payload), compression and
+ * Pure: file bytes come from the plan (FileData.open() is called once per
+ * regular file, for the payload, which also records the header's file
+ * digests; a compressor without segments reads the payload twice when cached), compression and
  * signing from the options. Same plan → same bytes.
  */
 import { createHash } from 'node:crypto';
@@ -13,7 +14,7 @@ import { compressCached, defaultCompressionCache, type CompressionCache } from '
 import { cpioBreaks, cpioSize, cpioStream } from '../archive/cpio.js';
 import { SEGMENT_MIN } from '../archive/segments.js';
 import { putChangelog } from './changelog.js';
-import { collectFiles, cpioMembers, hasLargeFiles, putFileTags, sourceFiles, type RpmFile } from './files.js';
+import { cpioMembers, hasLargeFiles, ownedFiles, putFileTags, sourceFiles, withContents, type FileContent, type RpmFile } from './files.js';
 import { HeaderBuilder } from './header.js';
 import { encodeLead } from './lead.js';
 import { alternatives, configDep, isRich, putDeps, rpmlib, toDep, type Dep } from './relations.js';
@@ -215,9 +216,12 @@ export async function writeRpm(plan: PackagePlan, options: RpmOptions): Promise<
   if (compression.name !== 'gzip' && compression.name !== 'xz') {
     throw new DataError('tacd.rpm.compression', `compression '${String(compression.name)}' is not supported for RPM; expected gzip or xz`, { field: 'compression' });
   }
-  const collected = await collectFiles(meta, plan.payload);
+  // One pass over every file: the payload's, which records the digests the header lists.
+  const contents = new Map<string, FileContent>();
+  const owned = ownedFiles(plan.payload, contents);
+  const payload = await payloadOf(source ? sourceFiles(owned) : owned, meta, options, source);
+  const collected = withContents(owned, contents);
   const files = source ? sourceFiles(collected) : collected;
-  const payload = await payloadOf(files, meta, options, source);
   const h = new HeaderBuilder();
   putIdentity(h, meta, files, arch, source);
   const scriptDeps = putScripts(h, plan.scripts);

@@ -86,19 +86,17 @@ test('rpmFileName maps Debian architectures', () => {
   assert.throws(() => rpmFileName({ ...m, arch: 'vax' }), DataError);
 });
 
-test('a file whose content changes between the digest pass and the payload pass is refused', async () => {
-  let opens = 0;
+test('a file whose content is longer than its declared size (it changed while packaging) is refused, naming it', async () => {
   const flaky = {
     size: 4,
     open: () =>
       (async function* () {
-        opens++;
-        yield new Uint8Array(opens === 1 ? 4 : 5);
+        yield new Uint8Array(5);
       })(),
   };
   const plan = withPayload({ kind: 'file', path: '/opt/flaky', mode: 0o644, data: flaky });
   await assert.rejects(writeRpm(plan, { compression: gzip() }), (e: unknown) => e instanceof DataError && /opt\/flaky/.test(e.message) && /declared size 4/.test(e.message));
-  // And a wrong declared size is caught on the first pass.
+  // And a shorter one.
   const short = withPayload({ kind: 'file', path: '/opt/short', mode: 0o644, data: { size: 10, open: flaky.open } });
   await assert.rejects(writeRpm(short, { compression: gzip() }), (e: unknown) => e instanceof DataError && e.field === 'payload.data');
 });
