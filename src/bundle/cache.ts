@@ -179,8 +179,8 @@ export function fileCompressionCache(dir: string, env: NodeJS.ProcessEnv = proce
 
 /**
  * Installs the on-disk cache as the writers' default for this process (or
- * removes it when caching is off for `env`). Called by bundleApp, the first
- * step of every ts2deb/ts2rpm build. Returns the folder in use.
+ * removes it when caching is off for `env`). Called by ts2deb and ts2rpm
+ * (cli/package-cli.ts) before they bundle. Returns the folder in use.
  */
 export function configureBuildCache(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const dir = cacheDir(env);

@@ -9,7 +9,8 @@
  *
  * Pure: no file system, clock or process. File contents are read from the plan
  * (FileData.open() once per regular file for the tarball); the compressed tarball
- * is held in memory, since writeRpm reads it twice (digest, payload).
+ * is held in memory (it is the payload of the .src.rpm, and its own large files
+ * are segments whose blocks the binary package may have compressed already).
  */
 import type { Compressor, FileData, PackageMeta, PackagePlan, PayloadEntry, Signer } from '../plan.js';
 import { gzipCompressor } from '../archive/gzip.js';
