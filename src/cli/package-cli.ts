@@ -82,6 +82,19 @@ async function outputs(adapter: FormatAdapter, p: Parsed, spec: PackageSpec, bui
   return out;
 }
 
+/**
+ * The writers' outputs and the load check's result, once both have ended (the
+ * load check removes its scratch folder when it ends, so neither may be left
+ * running when the command exits); the load check's refusal first, since
+ * the build stands on it. Nothing is written before the load check passes.
+ */
+async function bothSettled(writing: Promise<RoleOutput[]>, checking: Promise<LoadCheckResult>): Promise<[RoleOutput[], LoadCheckResult]> {
+  const [written, checked] = await Promise.allSettled([writing, checking]);
+  if (checked.status === 'rejected') throw checked.reason;
+  if (written.status === 'rejected') throw written.reason;
+  return [written.value, checked.value];
+}
+
 // Creates a missing --output folder, writes the files as one, and removes the folders made when that fails.
 async function writeOutputs(dir: string, files: readonly RoleOutput[]): Promise<string[]> {
   const made = createOutputDir(dir);
@@ -105,8 +118,7 @@ export async function runPackageCli(adapter: FormatAdapter, argv: readonly strin
   }
   checkOutputDir(p.output);
   const { checking, ...draft } = await plan(adapter, p, io);
-  // Nothing is written before the load check has passed; a failing one ends the build at once.
-  const [files, loadCheck] = await Promise.all([outputs(adapter, p, draft.spec, draft.built, io), checking]);
+  const [files, loadCheck] = await bothSettled(outputs(adapter, p, draft.spec, draft.built, io), checking);
   const planned: Planned = { ...draft, loadCheck };
   const paths = await writeOutputs(p.output, files);
   io.stdout.write(p.json ? JSON.stringify(jsonReport(adapter, planned, files, paths), null, 2) + '\n' : paths.map((f) => `${f}\n`).join(''));
