@@ -9,9 +9,6 @@ import { gzipCompressor } from '../formats/archive/gzip.js';
 import { debFileName, writeDeb } from '../formats/deb/deb.js';
 import { writeDebianSource } from '../formats/srcdeb/srcdeb.js';
 import { exitOnInterrupt, runMain } from './report.js';
-import { initCommand } from './init.js';
-import { repoCommand } from './repo.js';
-import { verifyCommand } from './verify.js';
 import { processIO, runPackageCli, type CliIO, type FormatAdapter } from './package-cli.js';
 
 /** The .deb adapter of the package CLI. */
@@ -32,9 +29,10 @@ export const debAdapter: FormatAdapter = {
 
 /** Runs ts2deb in process; resolves with the exit status (errors are thrown). */
 export function ts2deb(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
-  if (argv[0] === 'verify') return verifyCommand(argv.slice(1), 'deb', io);
-  if (argv[0] === 'init') return initCommand('ts2deb', argv.slice(1), io);
-  if (argv[0] === 'repo') return repoCommand(argv.slice(1), 'deb', io);
+  // The subcommands load their modules (verify's containers, the repository writers) only when asked for.
+  if (argv[0] === 'verify') return import('./verify.js').then((m) => m.verifyCommand(argv.slice(1), 'deb', io));
+  if (argv[0] === 'init') return import('./init.js').then((m) => m.initCommand('ts2deb', argv.slice(1), io));
+  if (argv[0] === 'repo') return import('./repo.js').then((m) => m.repoCommand(argv.slice(1), 'deb', io));
   return runPackageCli(debAdapter, argv, io);
 }
 

@@ -8,9 +8,6 @@ import { gzipCompressor } from '../formats/archive/gzip.js';
 import { rpmFileName, writeRpm } from '../formats/rpm/rpm.js';
 import { sourceRpmFileName, writeSourceRpm } from '../formats/srcrpm/srpm.js';
 import { exitOnInterrupt, runMain } from './report.js';
-import { initCommand } from './init.js';
-import { repoCommand } from './repo.js';
-import { verifyCommand } from './verify.js';
 import { processIO, runPackageCli, type CliIO, type FormatAdapter } from './package-cli.js';
 import type { Signing } from './package/types.js';
 import type { Signer } from '../formats/plan.js';
@@ -40,9 +37,10 @@ export const rpmAdapter: FormatAdapter = {
 
 /** Runs ts2rpm in process; resolves with the exit status (errors are thrown). */
 export function ts2rpm(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
-  if (argv[0] === 'verify') return verifyCommand(argv.slice(1), 'rpm', io);
-  if (argv[0] === 'init') return initCommand('ts2rpm', argv.slice(1), io);
-  if (argv[0] === 'repo') return repoCommand(argv.slice(1), 'rpm', io);
+  // The subcommands load their modules (verify's containers, the repository writers) only when asked for.
+  if (argv[0] === 'verify') return import('./verify.js').then((m) => m.verifyCommand(argv.slice(1), 'rpm', io));
+  if (argv[0] === 'init') return import('./init.js').then((m) => m.initCommand('ts2rpm', argv.slice(1), io));
+  if (argv[0] === 'repo') return import('./repo.js').then((m) => m.repoCommand(argv.slice(1), 'rpm', io));
   return runPackageCli(rpmAdapter, argv, io);
 }
 
