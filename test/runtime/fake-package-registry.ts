@@ -1,10 +1,11 @@
 // A registry on 127.0.0.1 serving any packages given as file trees: each
 // version is packed with the system tar under package/ and served with its
-// sha512 dist.integrity (or a given wrong one), for the platform-package suites.
+// sha512 dist.integrity (or a given wrong one), for the platform-package and
+// runtime suites (fake-registry.ts).
 import { createServer, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -15,6 +16,8 @@ export interface FakePackage {
   readonly manifest?: Record<string, unknown>;
   /** Other files of the package: path -> content. */
   readonly files?: Record<string, string | Buffer>;
+  /** Permission bits of some of those files (default 0644). */
+  readonly modes?: Record<string, number>;
   /** Served as dist.integrity instead of the real hash. */
   readonly integrity?: string;
 }
@@ -35,6 +38,7 @@ function pack(p: FakePackage): Buffer {
     };
     write('package.json', JSON.stringify({ name: p.name, version: p.version, ...p.manifest }));
     for (const [rel, data] of Object.entries(p.files ?? {})) write(rel, data);
+    for (const [rel, mode] of Object.entries(p.modes ?? {})) chmodSync(path.join(dir, 'package', rel), mode);
     execFileSync('tar', ['-czf', path.join(dir, 'out.tgz'), '-C', dir, 'package']);
     return readFileSync(path.join(dir, 'out.tgz'));
   } finally {
