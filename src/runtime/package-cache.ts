@@ -16,7 +16,7 @@ import { DataError } from '../core/errors.js';
 import { run } from '../core/exec.js';
 import { readManifest, type InstalledPackage } from '../bundle/packages.js';
 import { downloadTarball } from './download.js';
-import { registryCacheDir } from './cache.js';
+import { registryCacheDir, stageDir } from './cache.js';
 import { checkSri } from './integrity.js';
 import type { ProgressSink } from './progress.js';
 import type { Dist } from './registry.js';
@@ -109,8 +109,7 @@ async function unpack(tgz: string, dir: string, what: string): Promise<void> {
 
 /** Downloads, checks and unpacks one version into the cache. */
 async function fetchPackage(req: PackageFetch, entry: string, what: string): Promise<FetchedPackage> {
-  await fs.mkdir(req.cacheDir, { recursive: true });
-  const stage = await fs.mkdtemp(path.join(req.cacheDir, '.stage-'));
+  const stage = await stageDir(req.cacheDir);
   try {
     const tgz = path.join(stage, 'package.tgz');
     await downloadTarball(req.dist, tgz, what, req.progress);
