@@ -40,6 +40,11 @@ export function defaultCompressionCache(): CompressionCache | undefined {
   return processDefault;
 }
 
+/** The cache a writer's `cache` option names: that one, none for `null`, the process default when unset. */
+export function chosenCache(option: CompressionCache | null | undefined): CompressionCache | undefined {
+  return option === undefined ? processDefault : (option ?? undefined);
+}
+
 /** What the key pass measures of the uncompressed stream (an RPM records both). */
 export interface StreamStats {
   readonly size: number;

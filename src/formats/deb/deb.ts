@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { DataError } from '../../core/errors.js';
 import { arChunks } from '../archive/ar.js';
 import { compressedTar } from '../archive/compressed-tar.js';
-import { defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
+import { chosenCache, type CompressionCache } from '../archive/compression-cache.js';
 import { tarStream, type TarEntry } from '../archive/tar.js';
 import type { Compressor, FileData, PackageMeta, PackagePlan } from '../plan.js';
 import { debVersion, renderControl } from './control.js';
@@ -121,7 +121,7 @@ export async function writeDeb(plan: PackagePlan, options: DebOptions): Promise<
   );
   // data.tar may be streamed twice (the cache's key pass beside the compressor):
   // tarStream reopens every FileData, and the MD5 of each pass is the same.
-  const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
+  const cache = chosenCache(options.cache);
   const dataTar = await compressedTar(options.compression, dataEntries, cache);
 
   const files = tree.filter((e) => e.kind === 'file');

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { DataError } from '../../core/errors.js';
 import type { Compressor, PackageMeta, PackagePlan, Signer } from '../plan.js';
-import { compressCached, defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
+import { compressCached, chosenCache, type CompressionCache } from '../archive/compression-cache.js';
 import { cpioBreaks, cpioSize, cpioStream } from '../archive/cpio.js';
 import { SEGMENT_MIN } from '../archive/segments.js';
 import { putChangelog } from './changelog.js';
@@ -160,7 +160,7 @@ interface Payload {
 // A source package's payload is the already compressed source tarball: its blocks are new whenever a
 // source changes and shrink by nothing, so the process default cache is not used for it.
 async function payloadOf(files: readonly RpmFile[], meta: PackagePlan['meta'], options: RpmOptions, source: boolean): Promise<Payload> {
-  const cache = options.cache === undefined ? (source ? undefined : defaultCompressionCache()) : (options.cache ?? undefined);
+  const cache = source && options.cache === undefined ? undefined : chosenCache(options.cache);
   const members = () => cpioMembers(files, meta.mtime, source ? '' : '.');
   const compressed = await compressCached(options.compression, () => cpioStream(members()), { cache, size: cpioSize(members()), breaks: cpioBreaks(members(), SEGMENT_MIN) });
   const data = compressed.data;

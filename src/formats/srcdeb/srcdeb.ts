@@ -21,7 +21,7 @@
  */
 import { DataError } from '../../core/errors.js';
 import { compressedTar } from '../archive/compressed-tar.js';
-import { defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
+import { chosenCache, type CompressionCache } from '../archive/compression-cache.js';
 import type { TarEntry } from '../archive/tar.js';
 import { debTree } from '../deb/tree.js';
 import type { Compressor, FileData, PackagePlan, PayloadEntry } from '../plan.js';
@@ -154,7 +154,7 @@ export async function writeDebianSource(input: DebianSourceInput, options: Debia
     ...(sources.length > 0 ? subtree(`${top}/source`, plan, sources, mtime) : []),
   ];
   // The payload's large files (the bundled node) reuse the binary package's compressed blocks.
-  const cache = options.cache === undefined ? defaultCompressionCache() : (options.cache ?? undefined);
+  const cache = chosenCache(options.cache);
   const compress = (entries: TarEntry[]): Promise<Uint8Array> => compressedTar(options.compression, entries, cache);
   const out: OutputFile[] = native
     ? [{ name: `${base}.tar.${ext}`, bytes: await compress(upstream) }]

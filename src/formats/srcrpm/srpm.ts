@@ -15,7 +15,7 @@
 import type { Compressor, FileData, PackageMeta, PackagePlan, PayloadEntry, Signer } from '../plan.js';
 import { gzipCompressor } from '../archive/gzip.js';
 import { compressedTar } from '../archive/compressed-tar.js';
-import { defaultCompressionCache, type CompressionCache } from '../archive/compression-cache.js';
+import { chosenCache, type CompressionCache } from '../archive/compression-cache.js';
 import type { TarEntry } from '../archive/tar.js';
 import { compareBytes } from '../rpm/files.js';
 import { rpmFileName, writeRpm } from '../rpm/rpm.js';
@@ -80,7 +80,7 @@ export function payloadTarEntries(plan: PackagePlan): TarEntry[] {
  * blocks come from `cache` when the binary package compressed them already.
  */
 export async function payloadTarball(plan: PackagePlan, cache: CompressionCache | null | undefined = undefined): Promise<Uint8Array> {
-  return compressedTar(gzipCompressor(9), payloadTarEntries(plan), cache === undefined ? defaultCompressionCache() : (cache ?? undefined));
+  return compressedTar(gzipCompressor(9), payloadTarEntries(plan), chosenCache(cache));
 }
 
 /** The plan of the source package itself: the spec and Source0 as flat files. */
