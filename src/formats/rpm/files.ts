@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DataError } from '../../core/errors.js';
-import type { FileData, PackageMeta, PayloadEntry } from '../plan.js';
+import type { FileData, PayloadEntry } from '../plan.js';
 import { CPIO_MAX_SIZE, S_IFDIR, S_IFLNK, S_IFREG, type CpioMember } from '../archive/cpio.js';
 import type { HeaderBuilder } from './header.js';
 import {
@@ -220,15 +220,6 @@ export function withContents(files: readonly RpmFile[], contents: ReadonlyMap<st
     const [fileClass, color] = classify(c.head, f.size, f.mode & 0o7777);
     return { ...f, digest: c.digest, fileClass, color };
   });
-}
-
-/** Entries the RPM owns, sorted by path, with digests and classes (each regular file read once). */
-export async function collectFiles(meta: PackageMeta, payload: readonly PayloadEntry[]): Promise<RpmFile[]> {
-  const contents = new Map<string, FileContent>();
-  const files = ownedFiles(payload, contents);
-  for (const f of files) if (f.entry.kind === 'file' && !(f.entry.data instanceof Uint8Array)) for await (const _ of f.entry.data.open());
-  void meta;
-  return withContents(files, contents);
 }
 
 /**
